@@ -1,0 +1,58 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { ErrorType } from '../shared/errors';
+import type { Metrics } from '../shared/progress';
+import { advanceCursor, readCursor, revertCursor } from './cursor';
+import { classify } from './failures';
+import { measure, readGate } from './gate';
+import { applyScan, revertScan } from './scan';
+import { applySeed, revertSeed } from './seed';
+import type {
+  ActivityDeps,
+  CursorInput,
+  CursorResult,
+  RevertResult,
+  RolloutRef,
+  ScanApplyInput,
+  ScanResult,
+  SeedInput,
+  SeedResult,
+  Targeted,
+} from './types';
+
+export type * from './types';
+
+/**
+ * All I/O of a rollout. The worker builds these once with its own pool and target;
+ * workflows only `import type` this module.
+ */
+export function createActivities(deps: ActivityDeps) {
+  const { pool } = deps;
+  function activity<I extends Targeted, O>(fn: (input: I) => Promise<O>): (input: I) => Promise<O> {
+    return async (input: I) => {
+      if (input.target !== deps.target) {
+        throw ApplicationFailure.nonRetryable(
+          `this worker serves target ${deps.target}, the rollout names ${input.target}`,
+          ErrorType.TargetMismatch,
+        );
+      }
+      try {
+        return await fn(input);
+      } catch (err) {
+        throw classify(err);
+      }
+    };
+  }
+  return {
+    readGate: activity((i: Targeted & { apr: string }) => readGate(pool, i.apr)),
+    measure: activity((i: Targeted & { apr: string }): Promise<Metrics> => measure(pool, i.apr)),
+    applySeed: activity((i: SeedInput): Promise<SeedResult> => applySeed(pool, i)),
+    revertSeed: activity((i: RolloutRef): Promise<RevertResult> => revertSeed(pool, i)),
+    readCursor: activity((i: Targeted & { cursorName: string }) => readCursor(pool, i.cursorName)),
+    applyScan: activity((i: ScanApplyInput): Promise<ScanResult> => applyScan(pool, i)),
+    revertScan: activity((i: RolloutRef): Promise<RevertResult> => revertScan(pool, i)),
+    advanceCursor: activity((i: CursorInput): Promise<CursorResult> => advanceCursor(pool, i)),
+    revertCursor: activity((i: CursorInput): Promise<CursorResult> => revertCursor(pool, i)),
+  };
+}
+
+export type RolloutActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,62 @@
+import type { Pool } from '../db/pool';
+import type { Expected, Ruleset } from '../shared/input';
+import type { Executed } from '../db/sql';
+
+export interface ActivityDeps {
+  pool: Pool;
+  /** The database this worker serves, by name; a workflow naming another is refused. */
+  target: string;
+}
+
+/** Every activity input names its target, so a worker never acts on a database it was not meant for. */
+export interface Targeted {
+  target: string;
+}
+
+export interface RolloutRef extends Targeted {
+  rolloutId: string;
+}
+
+export interface SeedInput extends RolloutRef {
+  apr: string;
+  expected: Pick<Expected, 'gap' | 'own' | 'conflict' | 'seedRows'>;
+}
+
+export interface SeedResult extends Executed {
+  inserted: number;
+  /** The rows for this APR were already there (a retry after commit, or an earlier rollout). */
+  alreadyPresent: boolean;
+}
+
+export interface ScanApplyInput extends RolloutRef {
+  ruleset: Ruleset;
+  snapshotRef: string;
+}
+
+export interface ScanResult extends Executed {
+  rulesetId: number;
+  rulesetCreated: boolean;
+  scanRunId: number;
+  alreadyApplied: boolean;
+  statesInserted: number;
+  objectsInserted: number;
+  expectedStates: number;
+  expectedObjects: number;
+  states: number;
+  objects: number;
+}
+
+export interface CursorInput extends RolloutRef {
+  cursorName: string;
+  from: string | null;
+  to: string;
+}
+
+export interface CursorResult extends Executed {
+  changed: boolean;
+  current: string | null;
+}
+
+export interface RevertResult extends Executed {
+  deleted: number;
+}

@@ -1,0 +1,80 @@
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { NativeConnectionOptions } from '@temporalio/worker';
+import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE, TargetName, describeIssues } from './shared';
+
+export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
+export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
+
+const Env = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
+    .optional(),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'TEMPORAL_ADDRESS must be host:port')
+    .optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).max(200).optional(),
+  TEMPORAL_TASK_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'TEMPORAL_TASK_QUEUE is letters, digits and . _ -')
+    .default(DEFAULT_TASK_QUEUE),
+  ROLLOUT_TARGET: TargetName.optional(),
+});
+
+export interface Config {
+  databaseUrl: string | undefined;
+  temporal: { connectionOptions: NativeConnectionOptions & { address: string }; namespace: string };
+  taskQueue: string;
+  /** The target named explicitly; otherwise derived from DATABASE_URL by targetOf(). */
+  target: string | undefined;
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * The environment, validated. Temporal's own settings (profiles, TLS, API keys) come through
+ * @temporalio/envconfig; only the defaults that make a bare machine work are ours.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
+  const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const temporal = loadClientConnectConfig({ overrideEnvVars: vars });
+  return {
+    databaseUrl: parsed.data.DATABASE_URL,
+    temporal: {
+      connectionOptions: { ...temporal.connectionOptions, address: temporal.connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS },
+      namespace: temporal.namespace ?? DEFAULT_TEMPORAL_NAMESPACE,
+    },
+    taskQueue: parsed.data.TEMPORAL_TASK_QUEUE,
+    target: parsed.data.ROLLOUT_TARGET,
+  };
+}
+
+export function requireDatabaseUrl(config: Config): string {
+  if (!config.databaseUrl) throw new ConfigError('DATABASE_URL is not set: point it at the target database');
+  return config.databaseUrl;
+}
+
+/** A name for the database without its credentials: host, port and database, e.g. `db.internal-5432-directus`. */
+export function targetFromDatabaseUrl(databaseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    throw new ConfigError('DATABASE_URL is not a valid URL');
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres';
+  const raw = `${url.hostname || 'localhost'}-${url.port || '5432'}-${database}`;
+  const name = raw.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 63);
+  return TargetName.parse(name);
+}
+
+/** The rollout's target: ROLLOUT_TARGET, or else derived from DATABASE_URL. */
+export function targetOf(config: Config): string {
+  if (config.target) return config.target;
+  if (config.databaseUrl) return targetFromDatabaseUrl(config.databaseUrl);
+  throw new ConfigError('no target: set DATABASE_URL (or ROLLOUT_TARGET) to name the database the rollout is for');
+}

@@ -1,0 +1,16 @@
+// The one list of failure types. Workflows and CLI match on these names, never on messages.
+export const ErrorType = {
+  /** Input that fails validation; retrying cannot help. */
+  InvalidInput: 'InvalidInput',
+  /** A self-guard found the database not as expected and wrote nothing. */
+  GuardRefused: 'GuardRefused',
+  /** A step's deltas are not the expected ones after it committed. */
+  VerificationFailed: 'VerificationFailed',
+  /** A compensation found rows it does not own where it would write, and wrote nothing. */
+  CompensationRefused: 'CompensationRefused',
+  /** The worker serves a different database than the workflow names. */
+  TargetMismatch: 'TargetMismatch',
+  /** PostgreSQL rejected a statement for a reason retries cannot fix (privileges, constraints). */
+  DatabaseRejected: 'DatabaseRejected',
+} as const;
+export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];

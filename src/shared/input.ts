@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+// Shapes are strict so nothing free-form reaches SQL: every value below is bound as a parameter,
+// and the formats keep an operator's typo from naming something it should not.
+export const AprCode = z
+  .string()
+  .max(64, 'an APR code has at most 64 characters')
+  .regex(/^APR-[A-Z0-9]+(-[A-Z0-9]+)*$/, 'an APR code looks like APR-BOOT-AUTHMODEL-1');
+
+export const SnapshotRef = z
+  .string()
+  .regex(/^SNAP-\d{8}T\d{6}Z-[0-9a-f]{8}$/, 'a snapshot ref looks like SNAP-20261124T101500Z-1a2b3c4d (from `rollout snapshot create`)');
+
+export const TargetName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'a target name is 1-63 of a-z 0-9 . _ - (it names the database, never with credentials)');
+
+export const WorkflowId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'a workflow id is letters, digits and . _ : / -');
+
+export const DomainCode = z.string().regex(/^[A-Z0-9][A-Z0-9_-]{0,31}$/, 'a domain code is upper-case letters, digits, _ and -');
+
+export const Ruleset = z
+  .object({
+    code: z.string().max(64).regex(/^RS-[A-Z0-9]+(-[A-Z0-9]+)*$/, 'a ruleset code looks like RS-OWNERSHIP-COVERAGE'),
+    version: z.number().int().min(1).max(1_000_000),
+    description: z.string().max(500).optional(),
+    state: z.string().regex(/^[a-z][a-z_]{0,31}$/).default('candidate'),
+    domains: z
+      .array(DomainCode)
+      .min(1)
+      .max(1_000_000)
+      .refine((domains) => new Set(domains).size === domains.length, 'ruleset domains must not repeat'),
+  })
+  .strict();
+export type Ruleset = z.infer<typeof Ruleset>;
+
+const count = z.number().int().min(0).max(1_000_000_000);
+
+// The packet's baseline for the clone; a scaled fixture passes its own numbers.
+export const Expected = z
+  .object({
+    // The sovereign gate can be made stricter, never weaker than one approval.
+    ospaMin: z.number().int().min(1).max(1000).default(1),
+    gap: count.default(210),
+    own: count.default(0),
+    conflict: count.default(0),
+    seedRows: count.default(30),
+    govEmit: count.default(0),
+    candidateStates: count.optional(),
+    candidateObjects: count.optional(),
+  })
+  .strict();
+export type Expected = z.infer<typeof Expected>;
+
+export const ScanInput = z
+  .object({
+    ruleset: Ruleset,
+    snapshotRef: SnapshotRef,
+    cursorName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/).default('governance_scan'),
+  })
+  .strict();
+export type ScanInput = z.infer<typeof ScanInput>;
+
+export const RolloutInput = z
+  .object({
+    target: TargetName,
+    apr: AprCode,
+    scan: ScanInput.optional(),
+    expected: Expected.default(Expected.parse({})),
+    gateTimeoutMs: z.number().int().min(1000).max(366 * 24 * 3600 * 1000).optional(),
+  })
+  .strict();
+export type RolloutInput = z.infer<typeof RolloutInput>;
+export type RolloutInputDraft = z.input<typeof RolloutInput>;
+
+export const GateClaim = z
+  .object({
+    id: z.string().min(1).max(100),
+    by: z.string().min(1).max(200),
+  })
+  .strict();
+export type GateClaim = z.infer<typeof GateClaim>;
+
+/** One line naming the first problem, for stderr and for a workflow's failure reason. */
+export function describeIssues(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid input';
+  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return `${where}${issue.message}`;
+}

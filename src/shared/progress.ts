@@ -1,0 +1,81 @@
+// What `rollout progress` answers and the workflow returns: the rollout's own account of itself.
+
+export const ROLLOUT_STATES = [
+  'WAITING_FOR_GATE',
+  'RUNNING',
+  'COMPENSATING',
+  'COMPLETED',
+  'COMPENSATED',
+  'FAILED',
+  'EXPIRED',
+] as const;
+export type RolloutState = (typeof ROLLOUT_STATES)[number];
+export const TERMINAL_STATES: readonly RolloutState[] = ['COMPLETED', 'COMPENSATED', 'FAILED', 'EXPIRED'];
+
+export const STEP_NAMES = ['seed', 'scan', 'cursor'] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'compensating' | 'compensated';
+
+/** The packet's numbers, as last measured. */
+export interface Metrics {
+  ospa: number;
+  own: number;
+  gap: number;
+  conflict: number;
+  gov_emit: number;
+  gov_types_active: number;
+  direct: number;
+  inherited: number;
+  coverage_pct: number;
+}
+
+/** A SQL script a step executed, hashed as Sqitch records its scripts. */
+export interface SqlRef {
+  name: string;
+  sha256: string;
+}
+
+export interface StepProgress {
+  name: StepName;
+  status: StepStatus;
+  before: Metrics | null;
+  after: Metrics | null;
+  /** SHA-256 over every script the step's apply executed, in order. */
+  sqlSha256: string | null;
+  sql: SqlRef[];
+  detail: Record<string, number | string | boolean | null>;
+  compensation: Record<string, number | string | boolean | null> | null;
+  error: string | null;
+}
+
+export type GateOutcome = 'accepted' | 'refused' | 'ignored';
+
+export interface GateAttempt {
+  id: string;
+  by: string;
+  at: string;
+  ospa: number | null;
+  outcome: GateOutcome;
+  reason: string;
+}
+
+export interface RolloutProgress {
+  workflowId: string;
+  runId: string;
+  rolloutId: string;
+  target: string;
+  apr: string;
+  state: RolloutState;
+  reason: string | null;
+  gate: {
+    accepted: boolean;
+    openedBy: string | null;
+    acceptedAt: string | null;
+    attempts: GateAttempt[];
+  };
+  steps: StepProgress[];
+  baseline: Metrics | null;
+  metrics: Metrics | null;
+  startedAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,32 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from './activities';
+import type { Config } from './config';
+import type { Pool } from './db/pool';
+
+export interface RolloutWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  pool: Pool;
+  target: string;
+  /** Prebuilt workflow code (tests bundle once); otherwise bundled from src/workflows. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Replaces activities, for tests that inject faults around the real ones. */
+  activities?: object;
+}
+
+export const WORKFLOWS_PATH = require.resolve('./workflows');
+
+export async function createRolloutWorker(options: RolloutWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: options.activities ?? createActivities({ pool: options.pool, target: options.target }),
+  });
+}
+
+export async function connectWorker(config: Config): Promise<NativeConnection> {
+  return NativeConnection.connect(config.temporal.connectionOptions);
+}

@@ -1,0 +1,49 @@
+// The packet's verification, as pure functions of measured numbers: each returns what is off.
+import type { CursorResult, ScanResult } from '../activities/types';
+import type { Expected } from '../shared/input';
+import type { Metrics } from '../shared/progress';
+
+type Numbers = Partial<Record<keyof Metrics, number>>;
+
+function compare(actual: Metrics, wanted: Numbers): string[] {
+  return (Object.keys(wanted) as (keyof Metrics)[])
+    .filter((key) => actual[key] !== wanted[key])
+    .map((key) => `${key}=${actual[key]}, expected ${wanted[key]}`);
+}
+
+/** After Phase 1: own 0→30, gap 210→0, conflict 0, resolution 30 direct + 210 inherited, coverage 100. */
+export function seedMismatches(expected: Expected, after: Metrics): string[] {
+  return compare(after, {
+    own: expected.own + expected.seedRows,
+    gap: 0,
+    conflict: 0,
+    direct: expected.own + expected.seedRows,
+    inherited: expected.gap,
+    coverage_pct: 100,
+  });
+}
+
+/** Phase 3 stays manual: after every step the governance types are inactive and nothing was emitted. */
+export function phase3Mismatches(expected: Expected, after: Metrics): string[] {
+  return compare(after, { gov_types_active: 0, gov_emit: expected.govEmit });
+}
+
+/** 5 candidate_state + 35 candidate_object per ruleset version on the clone, and one scan run appended. */
+export function scanMismatches(expected: Expected, scan: ScanResult): string[] {
+  const problems: string[] = [];
+  const states = expected.candidateStates ?? scan.expectedStates;
+  const objects = expected.candidateObjects ?? scan.expectedObjects;
+  if (scan.states !== states) problems.push(`candidate_state=${scan.states}, expected ${states}`);
+  if (scan.objects !== objects) problems.push(`candidate_object=${scan.objects}, expected ${objects}`);
+  if (!(scan.scanRunId > 0)) problems.push('no candidate_scan_run row appended');
+  return problems;
+}
+
+export function cursorMismatches(to: string, cursor: CursorResult): string[] {
+  return cursor.current === to ? [] : [`scan cursor at ${cursor.current ?? 'null'}, expected ${to}`];
+}
+
+/** After compensation the numbers are those measured before the first write. */
+export function baselineMismatches(baseline: Metrics, after: Metrics): string[] {
+  return compare(after, { own: baseline.own, gap: baseline.gap, conflict: baseline.conflict, gov_emit: baseline.gov_emit });
+}

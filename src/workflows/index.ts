@@ -1,0 +1,2 @@
+// The worker bundles this entry point; it exports workflows only.
+export { rolloutWorkflow } from './rollout';
