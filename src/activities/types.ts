@@ -46,9 +46,17 @@ export interface ScanResult extends Executed {
   objects: number;
 }
 
+/** A scan_cursor row as read, timestamps as text. */
+export interface CursorRow {
+  snapshot_ref: string | null;
+  previous_snapshot_ref: string | null;
+  advanced_by_rollout: string | null;
+  advanced_at: string | null;
+}
+
 export interface CursorInput extends RolloutRef {
   cursorName: string;
-  from: string | null;
+  from: CursorRow;
   to: string;
 }
 

@@ -11,7 +11,7 @@ import {
   workflowInfo,
   type RetryPolicy,
 } from '@temporalio/workflow';
-import type { RolloutActivities } from '../activities';
+import type { CursorRow, RolloutActivities } from '../activities';
 import type { Executed } from '../db/sql';
 import {
   ErrorType,
@@ -245,7 +245,7 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
     );
 
     if (scan) {
-      let from: string | null = null;
+      let from: CursorRow = { snapshot_ref: null, previous_snapshot_ref: null, advanced_by_rollout: null, advanced_at: null };
       await runStep(
         scanStep,
         async () => {
@@ -253,7 +253,7 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
           return { undone: r.deleted, detail: { deleted: r.deleted, sqlSha256: r.sqlSha256 } };
         },
         async () => {
-          from = (await reads.readCursor({ target, cursorName: scan.cursorName })).snapshotRef;
+          from = await reads.readCursor({ target, cursorName: scan.cursorName });
           return writes.applyScan({ ...rollout, ruleset: scan.ruleset, snapshotRef: scan.snapshotRef });
         },
         (r) => scanMismatches(expected, r),
@@ -279,7 +279,7 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
         },
         () => writes.advanceCursor(move),
         (r) => cursorMismatches(scan.snapshotRef, r),
-        (r) => ({ from, to: scan.snapshotRef, changed: r.changed }),
+        (r) => ({ from: from.snapshot_ref, to: scan.snapshotRef, changed: r.changed }),
       );
     }
     return finish('COMPLETED', null);

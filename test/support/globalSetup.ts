@@ -1,0 +1,41 @@
+// One real Temporal dev server and one real PostgreSQL for the whole run; each test gets its
+// own database (copied from a fixture template), task queue and workflow ids.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { createPool } from '../../src/db/pool';
+import { initFixture } from '../../src/fixture/init';
+import { startEmbeddedPostgres } from '../../src/infra/embeddedPostgres';
+import { startTemporalDevServer } from '../../src/infra/temporalDevServer';
+import { WORKFLOWS_PATH } from '../../src/worker';
+import { TEMPLATE_DB } from './names';
+
+export default async function globalSetup(): Promise<void> {
+  const [temporal, postgres] = await Promise.all([startTemporalDevServer(), startEmbeddedPostgres()]);
+  const templateUrl = await postgres.createDatabase(TEMPLATE_DB);
+  const pool = createPool(templateUrl);
+  try {
+    await initFixture(pool);
+  } finally {
+    await pool.end();
+  }
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'governed-rollout-test-'));
+  const bundlePath = path.join(dir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
+  process.env.GR_TEST_TEMPORAL_ADDRESS = temporal.address;
+  process.env.GR_TEST_PG_URL = postgres.url();
+  process.env.GR_TEST_PG_PORT = String(postgres.port);
+  process.env.GR_TEST_WORKFLOW_BUNDLE = bundlePath;
+  (globalThis as Record<string, unknown>).__GR_SERVERS__ = { temporal, postgres };
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
