@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { createPool, type Pool } from '../../src/db/pool';
+import { createSnapshot } from '../../src/activities/snapshot';
+import { createPool, withTransaction, type Pool } from '../../src/db/pool';
 import { TEMPLATE_DB, uniqueDbName } from './names';
 
 export const APR = 'APR-BOOT-AUTHMODEL-1';
@@ -79,7 +80,5 @@ export async function count(pool: Pool, sql: string, params: unknown[] = []): Pr
 
 /** What `rollout snapshot create` does: record the inventory as it is now. */
 export async function takeSnapshot(pool: Pool): Promise<string> {
-  const { createSnapshot } = await import('../../src/activities/snapshot');
-  const { withTransaction } = await import('../../src/db/pool');
   return withTransaction(pool, createSnapshot);
 }
