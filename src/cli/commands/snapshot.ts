@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { createSnapshot } from '../../activities/snapshot';
+import { withTransaction } from '../../db/pool';
+import { print, withDatabase } from '../context';
+import { action } from '../errors';
+
+export function register(program: Command): void {
+  const snapshot = program.command('snapshot').description('source snapshots of the governance inventory');
+  snapshot
+    .command('create')
+    .description('record a snapshot of the current inventory; prints its ref alone on the last line')
+    .addHelpText('after', '\nExample:\n  REF=$(rollout snapshot create | tail -n 1)')
+    .action(
+      action(async () => {
+        await withDatabase(async (pool) => {
+          const ref = await withTransaction(pool, createSnapshot);
+          print(ref);
+        });
+      }),
+    );
+}

@@ -1,0 +1,51 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { ZodError } from 'zod';
+import { describeIssues } from '../shared';
+
+/** A failure the CLI explains in its own words. */
+export class CliError extends Error {}
+
+// Connection strings carry passwords; no message leaves the CLI with one in it.
+export function redact(message: string): string {
+  return message.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@');
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', '57P03']);
+
+function codeOf(err: unknown): string | undefined {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** One line that says what went wrong and, where it can, what to do. */
+export function describeError(err: unknown): string {
+  if (err instanceof ZodError) return describeIssues(err);
+  if (err instanceof WorkflowNotFoundError) {
+    return `no rollout with workflow id ${err.workflowId}: check the id (rollout start prints it)`;
+  }
+  if (err instanceof WorkflowExecutionAlreadyStartedError) {
+    return `a rollout is already running as ${err.workflowId} (one per target): follow it with rollout progress ${err.workflowId}, or cancel it`;
+  }
+  const code = codeOf(err);
+  if (code && UNREACHABLE.has(code)) {
+    const where = (err as { address?: string; port?: number }).address;
+    const port = (err as { port?: number }).port;
+    return `PostgreSQL is unreachable${where ? ` at ${where}${port ? `:${port}` : ''}` : ''} (${code}): check DATABASE_URL and that the server runs`;
+  }
+  if (code === '28P01' || code === '28000') return 'PostgreSQL refused the credentials in DATABASE_URL';
+  if (code === '3D000') return 'the database named in DATABASE_URL does not exist';
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0] ?? 'unknown error';
+}
+
+/** The one error wrapper: prints one line on stderr and sets a non-zero exit code. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      process.stderr.write(`rollout: ${redact(describeError(err))}\n`);
+      process.exitCode = 1;
+    }
+  };
+}

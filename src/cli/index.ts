@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { register as cancel } from './commands/cancel';
+import { register as db } from './commands/db';
+import { register as demo } from './commands/demo';
+import { register as gateOpen } from './commands/gateOpen';
+import { register as progress } from './commands/progress';
+import { register as result } from './commands/result';
+import { register as snapshot } from './commands/snapshot';
+import { register as start } from './commands/start';
+import { register as worker } from './commands/worker';
+
+export function buildProgram(): Command {
+  const program = new Command('rollout')
+    .description('A governed production rollout (packet step G) as a Temporal durable workflow. Nothing is written before people open the gate.')
+    .showSuggestionAfterError()
+    .configureOutput({ outputError: (text, write) => write(`rollout: ${text.replace(/^error: /, '').trimEnd()}\n`) });
+  for (const register of [demo, worker, start, gateOpen, progress, cancel, result, db, snapshot]) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}
