@@ -22,17 +22,22 @@
 \endif
 
 begin;
+-- By hand the guard holds the packet's numbers: pinned here, inside the transaction, so no PGOPTIONS
+-- or role/database setting can loosen them.
 select set_config('f6.ratified_apr', :'ratified_apr', true),
-       set_config('f6.rollout_id', :'rollout_id', true);
+       set_config('f6.rollout_id', :'rollout_id', true),
+       set_config('f6.expect_gap', '210', true),
+       set_config('f6.expect_own', '0', true),
+       set_config('f6.expect_conflict', '0', true);
 
 -- @section guard
 do $$
 declare
   apr              text := current_setting('f6.ratified_apr');
-  -- The workflow passes the expected baseline of a scaled fixture; by hand these are the packet's numbers.
-  expect_gap       int  := coalesce(nullif(current_setting('f6.expect_gap', true), ''), '210')::int;
-  expect_own       int  := coalesce(nullif(current_setting('f6.expect_own', true), ''), '0')::int;
-  expect_conflict  int  := coalesce(nullif(current_setting('f6.expect_conflict', true), ''), '0')::int;
+  -- Set in this transaction: the packet's numbers by hand, a scaled fixture's from the workflow.
+  expect_gap       int  := current_setting('f6.expect_gap')::int;
+  expect_own       int  := current_setting('f6.expect_own')::int;
+  expect_conflict  int  := current_setting('f6.expect_conflict')::int;
   v_ospa int; v_gap int; v_own int; v_conflict int;
 begin
   -- One rollout writes at a time; a retry of the same step waits here for its predecessor's transaction.
