@@ -8,7 +8,7 @@ export async function connectClient(config: Config): Promise<Client> {
   const { connectionOptions, namespace } = config.temporal;
   let connection: Connection;
   try {
-    connection = await Connection.connect({ ...connectionOptions, connectTimeout: 5_000 } as Parameters<typeof Connection.connect>[0]);
+    connection = await Connection.connect({ ...connectionOptions, connectTimeout: 5_000 });
   } catch {
     throw new TemporalUnreachable(
       `Temporal is unreachable at ${connectionOptions.address}: start it (docker compose up, or temporal server start-dev) or set TEMPORAL_ADDRESS`,

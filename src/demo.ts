@@ -7,7 +7,6 @@ import { measure } from './activities/gate';
 import { createSnapshot } from './activities/snapshot';
 import { startInput } from './cli/commands/start';
 import { formatAttempt, formatMetrics, formatProgress } from './cli/format';
-import { readRuleset } from './cli/options';
 import { createPool, withTransaction, type Pool } from './db/pool';
 import { initFixture } from './fixture/init';
 import { startEmbeddedPostgres } from './infra/embeddedPostgres';

@@ -11,7 +11,7 @@ const PERMANENT_CLASSES = new Set(['22', '23', '25', '2B', '42', 'P0']);
 
 function sqlState(err: unknown): string | undefined {
   if (typeof err === 'object' && err !== null && 'code' in err) {
-    const code = (err as { code: unknown }).code;
+    const code = err.code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
   }
   return undefined;
