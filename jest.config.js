@@ -6,7 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
-  testTimeout: 180_000,
+  testTimeout: 90_000,
   maxWorkers: 2,
   reporters: [['default', { summaryThreshold: 0 }]],
 };

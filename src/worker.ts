@@ -24,6 +24,8 @@ export async function createRolloutWorker(options: RolloutWorkerOptions): Promis
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: options.activities ?? createActivities({ pool: options.pool, target: options.target }),
+    // Cancellation reaches a running activity only with a heartbeat; don't let the SDK hold them back long.
+    maxHeartbeatThrottleInterval: '2 seconds',
   });
 }
 

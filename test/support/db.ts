@@ -24,13 +24,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh copy of the clone fixture at baseline. */
-export async function freshDatabase(): Promise<TestDatabase> {
+/** A fresh copy of the clone fixture at baseline (or, with template null, an empty database). */
+export async function freshDatabase(template: string | null = TEMPLATE_DB): Promise<TestDatabase> {
   const name = uniqueDbName();
   const admin = new Client({ connectionString: adminUrl() });
   await admin.connect();
   try {
-    await admin.query(`create database ${name} template ${TEMPLATE_DB}`);
+    await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   } finally {
     await admin.end();
   }

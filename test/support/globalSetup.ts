@@ -6,29 +6,44 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createPool } from '../../src/db/pool';
 import { initFixture } from '../../src/fixture/init';
-import { startEmbeddedPostgres } from '../../src/infra/embeddedPostgres';
-import { startTemporalDevServer } from '../../src/infra/temporalDevServer';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/infra/embeddedPostgres';
+import { startTemporalDevServer, type DevServer } from '../../src/infra/temporalDevServer';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { TEMPLATE_DB } from './names';
 
 export default async function globalSetup(): Promise<void> {
-  const [temporal, postgres] = await Promise.all([startTemporalDevServer(), startEmbeddedPostgres()]);
-  const templateUrl = await postgres.createDatabase(TEMPLATE_DB);
-  const pool = createPool(templateUrl);
-  try {
-    await initFixture(pool);
-  } finally {
-    await pool.end();
-  }
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'governed-rollout-test-'));
-  const bundlePath = path.join(dir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, code);
-  process.env.GR_TEST_TEMPORAL_ADDRESS = temporal.address;
-  process.env.GR_TEST_PG_URL = postgres.url();
-  process.env.GR_TEST_PG_PORT = String(postgres.port);
-  process.env.GR_TEST_WORKFLOW_BUNDLE = bundlePath;
+  const started = await Promise.allSettled([startTemporalDevServer(), startEmbeddedPostgres()]);
+  const [temporal, postgres] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [
+    DevServer | undefined,
+    EmbeddedPostgres | undefined,
+  ];
+  // Register at once, so the teardown stops whatever did start even if the rest of the setup fails.
   (globalThis as Record<string, unknown>).__GR_SERVERS__ = { temporal, postgres };
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed || !temporal || !postgres) {
+    await Promise.all([temporal?.stop(), postgres?.stop()]);
+    throw failed?.reason ?? new Error('test servers did not start');
+  }
+  try {
+    const templateUrl = await postgres.createDatabase(TEMPLATE_DB);
+    const pool = createPool(templateUrl);
+    try {
+      await initFixture(pool);
+    } finally {
+      await pool.end();
+    }
+    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'governed-rollout-test-'));
+    const bundlePath = path.join(dir, 'workflow-bundle.js');
+    writeFileSync(bundlePath, code);
+    process.env.GR_TEST_TEMPORAL_ADDRESS = temporal.address;
+    process.env.GR_TEST_PG_URL = postgres.url();
+    process.env.GR_TEST_PG_PORT = String(postgres.port);
+    process.env.GR_TEST_WORKFLOW_BUNDLE = bundlePath;
+  } catch (err) {
+    await Promise.all([temporal.stop(), postgres.stop()]);
+    throw err;
+  }
 }
 
 const quietLogger = {

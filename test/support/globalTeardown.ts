@@ -3,8 +3,7 @@ import type { DevServer } from '../../src/infra/temporalDevServer';
 
 export default async function globalTeardown(): Promise<void> {
   const servers = (globalThis as Record<string, unknown>).__GR_SERVERS__ as
-    | { temporal: DevServer; postgres: EmbeddedPostgres }
+    | { temporal?: DevServer; postgres?: EmbeddedPostgres }
     | undefined;
-  if (!servers) return;
-  await Promise.all([servers.temporal.stop(), servers.postgres.stop()]);
+  await Promise.all([servers?.temporal?.stop(), servers?.postgres?.stop()]);
 }

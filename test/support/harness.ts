@@ -1,9 +1,10 @@
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString, type Worker } from '@temporalio/worker';
 import { createActivities, type RolloutActivities } from '../../src/activities';
 import {
   RolloutInput,
   TERMINAL_STATES,
+  gateOpenedSignal,
   progressQuery,
   type RolloutInputDraft,
   type RolloutProgress,
@@ -18,7 +19,10 @@ function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+    });
   } catch {
     // already installed in this process by an earlier test file
   }
@@ -38,6 +42,8 @@ export interface Harness {
   taskQueue: string;
   target: string;
   start(input?: Partial<RolloutInputDraft>, workflowId?: string): Promise<WorkflowHandle<typeof rolloutWorkflow>>;
+  /** Starts a rollout, claims the gate open (people have ratified, or not) and waits for the end. */
+  run(input?: Partial<RolloutInputDraft>): Promise<RolloutProgress>;
   progress(handle: WorkflowHandle): Promise<RolloutProgress>;
   waitFor(handle: WorkflowHandle, predicate: (p: RolloutProgress) => boolean, timeoutMs?: number): Promise<RolloutProgress>;
   /** Runs a second worker on the same queue and database, e.g. after the first was stopped. */
@@ -95,6 +101,11 @@ export async function rolloutHarness(options: { wrap?: ActivityWrapper; worker?:
       const handle = await client.workflow.start(rolloutWorkflow, { taskQueue, workflowId, args: [args] });
       handles.push(handle);
       return handle;
+    },
+    async run(input = {}) {
+      const handle = await harness.start(input);
+      await handle.signal(gateOpenedSignal, { id: unique('claim'), by: 'president' });
+      return handle.result();
     },
     async progress(handle) {
       return handle.query(progressQuery);

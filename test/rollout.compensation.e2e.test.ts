@@ -1,0 +1,79 @@
+import type { Pool } from '../src/db/pool';
+import type { RolloutProgress } from '../src/shared';
+import { fingerprint, ratify, takeSnapshot, count } from './support/db';
+import { holdNthCall, holdUntilCancelled } from './support/faults';
+import { CLONE_SCAN_RULESET, rolloutHarness, type ActivityWrapper, type Harness } from './support/harness';
+
+async function baselineReady(pool: Pool): Promise<string> {
+  await ratify(pool);
+  return takeSnapshot(pool);
+}
+
+describe('compensation, end to end: cancel after each step restores every table exactly', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.teardown();
+    h = undefined;
+  });
+
+  const stepDone = (name: string) => (p: RolloutProgress) => p.steps.find((s) => s.name === name)?.status === 'done';
+  const cases: { after: 'seed' | 'scan' | 'cursor'; wrap: ActivityWrapper; ready: (p: RolloutProgress) => boolean; undone: number }[] = [
+    // The step after the one under test is held, so the cancel lands exactly between them.
+    { after: 'seed', wrap: () => ({ applyScan: () => holdUntilCancelled() }), ready: stepDone('seed'), undone: 30 },
+    { after: 'scan', wrap: () => ({ advanceCursor: () => holdUntilCancelled() }), ready: stepDone('scan'), undone: 30 + 5 + 35 + 1 + 1 },
+    // The last step has nothing after it: hold its verification (measure: 1 baseline, 2 seed, 3 scan,
+    // 4 cursor), so the cancel lands after the cursor advance committed and before the rollout ends.
+    {
+      after: 'cursor',
+      wrap: (real) => ({ measure: holdNthCall(real.measure, 4) }),
+      ready: (p) => p.steps[2]?.sqlSha256 != null,
+      undone: 30 + 5 + 35 + 1 + 1 + 1,
+    },
+  ];
+
+  test.each(cases)('cancel after $after: COMPENSATED, fingerprint equal before and after', async ({ wrap, ready, undone }) => {
+    h = await rolloutHarness({ wrap });
+    const snapshotRef = await baselineReady(h.db.pool);
+    const before = await fingerprint(h.db.pool);
+    const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+    await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+    await h.waitFor(handle, ready);
+    expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(30);
+
+    await handle.cancel();
+    const final = await handle.result();
+
+    expect(final.state).toBe('COMPENSATED');
+    expect(final.reason).toContain(`${undone} row(s) undone`);
+    expect(final.metrics).toMatchObject({ own: 0, gap: 210, conflict: 0, gov_emit: 0 });
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+
+  test('cancel before the gate: nothing written, nothing to undo', async () => {
+    h = await rolloutHarness();
+    const before = await fingerprint(h.db.pool);
+    const handle = await h.start();
+    await handle.signal('gateOpened', { id: 'c1', by: 'eager operator' });
+    await h.waitFor(handle, (p) => p.gate.attempts.length === 1);
+    await handle.cancel();
+    const final = await handle.result();
+    expect(final.state).toBe('COMPENSATED');
+    expect(final.reason).toContain('before the gate');
+    expect(final.steps.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+
+  test('a failed verification after commit triggers compensation of what the seed wrote', async () => {
+    h = await rolloutHarness();
+    await ratify(h.db.pool);
+    // A 31st domain with no objects: the guard's numbers (gap 210, own 0, conflict 0) still hold,
+    // so the seed commits 31 rows, and the packet's verification (own = 30) fails afterwards.
+    await h.db.pool.query("insert into governance_domain (domain_code, title, steward_role) values ('GD31', 'late domain', 'steward_gd31')");
+    const before = await fingerprint(h.db.pool);
+    const final = await h.run();
+    expect(final.state).toBe('COMPENSATED');
+    expect(final.reason).toMatch(/seed verification failed: own=31, expected 30/);
+    expect(final.steps[0]).toMatchObject({ status: 'compensated', compensation: { deleted: 31 } });
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+});

@@ -1,0 +1,146 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { RolloutInput, WORKFLOW_TYPE } from '../src/shared';
+import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
+import { attempt } from './support/faults';
+import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
+import { unique } from './support/names';
+
+const candidateRows = `select md5(coalesce(string_agg(x, ',' order by x), '')) as n from (
+  select 's' || xmin::text || ctid::text as x from candidate_state
+  union all select 'o' || xmin::text || ctid::text from candidate_object) t`;
+
+describe('guards, idempotency and retries, end to end', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.teardown();
+    h = undefined;
+  });
+
+  test('drift (own is not 0) is refused by the seed guard with zero writes: FAILED, nothing to undo', async () => {
+    h = await rolloutHarness();
+    await ratify(h.db.pool);
+    await h.db.pool.query(
+      "insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by) values ('domain:GD07', 'someone', 'APR-OTHER-1', 'hand')",
+    );
+    const before = await fingerprint(h.db.pool);
+    const final = await h.run();
+    expect(final.state).toBe('FAILED');
+    expect(final.reason).toMatch(/F6 seed guard refused: ospa=1 gap=203 own=1/);
+    expect(final.reason).toContain('nothing needed undoing');
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+
+  test('a stale snapshot ref is refused by the scan; the seed is compensated and every table is as before', async () => {
+    h = await rolloutHarness();
+    await ratify(h.db.pool);
+    const snapshotRef = await takeSnapshot(h.db.pool);
+    await h.db.pool.query("update governed_object set object_type = 'report' where object_code = 'GD01-O1'");
+    const before = await fingerprint(h.db.pool);
+    const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+    expect(final.state).toBe('COMPENSATED');
+    expect(final.reason).toMatch(/snapshot ref .* is stale/);
+    expect(final.steps.map((s) => s.status)).toEqual(['compensated', 'compensated', 'skipped']);
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+
+  test('an unknown snapshot ref is refused the same way', async () => {
+    h = await rolloutHarness();
+    await ratify(h.db.pool);
+    const before = await fingerprint(h.db.pool);
+    const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef: 'SNAP-20200101T000000Z-deadbeef' } });
+    expect(final.reason).toMatch(/snapshot ref SNAP-20200101T000000Z-deadbeef is unknown/);
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+
+  test('a cursor moved by someone else during the scan is refused; ours is undone and theirs stays', async () => {
+    let otherRef = '';
+    h = await rolloutHarness({
+      wrap: (real) => ({
+        applyScan: async (input) => {
+          const result = await real.applyScan(input);
+          await h?.db.pool.query("update scan_cursor set snapshot_ref = $1 where cursor_name = 'governance_scan'", [otherRef]);
+          return result;
+        },
+      }),
+    });
+    await ratify(h.db.pool);
+    const snapshotRef = await takeSnapshot(h.db.pool);
+    await h.db.pool.query("insert into source_snapshot (snapshot_ref, inventory_hash, object_count) values ('SNAP-20250101T000000Z-0badcafe', 'x', 0)");
+    otherRef = 'SNAP-20250101T000000Z-0badcafe';
+    const before = await fingerprint(h.db.pool);
+    const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+    expect(final.state).toBe('COMPENSATED');
+    expect(final.reason).toMatch(/scan cursor governance_scan moved meanwhile: expected null, found SNAP-20250101T000000Z-0badcafe/);
+    const after = await fingerprint(h.db.pool);
+    expect({ ...after, scan_cursor: '' }).toEqual({ ...before, scan_cursor: '' });
+    expect(await count(h.db.pool, 'select count(*) as n from scan_cursor where snapshot_ref = $1', [otherRef])).toBe(1);
+  });
+
+  test('a seed retried after its commit recognises its own rows: applied once, not aborted as drift', async () => {
+    const attempts: number[] = [];
+    h = await rolloutHarness({
+      wrap: (real) => ({
+        applySeed: async (input) => {
+          const result = await real.applySeed(input);
+          attempts.push(attempt());
+          if (attempt() === 1) throw new Error('worker lost after the commit, before reporting');
+          return result;
+        },
+      }),
+    });
+    await ratify(h.db.pool);
+    const handle = await h.start();
+    await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+    const final = await handle.result();
+    expect(attempts).toEqual([1, 2]);
+    expect(final.state).toBe('COMPLETED');
+    expect(final.steps[0]?.detail).toMatchObject({ inserted: 0, alreadyPresent: true });
+    expect(final.metrics).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, direct: 30, inherited: 210, coverage_pct: 100 });
+    expect(await count(h.db.pool, "select count(*) as n from governance_object_ownership where created_by = 'F6_OWNERSHIP_SEED_COMMIT'")).toBe(30);
+  });
+
+  test('an identical re-run changes no candidate row and appends exactly one candidate_scan_run row', async () => {
+    h = await rolloutHarness();
+    await ratify(h.db.pool);
+    const snapshotRef = await takeSnapshot(h.db.pool);
+    const scan = { ruleset: CLONE_SCAN_RULESET, snapshotRef };
+    const first = await h.start({ scan });
+    await first.signal('gateOpened', { id: 'c1', by: 'president' });
+    expect((await first.result()).state).toBe('COMPLETED');
+    const candidatesBefore = await h.db.pool.query(candidateRows);
+
+    const second = await h.start({ scan });
+    await second.signal('gateOpened', { id: 'c2', by: 'president' });
+    const final = await second.result();
+    expect(final.state).toBe('COMPLETED');
+    expect(final.steps[0]?.detail).toMatchObject({ inserted: 0, alreadyPresent: true });
+    expect(final.steps[1]?.detail).toMatchObject({ candidate_state: 5, candidate_object: 35, statesInserted: 0, objectsInserted: 0, rulesetCreated: false });
+    expect(final.steps[2]?.detail).toMatchObject({ changed: false });
+    // Same xmin and ctid for every candidate row: no insert, no update, not even a no-op one.
+    expect((await h.db.pool.query(candidateRows)).rows).toEqual(candidatesBefore.rows);
+    expect(await count(h.db.pool, 'select count(*) as n from candidate_scan_run')).toBe(2);
+  });
+
+  test('a second start for the same target is refused while one runs', async () => {
+    h = await rolloutHarness();
+    const workflowId = unique('rollout-same-target');
+    await h.start({}, workflowId);
+    const args = [RolloutInput.parse({ target: h.target, apr: APR })];
+    await expect(
+      h.client.workflow.start(WORKFLOW_TYPE, { taskQueue: h.taskQueue, workflowId, args, workflowIdConflictPolicy: 'FAIL' }),
+    ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+  });
+
+  test('a gate timeout ends EXPIRED having written nothing; refused claims are recorded', async () => {
+    h = await rolloutHarness();
+    const before = await fingerprint(h.db.pool);
+    const handle = await h.start({ gateTimeoutMs: 3_000 });
+    for (let i = 0; i < 20; i += 1) await handle.signal('gateOpened', { id: `flood-${i}`, by: 'flood' });
+    const final = await handle.result();
+    expect(final.state).toBe('EXPIRED');
+    expect(final.gate.accepted).toBe(false);
+    expect(final.gate.attempts).toHaveLength(20);
+    expect(final.gate.attempts.every((a) => a.outcome === 'refused' && a.ospa === 0)).toBe(true);
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+});
