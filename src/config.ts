@@ -21,6 +21,7 @@ const Env = z.object({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'TEMPORAL_TASK_QUEUE is letters, digits and . _ -')
     .default(DEFAULT_TASK_QUEUE),
   ROLLOUT_TARGET: TargetName.optional(),
+  ROLLOUT_WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'ROLLOUT_WEBHOOK_URL must be an http(s) URL').optional(),
 });
 
 export interface Config {
@@ -29,6 +30,8 @@ export interface Config {
   taskQueue: string;
   /** The target named explicitly; otherwise derived from DATABASE_URL by targetOf(). */
   target: string | undefined;
+  /** Rollout events are POSTed here by the worker (besides its log line). */
+  webhookUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -50,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     taskQueue: parsed.data.TEMPORAL_TASK_QUEUE,
     target: parsed.data.ROLLOUT_TARGET,
+    webhookUrl: parsed.data.ROLLOUT_WEBHOOK_URL,
   };
 }
 

@@ -4,6 +4,7 @@ import type { Metrics } from '../shared/progress';
 import { advanceCursor, readCursor, revertCursor } from './cursor';
 import { classify } from './failures';
 import { measure, readGate } from './gate';
+import { notify, type Notification } from './notify';
 import { applyScan, revertScan } from './scan';
 import { applySeed, revertSeed } from './seed';
 import type {
@@ -20,6 +21,7 @@ import type {
 } from './types';
 
 export type * from './types';
+export type { Notification, NotifyEvent } from './notify';
 
 /**
  * All I/O of a rollout. The worker builds these once with its own pool and target;
@@ -52,6 +54,7 @@ export function createActivities(deps: ActivityDeps) {
     revertScan: activity((i: RolloutRef): Promise<RevertResult> => revertScan(pool, i)),
     advanceCursor: activity((i: CursorInput): Promise<CursorResult> => advanceCursor(pool, i)),
     revertCursor: activity((i: CursorInput): Promise<CursorResult> => revertCursor(pool, i)),
+    notify: activity((i: Notification) => notify(deps.notifier ?? {}, i)),
   };
 }
 

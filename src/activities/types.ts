@@ -1,11 +1,14 @@
 import type { Pool } from '../db/pool';
 import type { Expected, Ruleset } from '../shared/input';
 import type { Executed } from '../db/sql';
+import type { Notifier } from './notify';
 
 export interface ActivityDeps {
   pool: Pool;
   /** The database this worker serves, by name; a workflow naming another is refused. */
   target: string;
+  /** Where rollout events go besides the log: the worker's own setting, never workflow input. */
+  notifier?: Notifier;
 }
 
 /** Every activity input names its target, so a worker never acts on a database it was not meant for. */

@@ -11,7 +11,7 @@ import {
   workflowInfo,
   type RetryPolicy,
 } from '@temporalio/workflow';
-import type { CursorRow, RolloutActivities } from '../activities';
+import type { CursorRow, NotifyEvent, RolloutActivities } from '../activities';
 import type { Executed } from '../db/sql';
 import {
   ErrorType,
@@ -57,6 +57,19 @@ const undo = proxyActivities<RolloutActivities>({
   heartbeatTimeout: '20 seconds',
   retry: { ...transient, maximumInterval: '1 minute' },
 });
+
+/** Notifications are retried a little and never hold a step back: they are awaited only at the end. */
+const notices = proxyActivities<RolloutActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { ...transient, maximumAttempts: 5 },
+});
+
+const FINAL_EVENTS: Partial<Record<RolloutState, NotifyEvent>> = {
+  COMPLETED: 'completed',
+  COMPENSATED: 'compensated',
+  FAILED: 'failed',
+  EXPIRED: 'expired',
+};
 
 type Detail = StepProgress['detail'];
 
@@ -127,11 +140,22 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
     }
   });
 
-  const finish = (state: RolloutState, reason: string | null): RolloutProgress => {
+  const pendingNotices: Promise<unknown>[] = [];
+  // Shielded: the events of a cancelled rollout (compensating, compensated) are the ones that matter most.
+  const announce = (event: NotifyEvent) => {
+    const { workflowId, target, apr, state, reason, metrics } = progress;
+    const delivery = CancellationScope.nonCancellable(() => notices.notify({ event, workflowId, target, apr, state, reason, metrics }));
+    pendingNotices.push(delivery.catch(() => undefined));
+  };
+
+  const finish = async (state: RolloutState, reason: string | null): Promise<RolloutProgress> => {
     for (const step of progress.steps) if (step.status === 'pending') step.status = 'skipped';
     progress.state = state;
     progress.reason = reason;
     progress.updatedAt = now();
+    const event = FINAL_EVENTS[state];
+    if (event) announce(event);
+    await CancellationScope.nonCancellable(() => Promise.all(pendingNotices));
     return progress;
   };
 
@@ -139,6 +163,7 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
   if (!parsed.success) return finish('FAILED', `invalid input, nothing written: ${describeIssues(parsed.error)}`);
   const input = parsed.data;
   const { target, apr, expected, scan } = input;
+  announce('waiting-for-gate');
 
   // The gate: each claim is checked against os_proposal_approvals; nothing is written before one holds.
   async function waitForGate(): Promise<boolean> {
@@ -173,14 +198,16 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
       });
       if (accepted && batch[0]) {
         progress.gate = { ...progress.gate, accepted: true, openedBy: batch[0].by, acceptedAt: now() };
+        announce('gate-accepted');
         return true;
       }
+      announce('gate-refused');
     }
   }
 
   try {
     if (!(await waitForGate())) {
-      return finish('EXPIRED', 'the gate timeout passed without an accepted gate-open claim: nothing was written');
+      return await finish('EXPIRED', 'the gate timeout passed without an accepted gate-open claim: nothing was written');
     }
   } catch (err) {
     if (isCancellation(err)) return finish('COMPENSATED', 'cancelled before the gate was accepted: nothing was written, nothing to undo');
@@ -282,7 +309,7 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
         (r) => ({ from: from.snapshot_ref, to: scan.snapshotRef, changed: r.changed }),
       );
     }
-    return finish('COMPLETED', null);
+    return await finish('COMPLETED', null);
   } catch (err) {
     cancelled = isCancellation(err);
     reason = cancelled ? 'cancelled by request' : messageOf(err);
@@ -290,7 +317,9 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
 
   // Compensation: reverse order, shielded from the cancellation that may have caused it.
   progress.state = 'COMPENSATING';
+  progress.reason = reason;
   progress.updatedAt = now();
+  announce('compensating');
   const { undone, problems } = await CancellationScope.nonCancellable(async () => {
     let total = 0;
     const issues: string[] = [];

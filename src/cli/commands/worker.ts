@@ -20,7 +20,14 @@ export function register(program: Command): void {
           await pool.query('select 1');
           const connection = await connectWorker(cfg);
           try {
-            const worker = await createRolloutWorker({ connection, namespace: cfg.temporal.namespace, taskQueue: cfg.taskQueue, pool, target });
+            const worker = await createRolloutWorker({
+              connection,
+              namespace: cfg.temporal.namespace,
+              taskQueue: cfg.taskQueue,
+              pool,
+              target,
+              notifier: { webhookUrl: cfg.webhookUrl },
+            });
             print(`worker for target ${target} on task queue ${cfg.taskQueue}; SIGINT or SIGTERM stops it`);
             // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has.
             await worker.run();
