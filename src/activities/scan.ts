@@ -1,8 +1,9 @@
 import type { Pool } from '../db/pool';
-import { runScript, runScriptCounts, withTransaction } from '../db/pool';
+import { runScript, withTransaction } from '../db/pool';
 import { executed, sqlFile } from '../db/sql';
 import { guardRefused } from './failures';
 import { withHeartbeat } from './heartbeat';
+import { revertMarked } from './revert';
 import { snapshotProblem } from './snapshot';
 import type { RevertResult, RolloutRef, ScanApplyInput, ScanResult } from './types';
 
@@ -84,13 +85,5 @@ export async function applyScan(pool: Pool, input: ScanApplyInput): Promise<Scan
 
 /** FK-ordered DELETEs of the rows this rollout marked; harmless when it wrote none. */
 export async function revertScan(pool: Pool, input: RolloutRef): Promise<RevertResult> {
-  const lock = sqlFile('lock.sql');
-  const revert = sqlFile('scan/revert.sql');
-  return withHeartbeat(() =>
-    withTransaction(pool, async (client) => {
-      await runScript(client, lock);
-      const counts = await runScriptCounts(client, revert, [input.rolloutId]);
-      return { deleted: counts.reduce((a, b) => a + b, 0), ...executed([lock, revert]) };
-    }),
-  );
+  return revertMarked(pool, 'scan/revert.sql', input.rolloutId);
 }

@@ -3,6 +3,7 @@ import { runScript, withTransaction } from '../db/pool';
 import { executed, SEED_SCRIPT, sqlFile, sqlSection } from '../db/sql';
 import { guardRefused } from './failures';
 import { withHeartbeat } from './heartbeat';
+import { revertMarked } from './revert';
 import type { RevertResult, RolloutRef, SeedInput, SeedResult } from './types';
 
 /**
@@ -39,13 +40,5 @@ export async function applySeed(pool: Pool, input: SeedInput): Promise<SeedResul
 
 /** The packet's rollback, for this rollout's rows only: running it when nothing was written is harmless. */
 export async function revertSeed(pool: Pool, input: RolloutRef): Promise<RevertResult> {
-  const lock = sqlFile('lock.sql');
-  const revert = sqlFile('seed/revert.sql');
-  return withHeartbeat(() =>
-    withTransaction(pool, async (client) => {
-      await runScript(client, lock);
-      const result = await runScript(client, revert, [input.rolloutId]);
-      return { deleted: result.rowCount ?? 0, ...executed([lock, revert]) };
-    }),
-  );
+  return revertMarked(pool, 'seed/revert.sql', input.rolloutId);
 }
