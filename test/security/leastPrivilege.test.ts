@@ -1,0 +1,156 @@
+// The worker runs as a login granted rollout_operator (sql/roles/rollout_operator.sql): the whole
+// rollout and its compensation work, and PostgreSQL itself refuses what the packet forbids.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client as PgClient, DatabaseError } from 'pg';
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import { createPool, type Pool } from '../../src/db/pool';
+import { createRolloutWorker } from '../../src/worker';
+import { fingerprint, ratify, takeSnapshot, urlOf } from '../support/db';
+import { holdNthCall } from '../support/faults';
+import { CLONE_SCAN_RULESET, rolloutHarness, temporalAddress, type ActivityWrapper, type Harness } from '../support/harness';
+import { REPO } from '../support/cli';
+
+const ROLE_SQL = readFileSync(path.join(REPO, 'sql', 'roles', 'rollout_operator.sql'), 'utf8');
+
+async function asAdmin(database: string, sql: string): Promise<void> {
+  const admin = new PgClient({ connectionString: urlOf(database) });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+interface OperatorLogin {
+  pool: Pool;
+  drop(): Promise<void>;
+}
+
+/** sql/roles/rollout_operator.sql in the database, and a login with a random password granted the role. */
+async function operatorLogin(database: string): Promise<OperatorLogin> {
+  await asAdmin(database, ROLE_SQL);
+  const name = `ro_login_${randomBytes(6).toString('hex')}`;
+  const password = randomBytes(16).toString('hex');
+  await asAdmin(database, `create role ${name} login password '${password}' in role rollout_operator`);
+  const url = new URL(urlOf(database));
+  url.username = name;
+  url.password = password;
+  const pool = createPool(url.toString());
+  return {
+    pool,
+    async drop() {
+      await pool.end();
+      await asAdmin('postgres', `drop role if exists ${name}`);
+    },
+  };
+}
+
+describe('least privilege: the worker as rollout_operator', () => {
+  let h: Harness | undefined;
+  let login: OperatorLogin | undefined;
+  const stops: (() => Promise<void>)[] = [];
+
+  async function startOperatorWorker(harness: Harness, pool: Pool, wrap?: ActivityWrapper): Promise<void> {
+    const connection = await NativeConnection.connect({ address: temporalAddress() });
+    const real = createActivities({ pool, target: harness.target });
+    const worker = await createRolloutWorker({
+      connection,
+      namespace: 'default',
+      taskQueue: harness.taskQueue,
+      pool,
+      target: harness.target,
+      workflowBundle: { codePath: process.env.GR_TEST_WORKFLOW_BUNDLE ?? '' },
+      activities: { ...real, ...(wrap ? wrap(real) : {}) },
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    });
+  }
+
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) await stop();
+    await login?.drop();
+    await h?.teardown();
+    login = undefined;
+    h = undefined;
+  });
+  afterAll(async () => {
+    // Every database holding its grants is dropped by now.
+    await asAdmin('postgres', 'drop role if exists rollout_operator');
+  });
+
+  test('the whole rollout with the scan completes with the packet\'s numbers', async () => {
+    h = await rolloutHarness({ worker: false });
+    login = await operatorLogin(h.db.name);
+    await startOperatorWorker(h, login.pool);
+    await ratify(h.db.pool);
+    const snapshotRef = await takeSnapshot(h.db.pool);
+    const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+    expect(final.state).toBe('COMPLETED');
+    expect(final.metrics).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, direct: 30, inherited: 210, coverage_pct: 100 });
+    expect(final.steps.map((s) => s.detail)).toMatchObject([{ inserted: 30 }, { candidate_state: 5, candidate_object: 35 }, { changed: true }]);
+  });
+
+  test('a cancel after the cursor advanced is compensated by the same role, every table as before', async () => {
+    h = await rolloutHarness({ worker: false });
+    login = await operatorLogin(h.db.name);
+    // measure: 1 baseline, 2 seed, 3 scan, 4 cursor: held, so the cancel lands after all three wrote.
+    await startOperatorWorker(h, login.pool, (real) => ({ measure: holdNthCall(real.measure, 4) }));
+    await ratify(h.db.pool);
+    const snapshotRef = await takeSnapshot(h.db.pool);
+    const before = await fingerprint(h.db.pool);
+    const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+    await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+    await h.waitFor(handle, (p) => p.steps[2]?.sqlSha256 != null);
+    await handle.cancel();
+    const final = await handle.result();
+    expect(final.state).toBe('COMPENSATED');
+    expect(final.steps.map((s) => s.status)).toEqual(['compensated', 'compensated', 'compensated']);
+    expect(final.reason).toContain('73 row(s) undone');
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+
+  test('PostgreSQL denies every forbidden write to the role (SQLSTATE 42501), and nothing changes', async () => {
+    h = await rolloutHarness({ worker: false });
+    login = await operatorLogin(h.db.name);
+    await ratify(h.db.pool);
+    const before = await fingerprint(h.db.pool);
+    const forbidden = [
+      "insert into os_proposal_approvals (proposal_code, approved_by) values ('APR-BOOT-AUTHMODEL-1', 'robot')",
+      "update os_proposal_approvals set approved_by = 'robot'",
+      'delete from os_proposal_approvals',
+      "update event_type_registry set active = true where event_domain = 'governance'",
+      "insert into event_type_registry (event_type, event_domain) values ('x.y', 'governance')",
+      "insert into event_outbox (event_type) values ('system.heartbeat')",
+      'delete from event_outbox',
+      "insert into system_issues (title) values ('rollout')",
+      "update system_issues set status = 'closed'",
+      "update governance_domain set steward_role = 'robot'",
+      "insert into governed_object (object_code, domain_code, object_type) values ('X', 'GD01', 'table')",
+      "insert into source_snapshot (snapshot_ref, inventory_hash, object_count) values ('SNAP-20250101T000000Z-00000000', 'x', 0)",
+      "update governance_object_ownership set owner_role = 'robot'",
+      "update governance_ruleset set definition = '{}'",
+      "update scan_cursor set cursor_name = 'renamed'",
+      'delete from scan_cursor',
+      'truncate governance_object_ownership',
+      'create table rollout_scratch (id int)',
+    ];
+    for (const sql of forbidden) {
+      const err: unknown = await login.pool.query(sql).then(() => null, (e: unknown) => e);
+      if (!(err instanceof DatabaseError) || err.code !== '42501') {
+        throw new Error(`expected permission denied (42501) for: ${sql}; got ${String(err)}`);
+      }
+      expect(err.message).toMatch(/permission denied/);
+    }
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+    // And the reads the gate needs are allowed.
+    expect((await login.pool.query('select count(*)::int as n from os_proposal_approvals')).rows[0]).toEqual({ n: 1 });
+  });
+});
