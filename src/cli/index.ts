@@ -3,7 +3,10 @@ import { register as cancel } from './commands/cancel';
 import { register as db } from './commands/db';
 import { register as demo } from './commands/demo';
 import { register as gateOpen } from './commands/gateOpen';
+import { register as list } from './commands/list';
+import { register as plan } from './commands/plan';
 import { register as progress } from './commands/progress';
+import { register as report } from './commands/report';
 import { register as result } from './commands/result';
 import { register as snapshot } from './commands/snapshot';
 import { register as start } from './commands/start';
@@ -14,7 +17,7 @@ export function buildProgram(): Command {
     .description('A governed production rollout (packet step G) as a Temporal durable workflow. Nothing is written before people open the gate.')
     .showSuggestionAfterError()
     .configureOutput({ outputError: (text, write) => write(`rollout: ${text.replace(/^error: /, '').trimEnd()}\n`) });
-  for (const register of [demo, worker, start, gateOpen, progress, cancel, result, db, snapshot]) register(program);
+  for (const register of [demo, worker, plan, start, gateOpen, progress, cancel, result, report, list, db, snapshot]) register(program);
   return program;
 }
 

@@ -1,0 +1,64 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { RolloutInput, WORKFLOW_TYPE, progressQuery, type RolloutProgress } from '../shared';
+import { CliError } from './errors';
+
+/** What Temporal itself knows of one execution, as plain values. */
+export interface Execution {
+  workflowId: string;
+  runId: string;
+  status: string;
+  taskQueue: string;
+  startTime: string;
+  closeTime: string | null;
+}
+
+export interface Observed {
+  execution: Execution;
+  progress: RolloutProgress;
+}
+
+/**
+ * A rollout's own account: a completed execution's result is its final progress (the workflow returns
+ * it on every ending of its own); a running one answers the progress query.
+ */
+export async function progressOf(handle: WorkflowHandle, status: string): Promise<RolloutProgress> {
+  if (status === 'COMPLETED') return (await handle.result()) as RolloutProgress;
+  try {
+    return await handle.query(progressQuery);
+  } catch (err) {
+    if (status === 'RUNNING') throw err;
+    // Terminated or timed out by Temporal: no result, and a query needs a worker to replay it.
+    throw new CliError(
+      `rollout ${handle.workflowId} ended ${status} in Temporal without a result and no worker answered its progress query: start a worker, or open it in the Temporal UI`,
+    );
+  }
+}
+
+/** One rollout, by workflow id (its latest run unless a run id is given). */
+export async function observe(client: Client, workflowId: string, runId?: string): Promise<Observed> {
+  const description = await client.workflow.getHandle(workflowId, runId).describe();
+  if (description.type !== WORKFLOW_TYPE) {
+    throw new CliError(`workflow ${workflowId} is a ${description.type}, not a rollout (${WORKFLOW_TYPE})`);
+  }
+  const execution: Execution = {
+    workflowId,
+    runId: description.runId,
+    status: description.status.name,
+    taskQueue: description.taskQueue,
+    startTime: description.startTime.toISOString(),
+    closeTime: description.closeTime?.toISOString() ?? null,
+  };
+  // Pinned to the run described, so the numbers and the ids in a report belong together.
+  const progress = await progressOf(client.workflow.getHandle(workflowId, description.runId), execution.status);
+  return { execution, progress };
+}
+
+/** The input a rollout was started with, from the first event of its history; null when unreadable. */
+export async function startedWith(client: Client, workflowId: string, runId: string): Promise<RolloutInput | null> {
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  if (!payload) return null;
+  const parsed = RolloutInput.safeParse(defaultPayloadConverter.fromPayload(payload));
+  return parsed.success ? parsed.data : null;
+}

@@ -1,0 +1,107 @@
+import { formatMetrics } from '../cli/format';
+import type { Delta, Packet, PhaseEvidence } from './packet';
+
+type Cell = string | number | boolean | null | undefined;
+
+function table(header: string[], rows: Cell[][]): string[] {
+  const cell = (v: Cell) => (v === null || v === undefined || v === '' ? '—' : String(v).replace(/\|/g, '\\|').replace(/\n/g, ' '));
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+}
+
+function mark(ok: boolean | null): string {
+  return ok === null ? '—' : ok ? '✔' : '✖';
+}
+
+function span(before: Cell, after: Cell): string {
+  if (before === null || before === undefined) return after === null || after === undefined ? '—' : String(after);
+  return `${before} → ${after ?? '—'}`;
+}
+
+function deltaRows(deltas: Delta[]): string[] {
+  return table(
+    ['number', 'expected', 'actual', ''],
+    deltas.map((d) => [d.name, span(d.expectedBefore, d.expectedAfter), span(d.before, d.after), mark(d.ok)]),
+  );
+}
+
+function phaseSection(p: PhaseEvidence): string[] {
+  const v = p.verification;
+  const verdict = v.passed === null ? 'not verified (the step did not finish)' : v.passed ? 'passed' : `FAILED: ${v.problems.join('; ')}`;
+  const detail = Object.entries(p.detail).map(([k, val]) => `${k}=${String(val)}`).join(', ');
+  return [
+    `## ${p.title}`,
+    '',
+    `Status: **${p.status}**${p.error ? ` — ${p.error}` : ''}`,
+    ...(detail ? ['', `Recorded: ${detail}`] : []),
+    '',
+    ...deltaRows(p.deltas),
+    '',
+    `Verification: ${verdict}`,
+    '',
+    `SQL SHA-256: \`${p.sqlSha256 ?? 'not executed'}\``,
+    ...(p.sql.length > 0 ? ['', ...table(['script', 'sha256'], p.sql.map((s) => [`sql/${s.name}`, `\`${s.sha256}\``]))] : []),
+    ...(p.compensation ? ['', `Compensation: ${Object.entries(p.compensation).map(([k, val]) => `${k}=${String(val)}`).join(', ')}`] : []),
+    '',
+  ];
+}
+
+/** The packet as Markdown, section by section as the source packet reads. */
+export function renderMarkdown(packet: Packet): string {
+  const { temporal: t, rollout: r, precondition: g, rollback } = packet;
+  return [
+    `# Rollout evidence packet: ${r.target}`,
+    '',
+    ...(packet.final ? [] : [`> Interim: the rollout is ${r.state}; this packet shows it as of ${r.updatedAt}.`, '']),
+    ...table(
+      ['', ''],
+      [
+        ['State', `**${r.state}**${r.reason ? ` — ${r.reason}` : ''}`],
+        ['APR', r.apr],
+        ['Target', r.target],
+        ['Rollout id (marks its rows)', `\`${r.rolloutId}\``],
+        ['Temporal workflow id', `\`${t.workflowId}\``],
+        ['Temporal run id', `\`${t.runId}\``],
+        ['Temporal status', `${t.status} (namespace ${t.namespace}, task queue ${t.taskQueue})`],
+        ['Started / closed', `${t.startTime} / ${t.closeTime ?? 'still running'}`],
+        ['Temporal UI', `[${t.uiUrl}](${t.uiUrl})`],
+        ['Expected numbers from', packet.expectedFrom],
+      ],
+    ),
+    '',
+    '## Precondition: the one human gate',
+    '',
+    `${g.rule}.`,
+    '',
+    g.accepted ? `**Accepted**: opened by ${g.openedBy} at ${g.acceptedAt} (ospa=${g.ospaAtAcceptance ?? '?'}).` : '**Not accepted**: nothing was written.',
+    '',
+    ...(g.attempts.length > 0
+      ? table(['at', 'outcome', 'by', 'ospa', 'reason'], g.attempts.map((a) => [a.at, a.outcome, a.by, a.ospa, a.reason]))
+      : ['No gate-open claim was made.']),
+    '',
+    `Baseline (before the first write): ${formatMetrics(packet.baseline)}`,
+    '',
+    ...packet.phases.flatMap(phaseSection),
+    '## Phase 3 — Emit activation: manual, not automated',
+    '',
+    `${packet.phase3.note}. At the end: governance types active=${packet.phase3.govTypesActive ?? '?'}, gov_emit=${packet.phase3.govEmit ?? '?'}.`,
+    '',
+    '## Rollback',
+    '',
+    ...(rollback.performed
+      ? [
+          ...table(['step', 'status', 'compensation'], rollback.steps.map((s) => [s.step, s.status, s.detail ? Object.entries(s.detail).map(([k, v]) => `${k}=${String(v)}`).join(', ') : null])),
+          '',
+          rollback.baselineRestored === null
+            ? 'Baseline: not measured.'
+            : rollback.baselineRestored
+              ? 'Baseline restored: own, gap, conflict and gov_emit are as measured before the first write.'
+              : `Baseline NOT restored: ${rollback.problems.join('; ')}`,
+        ]
+      : ['None performed.']),
+    '',
+    '## Final numbers',
+    '',
+    formatMetrics(packet.metrics),
+    '',
+  ].join('\n');
+}

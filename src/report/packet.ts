@@ -1,0 +1,192 @@
+// The evidence packet of one rollout: the packet's own sections, filled from what the run recorded.
+import { baselineMismatches, phase3Mismatches, seedMismatches } from '../workflows/expectations';
+import {
+  Expected,
+  TERMINAL_STATES,
+  type GateAttempt,
+  type Metrics,
+  type RolloutInput,
+  type RolloutProgress,
+  type SqlRef,
+  type StepName,
+  type StepProgress,
+} from '../shared';
+
+type Value = number | string | boolean | null;
+
+/** One number of a phase: what the packet expects it to be before and after, and what it was. */
+export interface Delta {
+  name: string;
+  expectedBefore: Value;
+  expectedAfter: Value;
+  before: Value;
+  after: Value;
+  /** Null while the step has not measured it. */
+  ok: boolean | null;
+}
+
+export interface PhaseEvidence {
+  step: StepName;
+  title: string;
+  status: StepProgress['status'];
+  /** The digest over every script the step executed, and each script's own. */
+  sqlSha256: string | null;
+  sql: SqlRef[];
+  detail: StepProgress['detail'];
+  deltas: Delta[];
+  /** The packet's verification of the step, re-read from its recorded numbers. */
+  verification: { passed: boolean | null; problems: string[] };
+  error: string | null;
+  compensation: StepProgress['compensation'];
+}
+
+export interface Packet {
+  kind: 'rollout-evidence-packet';
+  final: boolean;
+  temporal: {
+    namespace: string;
+    workflowId: string;
+    runId: string;
+    status: string;
+    taskQueue: string;
+    startTime: string;
+    closeTime: string | null;
+    uiUrl: string;
+  };
+  rollout: { rolloutId: string; target: string; apr: string; state: RolloutProgress['state']; reason: string | null; startedAt: string; updatedAt: string };
+  /** Where the expected numbers come from: the run's own input, or the packet's defaults when it could not be read. */
+  expectedFrom: 'input' | 'packet defaults';
+  precondition: {
+    rule: string;
+    accepted: boolean;
+    openedBy: string | null;
+    acceptedAt: string | null;
+    ospaAtAcceptance: number | null;
+    attempts: GateAttempt[];
+  };
+  baseline: Metrics | null;
+  phases: PhaseEvidence[];
+  phase3: { automated: false; govTypesActive: number | null; govEmit: number | null; note: string };
+  rollback: {
+    performed: boolean;
+    steps: { step: StepName; status: StepProgress['status']; detail: StepProgress['compensation'] }[];
+    baselineRestored: boolean | null;
+    problems: string[];
+  };
+  metrics: Metrics | null;
+}
+
+export interface PacketSource {
+  progress: RolloutProgress;
+  input: RolloutInput | null;
+  execution: { workflowId: string; runId: string; status: string; taskQueue: string; startTime: string; closeTime: string | null };
+  namespace: string;
+  uiUrl: string;
+}
+
+function delta(name: string, expectedBefore: Value, expectedAfter: Value, before: Value, after: Value, measured: boolean): Delta {
+  return { name, expectedBefore, expectedAfter, before, after, ok: measured ? after === expectedAfter && (expectedBefore === null || before === expectedBefore) : null };
+}
+
+function metricDeltas(step: StepProgress, wanted: [keyof Metrics, number | null, number][]): Delta[] {
+  return wanted.map(([key, expectedBefore, expectedAfter]) =>
+    delta(key, expectedBefore, expectedAfter, step.before?.[key] ?? null, step.after?.[key] ?? null, step.after !== null),
+  );
+}
+
+function verification(step: StepProgress, problems: string[]): PhaseEvidence['verification'] {
+  if (step.after === null) return { passed: null, problems: step.error ? [step.error] : [] };
+  return { passed: problems.length === 0, problems };
+}
+
+function phase(step: StepProgress, title: string, deltas: Delta[], problems: string[]): PhaseEvidence {
+  const { name, status, sqlSha256, sql, detail, error, compensation } = step;
+  return { step: name, title, status, sqlSha256, sql, detail, deltas, verification: verification(step, problems), error, compensation };
+}
+
+/** Phase 1: governance_object_ownership 0->30, gap 210->0, conflict 0, gov_emit unchanged, 30 direct + 210 inherited, coverage 100. */
+function seedPhase(step: StepProgress, e: Expected): PhaseEvidence {
+  const seeded = e.own + e.seedRows;
+  const deltas = metricDeltas(step, [
+    ['own', e.own, seeded],
+    ['gap', e.gap, 0],
+    ['conflict', e.conflict, 0],
+    ['gov_emit', e.govEmit, e.govEmit],
+    ['gov_types_active', 0, 0],
+    ['direct', null, seeded],
+    ['inherited', null, e.gap],
+    ['coverage_pct', null, 100],
+  ]);
+  const problems = step.after ? [...seedMismatches(e, step.after), ...phase3Mismatches(e, step.after)] : [];
+  return phase(step, 'Phase 1 — Ownership seed', deltas, problems);
+}
+
+/** Phase 2: N candidate_state + M candidate_object per ruleset version, one candidate_scan_run appended. */
+function scanPhase(step: StepProgress, e: Expected, input: RolloutInput | null): PhaseEvidence {
+  const measured = step.after !== null;
+  const d = step.detail;
+  const states = e.candidateStates ?? input?.scan?.ruleset.domains.length ?? null;
+  const deltas = [
+    delta('candidate_state', null, states, null, d.candidate_state ?? null, measured && states !== null),
+    delta('candidate_object', null, e.candidateObjects ?? null, null, d.candidate_object ?? null, measured && e.candidateObjects !== undefined),
+    delta('candidate_scan_run', null, 'appended', null, typeof d.scanRunId === 'number' ? `id ${d.scanRunId}` : null, measured ? typeof d.scanRunId === 'number' && d.scanRunId > 0 : false),
+    ...metricDeltas(step, [['gov_emit', e.govEmit, e.govEmit], ['gov_types_active', 0, 0]]),
+  ];
+  const problems = step.after ? phase3Mismatches(e, step.after) : [];
+  return phase(step, 'Phase 2 — Candidate/scan materialization', deltas, problems);
+}
+
+function cursorPhase(step: StepProgress, e: Expected, input: RolloutInput | null): PhaseEvidence {
+  const to = input?.scan?.snapshotRef ?? (typeof step.detail.to === 'string' ? step.detail.to : null);
+  const deltas = [
+    delta('scan_cursor', null, to, step.detail.from ?? null, step.detail.to ?? null, step.after !== null && to !== null),
+    ...metricDeltas(step, [['gov_emit', e.govEmit, e.govEmit], ['gov_types_active', 0, 0]]),
+  ];
+  const problems = step.after ? phase3Mismatches(e, step.after) : [];
+  return phase(step, 'Cursor advance', deltas, problems);
+}
+
+export function buildPacket(source: PacketSource): Packet {
+  const { progress: p, input, execution } = source;
+  const e = input?.expected ?? Expected.parse({});
+  const [seed, scan, cursor] = p.steps;
+  const phases: PhaseEvidence[] = [];
+  if (seed) phases.push(seedPhase(seed, e));
+  if (scan && scan.status !== 'skipped') phases.push(scanPhase(scan, e, input));
+  if (cursor && cursor.status !== 'skipped') phases.push(cursorPhase(cursor, e, input));
+  const undone = p.steps.filter((s) => s.compensation !== null || s.status === 'compensating' || s.status === 'compensated');
+  // A rollout cancelled at the gate ends COMPENSATED with nothing undone: no rollback was performed.
+  const compensated = p.state === 'COMPENSATING' || undone.length > 0;
+  const restoredProblems = compensated && p.baseline && p.metrics ? baselineMismatches(p.baseline, p.metrics) : [];
+  const accepted = p.gate.attempts.find((a) => a.outcome === 'accepted');
+  return {
+    kind: 'rollout-evidence-packet',
+    final: TERMINAL_STATES.includes(p.state),
+    temporal: { namespace: source.namespace, ...execution, uiUrl: source.uiUrl },
+    rollout: { rolloutId: p.rolloutId, target: p.target, apr: p.apr, state: p.state, reason: p.reason, startedAt: p.startedAt, updatedAt: p.updatedAt },
+    expectedFrom: input ? 'input' : 'packet defaults',
+    precondition: {
+      rule: `os_proposal_approvals >= ${e.ospaMin} for ${p.apr} (L2 quorum + L4 President e-signature): the one human gate`,
+      accepted: p.gate.accepted,
+      openedBy: p.gate.openedBy,
+      acceptedAt: p.gate.acceptedAt,
+      ospaAtAcceptance: accepted?.ospa ?? null,
+      attempts: p.gate.attempts,
+    },
+    baseline: p.baseline,
+    phases,
+    phase3: {
+      automated: false,
+      govTypesActive: p.metrics?.gov_types_active ?? null,
+      govEmit: p.metrics?.gov_emit ?? null,
+      note: 'emit activation (event_type_registry.active) is a separate governed step: never automated, verified inactive after every step',
+    },
+    rollback: {
+      performed: compensated,
+      steps: undone.map((s) => ({ step: s.name, status: s.status, detail: s.compensation })),
+      baselineRestored: compensated && p.baseline && p.metrics ? restoredProblems.length === 0 : null,
+      problems: restoredProblems,
+    },
+    metrics: p.metrics,
+  };
+}
