@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { RolloutInput, WORKFLOW_TYPE, workflowIdForTarget, type RolloutInputDraft } from '../../shared';
+import { Expected, RolloutInput, WORKFLOW_TYPE, workflowIdForTarget, type RolloutInputDraft } from '../../shared';
 import { targetOf } from '../../config';
 import { config, print, withTemporal } from '../context';
 import { CliError, action } from '../errors';
@@ -12,6 +13,23 @@ interface StartOptions {
   snapshotRef?: string;
   id?: string;
   gateTimeout?: string;
+  expected?: string;
+}
+
+/** The baseline numbers of a scaled fixture (`rollout db init --scale N --write-expected FILE`), validated. */
+function readExpected(file: string): Expected {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new CliError(`expected-numbers file ${file} is not readable JSON`);
+  }
+  const parsed = Expected.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CliError(`expected-numbers file ${file}: ${issue ? `${issue.path.join('.') || 'document'}: ${issue.message}` : 'invalid'}`);
+  }
+  return parsed.data;
 }
 
 /** Everything validated before Temporal is contacted: bad input starts nothing. */
@@ -25,6 +43,7 @@ export function startInput(opts: StartOptions, target: string): RolloutInputDraf
       ? { scan: { ruleset: readRuleset(opts.ruleset), snapshotRef: opts.snapshotRef } }
       : {}),
     ...(opts.gateTimeout ? { gateTimeoutMs: parseDuration(opts.gateTimeout) } : {}),
+    ...(opts.expected ? { expected: readExpected(opts.expected) } : {}),
   };
   return RolloutInput.parse(draft);
 }
@@ -39,6 +58,7 @@ export function register(program: Command): void {
     .option('--snapshot-ref <ref>', 'the source snapshot ref for --scan (from rollout snapshot create)')
     .option('--id <id>', 'workflow id (default: derived from the target, so one rollout per target runs at a time)')
     .option('--gate-timeout <duration>', 'end EXPIRED, having written nothing, if the gate is not accepted in time (e.g. 7d)')
+    .option('--expected <file>', "the guards' baseline numbers as JSON (default: the clone's; rollout db init --scale N --write-expected FILE writes them)")
     .addHelpText(
       'after',
       '\nExample:\n  rollout start --apr APR-BOOT-AUTHMODEL-1 --scan --ruleset examples/ruleset.clone.json --snapshot-ref SNAP-20261124T101500Z-1a2b3c4d\n\nPrints the workflow id alone on the last line.',
