@@ -1,0 +1,113 @@
+// The baseline: the very SQL a rollout runs after the gate, in the workflow's order and
+// transactions, from one database session with nothing around it.
+import type { PoolClient } from '../src/db/pool';
+import { runScript } from '../src/db/pool';
+import { SEED_SCRIPT, sqlFile, sqlSection, type SqlScript } from '../src/db/sql';
+import type { Expected, Ruleset } from '../src/shared/input';
+
+export interface DirectRun {
+  totalMs: number;
+  /** The scanner's write-half: apply_states + apply_objects. */
+  writeHalfMs: number;
+  rowsWritten: number;
+  rulesetId: number;
+  steps: Record<string, number>;
+}
+
+export interface DirectInput {
+  apr: string;
+  rolloutId: string;
+  ruleset: Ruleset;
+  snapshotRef: string;
+  expected: Expected;
+  cursorName: string;
+}
+
+type Statement = [SqlScript, readonly unknown[]];
+
+export async function runDirect(client: PoolClient, input: DirectInput): Promise<DirectRun> {
+  const { apr, rolloutId, ruleset, snapshotRef, expected, cursorName } = input;
+  const steps: Record<string, number> = {};
+  const run = async (script: SqlScript, params: readonly unknown[] = []) => {
+    const t = performance.now();
+    const result = await runScript(client, script, params);
+    steps[script.name] = (steps[script.name] ?? 0) + performance.now() - t;
+    return result;
+  };
+  const tx = async (statements: Statement[]) => {
+    await client.query('begin');
+    for (const [script, params] of statements) await run(script, params);
+    await client.query('commit');
+  };
+  const measure = () => run(sqlFile('metrics/measure.sql'), [apr]);
+  const lock = sqlFile('lock.sql');
+
+  const started = performance.now();
+  await run(sqlFile('gate/ospa.sql'), [apr]);
+  await measure();
+  await tx([
+    [lock, []],
+    [sqlFile('seed/status.sql'), [apr]],
+    [sqlFile('seed/settings.sql'), [apr, rolloutId, String(expected.gap), String(expected.own), String(expected.conflict)]],
+    [sqlSection(SEED_SCRIPT, 'guard'), []],
+    [sqlSection(SEED_SCRIPT, 'apply'), []],
+  ]);
+  await measure();
+  const cursor = (await run(sqlFile('cursor/read.sql'), [cursorName])).rows[0] as { snapshot_ref: string | null } | undefined;
+
+  await client.query('begin');
+  await run(lock);
+  await run(sqlFile('scan/expect.sql'), [ruleset.domains]);
+  await run(sqlFile('scan/status.sql'), [rolloutId, ruleset.code, ruleset.version]);
+  await run(sqlFile('snapshot/read.sql'), [snapshotRef]);
+  await run(sqlFile('snapshot/inventory.sql'));
+  const seeded = await run(sqlFile('scan/ruleset_apply.sql'), [ruleset.code, ruleset.version, JSON.stringify(ruleset), rolloutId]);
+  const rulesetId = Number((seeded.rows[0] as { ruleset_id: string }).ruleset_id);
+  const writeStarted = performance.now();
+  const states = await run(sqlFile('scan/apply_states.sql'), [rulesetId, ruleset.domains, ruleset.state, rolloutId]);
+  const objects = await run(sqlFile('scan/apply_objects.sql'), [rulesetId, rolloutId]);
+  const writeHalfMs = performance.now() - writeStarted;
+  const rowsWritten = (states.rowCount ?? 0) + (objects.rowCount ?? 0);
+  await run(sqlFile('scan/run_apply.sql'), [rulesetId, snapshotRef, rolloutId, states.rowCount ?? 0, objects.rowCount ?? 0]);
+  await run(sqlFile('scan/verify.sql'), [rulesetId]);
+  await client.query('commit');
+  await measure();
+
+  await tx([
+    [lock, []],
+    [sqlFile('cursor/apply.sql'), [cursorName, cursor?.snapshot_ref ?? null, snapshotRef, rolloutId]],
+  ]);
+  await measure();
+  return { totalMs: performance.now() - started, writeHalfMs, rowsWritten, rulesetId, steps };
+}
+
+/**
+ * The same candidate rows COPYed into empty copies of the candidate tables (same columns,
+ * indexes and foreign keys): what the write-half costs without the scanner's reads and upserts.
+ * Server-side files, so the server reads what it wrote and no client library is needed.
+ */
+export async function copyBaseline(client: PoolClient, rulesetId: number, dir: string): Promise<{ ms: number; rows: number }> {
+  const states = `${dir}/candidate_state.copy`;
+  const objects = `${dir}/candidate_object.copy`;
+  await client.query('drop table if exists bench_copy_object, bench_copy_state');
+  await client.query('create table bench_copy_state (like candidate_state including all)');
+  await client.query('create table bench_copy_object (like candidate_object including all)');
+  await client.query('alter table bench_copy_state add foreign key (ruleset_id) references governance_ruleset (ruleset_id)');
+  await client.query(
+    'alter table bench_copy_object add foreign key (candidate_state_id) references bench_copy_state (candidate_state_id)',
+  );
+  // COPY takes no bind parameters: the id is a number we read, the paths are ours.
+  const id = Math.trunc(rulesetId);
+  await client.query(`copy (select * from candidate_state where ruleset_id = ${id}) to '${states}'`);
+  await client.query(
+    `copy (select o.* from candidate_object o join candidate_state s using (candidate_state_id) where s.ruleset_id = ${id}) to '${objects}'`,
+  );
+  const t = performance.now();
+  await client.query('begin');
+  const a = await client.query(`copy bench_copy_state from '${states}'`);
+  const b = await client.query(`copy bench_copy_object from '${objects}'`);
+  await client.query('commit');
+  const ms = performance.now() - t;
+  await client.query('drop table bench_copy_object, bench_copy_state');
+  return { ms, rows: (a.rowCount ?? 0) + (b.rowCount ?? 0) };
+}

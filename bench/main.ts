@@ -1,0 +1,369 @@
+// `npm run bench`: orchestration overhead and SQL cost of a rollout at sizes from the clone up,
+// on the real Temporal dev server and embedded PostgreSQL. Prints a table, writes JSON.
+import { mkdirSync, mkdtempSync, chmodSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { createActivities } from '../src/activities';
+import { createSnapshot } from '../src/activities/snapshot';
+import { createPool, withTransaction, type Pool } from '../src/db/pool';
+import { initFixture } from '../src/fixture/init';
+import { scaledFixture, type ScaledFixture } from '../src/fixture/scale';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/infra/embeddedPostgres';
+import { startTemporalDevServer } from '../src/infra/temporalDevServer';
+import { RolloutInput, WORKFLOW_TYPE, gateOpenedSignal, progressQuery } from '../src/shared';
+import type { Metrics } from '../src/shared/progress';
+import { createRolloutWorker, WORKFLOWS_PATH } from '../src/worker';
+import type { rolloutWorkflow } from '../src/workflows';
+import { copyBaseline, runDirect } from './direct';
+import { explainBaseline, explainSeeded, type Plan } from './explain';
+
+const APR = 'APR-BOOT-AUTHMODEL-1';
+const CURSOR = 'governance_scan';
+const DEFAULT_SIZES = [30, 1_430, 14_290];
+const MILLION = 142_858;
+const RESULTS = path.resolve(__dirname, '..', '..', '..', 'bench', 'results');
+
+interface Args {
+  sizes: number[];
+  repeat: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  let sizes = [...DEFAULT_SIZES];
+  let repeat = 3;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const next = () => argv[++i] ?? '';
+    if (arg === '--million') sizes.push(MILLION);
+    else if (arg === '--sizes') sizes = next().split(',').map(Number);
+    else if (arg === '--repeat') repeat = Number(next());
+    else throw new Error(`unknown argument ${arg}: use --sizes 30,1430,14290 --million --repeat 3`);
+  }
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(repeat) || repeat < 1) {
+    throw new Error('--sizes takes positive integers (governance domains), --repeat a positive integer');
+  }
+  return { sizes: [...new Set(sizes)], repeat };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function check(what: string, ok: boolean, detail: unknown): void {
+  if (!ok) throw new Error(`${what} does not hold: ${JSON.stringify(detail)}`);
+}
+
+/** The numbers every rollout on this fixture must end with. */
+function checkCompleted(fixture: ScaledFixture, m: Metrics | null, where: string): void {
+  check(`${where}: own ${fixture.domains}, gap 0, conflict 0, coverage 100`,
+    m !== null && m.own === fixture.domains && m.gap === 0 && m.conflict === 0 && m.coverage_pct === 100 && m.gov_emit === 0, m);
+}
+
+interface SizeResult {
+  domains: number;
+  objects: number;
+  inventoryRows: number;
+  candidateRows: number;
+  direct: { bestMs: number; medianMs: number; runsMs: number[]; steps: Record<string, number> };
+  workflow: { bestMs: number; medianMs: number; runsMs: number[]; activityMs: number[]; peakRssMb: number; rssBeforeMb: number };
+  /** Best of the runs on each side (a shared machine only ever adds time); the medians' ratio beside it. */
+  overhead: { ratio: number; addedMs: number; medianRatio: number };
+  writeHalf: { scannerMs: number; copyMs: number; rows: number; scannerRowsPerS: number; copyRowsPerS: number; ratio: number };
+  rerun: { firstScanMs: number; rerunMs: number; timeRatio: number; candidateTuplesWritten: number; scanRunsAppended: number };
+  compensation: { applyMs: number; compensateMs: number; ratio: number; steps: Record<string, number> };
+  guards: Record<string, number>;
+}
+
+class Bench {
+  private bundle = '';
+  private client!: Client;
+  private connection!: NativeConnection;
+  private seq = 0;
+  constructor(private pg: EmbeddedPostgres, private temporalAddress: string) {}
+
+  async open(): Promise<void> {
+    this.bundle = (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet })).code;
+    this.client = new Client({ connection: await Connection.connect({ address: this.temporalAddress }) });
+    this.connection = await NativeConnection.connect({ address: this.temporalAddress });
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+    await this.client.connection.close();
+  }
+
+  private name(prefix: string): string {
+    return `${prefix}_${process.pid}_${++this.seq}`;
+  }
+
+  private async copyOf(template: string, max = 4): Promise<{ name: string; pool: Pool; drop: () => Promise<void> }> {
+    const name = this.name('bench');
+    const pool = createPool(await this.pg.createDatabase(name, template), { max });
+    return { name, pool, drop: async () => { await pool.end(); await this.admin(`drop database ${name} with (force)`); } };
+  }
+
+  private async admin(sql: string): Promise<void> {
+    const pool = createPool(this.pg.url(), { max: 1 });
+    try { await pool.query(sql); } finally { await pool.end(); }
+  }
+
+  async size(domains: number, repeat: number, copyDir: string): Promise<SizeResult> {
+    const fixture = scaledFixture(domains);
+    const { ruleset, expected } = fixture;
+    const template = this.name('tpl');
+    const tplPool = createPool(await this.pg.createDatabase(template), { max: 1 });
+    let snapshotRef: string;
+    try {
+      await initFixture(tplPool, { domains });
+      await tplPool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [APR, 'bench']);
+      snapshotRef = await withTransaction(tplPool, createSnapshot);
+      await tplPool.query('vacuum analyze');
+    } finally {
+      await tplPool.end();
+    }
+    const result: Partial<SizeResult> = { domains, objects: expected.gap, inventoryRows: fixture.inventoryRows,
+      candidateRows: (expected.candidateStates ?? 0) + (expected.candidateObjects ?? 0) };
+    try {
+      // Guards and verifications, EXPLAIN ANALYZE.
+      const plans: Plan[] = [];
+      {
+        const db = await this.copyOf(template, 1);
+        try {
+          const acts = createActivities({ pool: db.pool, target: db.name });
+          await db.pool.connect().then(async (c) => { try { plans.push(...(await explainBaseline(c, APR, ruleset))); } finally { c.release(); } });
+          await acts.applySeed({ target: db.name, rolloutId: 'bench/explain', apr: APR, expected });
+          await db.pool.query('analyze');
+          await db.pool.connect().then(async (c) => { try { plans.push(...(await explainSeeded(c, APR, ruleset))); } finally { c.release(); } });
+        } finally { await db.drop(); }
+      }
+      writeFileSync(path.join(RESULTS, `explain-${fixture.inventoryRows - domains}.txt`),
+        plans.map((p) => `## ${p.name}: ${p.ms} ms\n${p.plan}\n`).join('\n'));
+      result.guards = Object.fromEntries(plans.map((p) => [p.name, p.ms]));
+
+      // (a) the whole post-gate rollout: the SQL alone in one session, then the workflow.
+      const directRuns: number[] = [];
+      const flowRuns: number[] = [];
+      const activityRuns: number[] = [];
+      let steps: Record<string, number> = {};
+      let peakRss = 0;
+      let rssBefore = Infinity;
+      for (let r = 0; r < repeat; r++) {
+        const direct = await this.copyOf(template, 1);
+        try {
+          const session = await direct.pool.connect();
+          try {
+            const run = await runDirect(session, { apr: APR, rolloutId: `bench/direct/${r}`, ruleset, snapshotRef, expected, cursorName: CURSOR });
+            directRuns.push(run.totalMs);
+            steps = run.steps;
+            check('direct run wrote the expected candidates', run.rowsWritten === result.candidateRows, run.rowsWritten);
+            if (r === 0) {
+              // (b) write-half against COPY of the same rows.
+              const copy = await copyBaseline(session, run.rulesetId, copyDir);
+              check('COPY moved the same rows', copy.rows === run.rowsWritten, copy);
+              result.writeHalf = {
+                scannerMs: run.writeHalfMs, copyMs: copy.ms, rows: copy.rows,
+                scannerRowsPerS: copy.rows / (run.writeHalfMs / 1000), copyRowsPerS: copy.rows / (copy.ms / 1000),
+                ratio: copy.ms / run.writeHalfMs,
+              };
+            }
+          } finally { session.release(); }
+        } finally { await direct.drop(); }
+
+        const flow = await this.copyOf(template);
+        try {
+          const { ms, peak, before, activityMs } = await this.workflowRun(flow.name, flow.pool, fixture, snapshotRef);
+          flowRuns.push(ms);
+          activityRuns.push(activityMs);
+          peakRss = Math.max(peakRss, peak);
+          rssBefore = Math.min(rssBefore, before);
+        } finally { await flow.drop(); }
+      }
+      const directMs = Math.min(...directRuns);
+      const flowMs = Math.min(...flowRuns);
+      result.direct = { bestMs: directMs, medianMs: median(directRuns), runsMs: directRuns, steps };
+      result.workflow = { bestMs: flowMs, medianMs: median(flowRuns), runsMs: flowRuns, activityMs: activityRuns,
+        peakRssMb: peakRss / 2 ** 20, rssBeforeMb: rssBefore / 2 ** 20 };
+      result.overhead = { ratio: flowMs / directMs, addedMs: flowMs - directMs, medianRatio: median(flowRuns) / median(directRuns) };
+
+      // (c) and (d): the real activities, called directly.
+      const db = await this.copyOf(template, 1);
+      try {
+        Object.assign(result, await this.rerunAndCompensation(db.name, db.pool, fixture, snapshotRef));
+      } finally { await db.drop(); }
+    } finally {
+      await this.admin(`drop database ${template} with (force)`);
+    }
+    return result as SizeResult;
+  }
+
+  private async workflowRun(target: string, pool: Pool, fixture: ScaledFixture, snapshotRef: string) {
+    const taskQueue = this.name('bench-tq');
+    const worker = await createRolloutWorker({
+      connection: this.connection, namespace: 'default', taskQueue, pool, target, workflowBundle: { code: this.bundle },
+    });
+    const running = worker.run();
+    try {
+      const input = RolloutInput.parse({ target, apr: APR, expected: fixture.expected, scan: { ruleset: fixture.ruleset, snapshotRef } });
+      const handle = await this.client.workflow.start<typeof rolloutWorkflow>(WORKFLOW_TYPE, { taskQueue, workflowId: this.name('bench-rollout'), args: [input] });
+      // Let the pre-gate notice settle, so the clock starts at the gate.
+      for (let i = 0; i < 100 && (await handle.query(progressQuery)).state !== 'WAITING_FOR_GATE'; i++) await sleep(20);
+      await sleep(300);
+      const before = process.memoryUsage.rss();
+      let peak = before;
+      const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 10);
+      const t = performance.now();
+      await handle.signal(gateOpenedSignal, { id: 'bench', by: 'bench' });
+      const progress = await handle.result();
+      const ms = performance.now() - t;
+      clearInterval(sampler);
+      peak = Math.max(peak, process.memoryUsage.rss());
+      const activityMs = activityTime((await handle.fetchHistory()).events ?? []);
+      check('workflow COMPLETED', progress.state === 'COMPLETED', { state: progress.state, reason: progress.reason });
+      checkCompleted(fixture, progress.metrics, 'workflow');
+      const scan = progress.steps.find((s) => s.name === 'scan')?.detail ?? {};
+      check('workflow candidates', scan.candidate_state === fixture.expected.candidateStates && scan.candidate_object === fixture.expected.candidateObjects, scan);
+      return { ms, peak, before, activityMs };
+    } finally {
+      worker.shutdown();
+      await running;
+    }
+  }
+
+  private async rerunAndCompensation(target: string, pool: Pool, fixture: ScaledFixture, snapshotRef: string) {
+    const acts = createActivities({ pool, target });
+    const { ruleset, expected } = fixture;
+    const r1 = { target, rolloutId: 'bench/first' };
+    const r2 = { target, rolloutId: 'bench/rerun' };
+    const timed = async <T>(steps: Record<string, number>, name: string, fn: () => Promise<T>): Promise<T> => {
+      const t = performance.now();
+      const out = await fn();
+      steps[name] = performance.now() - t;
+      return out;
+    };
+    const steps: Record<string, number> = {};
+    const baseline = await acts.measure({ target, apr: APR });
+    const from = await acts.readCursor({ target, cursorName: CURSOR });
+    await timed(steps, 'applySeed', () => acts.applySeed({ ...r1, apr: APR, expected }));
+    const first = await timed(steps, 'applyScan', () => acts.applyScan({ ...r1, ruleset, snapshotRef }));
+    check('first scan wrote the candidates', first.states === expected.candidateStates && first.objects === expected.candidateObjects, first);
+    const move = { ...r1, cursorName: CURSOR, from, to: snapshotRef };
+    await timed(steps, 'advanceCursor', () => acts.advanceCursor(move));
+    checkCompleted(fixture, await acts.measure({ target, apr: APR }), 'activities');
+
+    // (c) an identical scan by another rollout: nothing to write but its run row.
+    const tuples = async () => {
+      // The pool has one connection: the activities' own backend flushes its counters here.
+      await pool.query('select pg_stat_force_next_flush()');
+      const { rows } = await pool.query<{ written: string; runs: string }>(
+        `select (select coalesce(sum(n_tup_ins + n_tup_upd), 0) from pg_stat_user_tables
+                  where relname in ('candidate_state', 'candidate_object')) as written,
+                (select count(*) from candidate_scan_run) as runs`,
+      );
+      return { written: Number(rows[0]?.written), runs: Number(rows[0]?.runs) };
+    };
+    const beforeRerun = await tuples();
+    const t = performance.now();
+    const again = await acts.applyScan({ ...r2, ruleset, snapshotRef });
+    const rerunMs = performance.now() - t;
+    const afterRerun = await tuples();
+    check('re-run inserted nothing', again.statesInserted === 0 && again.objectsInserted === 0, again);
+    await acts.revertScan(r2);
+
+    // (d) compensation in the workflow's order: cursor, scan, seed.
+    const undo: Record<string, number> = {};
+    await timed(undo, 'revertCursor', () => acts.revertCursor(move));
+    await timed(undo, 'revertScan', () => acts.revertScan(r1));
+    await timed(undo, 'revertSeed', () => acts.revertSeed(r1));
+    const restored = await acts.measure({ target, apr: APR });
+    check('compensation restored the baseline', restored.own === baseline.own && restored.gap === baseline.gap, restored);
+    const applyMs = Object.values(steps).reduce((a, b) => a + b, 0);
+    const compensateMs = Object.values(undo).reduce((a, b) => a + b, 0);
+    return {
+      rerun: {
+        firstScanMs: steps.applyScan ?? NaN, rerunMs, timeRatio: rerunMs / (steps.applyScan ?? NaN),
+        candidateTuplesWritten: afterRerun.written - beforeRerun.written, scanRunsAppended: afterRerun.runs - beforeRerun.runs,
+      },
+      compensation: { applyMs, compensateMs, ratio: compensateMs / applyMs, steps: { ...steps, ...undo } },
+    };
+  }
+}
+
+/**
+ * Time the worker spent inside post-gate activities (scheduled to closed, from the history), notices
+ * aside since they run beside the steps: what is left of the wall time is the orchestration's own.
+ */
+type HistoryEvents = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>;
+function activityTime(events: HistoryEvents): number {
+  const scheduled = new Map<string, { type: string; at: number }>();
+  let total = 0;
+  for (const e of events) {
+    const at = e.eventTime ? tsToMs(e.eventTime) : 0;
+    const s = e.activityTaskScheduledEventAttributes;
+    if (s) scheduled.set(String(e.eventId), { type: s.activityType?.name ?? '', at });
+    const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
+    const start = closed ? scheduled.get(String(closed.scheduledEventId)) : undefined;
+    if (start && start.type !== 'notify' && start.type !== 'readGate') total += at - start.at;
+  }
+  return total;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
+  warn: () => undefined, error: (m: string) => console.error(m) };
+
+function table(results: SizeResult[]): string {
+  const rows = results.map((r) => [
+    r.objects.toLocaleString('en-US'),
+    round(r.direct.bestMs, 0), round(r.workflow.bestMs, 0), round(r.overhead.ratio, 2), round(r.overhead.medianRatio, 2), round(r.overhead.addedMs, 0),
+    round(r.writeHalf.scannerRowsPerS, 0), round(r.writeHalf.copyRowsPerS, 0), round(r.writeHalf.ratio, 2),
+    `${r.rerun.candidateTuplesWritten}/${r.rerun.scanRunsAppended}`, round(r.rerun.timeRatio, 2),
+    round(r.compensation.applyMs, 0), round(r.compensation.compensateMs, 0), round(r.compensation.ratio, 2),
+    round(r.workflow.peakRssMb, 0), round(r.guards['guard: gap'] ?? NaN, 1), round(r.guards['metrics/measure.sql (after seed)'] ?? NaN, 1),
+  ].map(String));
+  const head = ['objects', 'sql ms', 'wf ms', 'wf/sql', '(median)', 'added ms', 'scan rows/s', 'COPY rows/s', 'scan/COPY',
+    'rerun tup/runs', 'rerun/first', 'apply ms', 'undo ms', 'undo/apply', 'peak RSS MB', 'gap guard ms', 'measure ms'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  mkdirSync(RESULTS, { recursive: true });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+  });
+  const [pg, temporal] = await Promise.all([startEmbeddedPostgres(), startTemporalDevServer()]);
+  // The server (another OS user) writes and reads the COPY files here.
+  const copyDir = mkdtempSync(path.join(os.tmpdir(), 'governed-rollout-bench-'));
+  chmodSync(copyDir, 0o777);
+  const bench = new Bench(pg, temporal.address);
+  const results: SizeResult[] = [];
+  try {
+    await bench.open();
+    for (const domains of args.sizes) {
+      const t = performance.now();
+      results.push(await bench.size(domains, domains >= 50_000 ? 1 : args.repeat, copyDir));
+      process.stderr.write(`bench: ${domains} domains done in ${round((performance.now() - t) / 1000)} s\n`);
+    }
+  } finally {
+    await bench.close();
+    await Promise.all([pg.stop(), temporal.stop()]);
+    rmSync(copyDir, { recursive: true, force: true });
+  }
+  const machine = {
+    nproc: os.cpus().length, memoryGb: round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model ?? 'unknown',
+    node: process.version, platform: `${os.type()} ${os.release()}`,
+  };
+  const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ machine, args, results }, null, 2)}\n`);
+  process.stdout.write(`${table(results)}\n\nJSON: ${path.relative(process.cwd(), file)}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds the benchmark with its own tsc output (.tmp/bench, gitignored) and runs it.
+# The compiled src/ there finds sql/ and scripts/ two levels up, so both are linked in.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/temporal-cli.sh >/dev/null
+npx tsc -p bench/tsconfig.json
+ln -sfn ../../sql .tmp/bench/sql
+ln -sfn ../../scripts .tmp/bench/scripts
+exec node .tmp/bench/bench/main.js "$@"
