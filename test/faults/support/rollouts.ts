@@ -1,6 +1,7 @@
 // What the fault tests share: a Temporal client, a rollout with the clone's scan, and the
 // packet's numbers checked on the database itself.
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { RolloutInput, gateOpenedSignal, type RolloutProgress } from '../../../src/shared';
 import { rolloutWorkflow } from '../../../src/workflows';
 import type { Pool } from '../../../src/db/pool';
@@ -9,6 +10,18 @@ import { CLONE_SCAN_RULESET, temporalAddress } from '../../support/harness';
 import { unique } from '../../support/names';
 
 export const OTHER_SNAPSHOT = 'SNAP-20250101T000000Z-0badcafe';
+
+/** Worker logs at ERROR only, as in the harness. */
+export function quietRuntime(): void {
+  try {
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+    });
+  } catch {
+    // installed already in this process
+  }
+}
 
 export async function temporalClient(address = temporalAddress()): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await Connection.connect({ address });
