@@ -19,6 +19,11 @@ export function createPool(connectionString: string, options: Partial<PoolConfig
 
 export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // pg-pool listens for errors only on idle clients. A held client whose connection is cut (a server
+  // restart, a terminated backend) would emit an unhandled 'error' and take the whole worker down;
+  // the query in flight rejects all the same, and Temporal retries the activity.
+  const ignore = () => undefined;
+  client.on('error', ignore);
   let failure: unknown;
   try {
     return await fn(client);
@@ -26,8 +31,13 @@ export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Prom
     failure = err;
     throw err;
   } finally {
-    // A client that failed mid-query may be broken; destroy it rather than hand it on.
-    client.release(failure instanceof Error ? failure : undefined);
+    if (failure instanceof Error) {
+      // A client that failed mid-query may be broken: destroyed, keeping the listener for its last words.
+      client.release(failure);
+    } else {
+      client.off('error', ignore);
+      client.release();
+    }
   }
 }
 

@@ -21,13 +21,23 @@ export const WorkflowId = z
   .max(200)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'a workflow id is letters, digits and . _ : / -');
 
+// Free text ends up in jsonb and in workflow history: PostgreSQL's jsonb cannot hold U+0000, and a lone
+// UTF-16 surrogate is not text at all, so both are refused here, before the gate, not at the scan.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function freeText(max: number) {
+  return z
+    .string()
+    .max(max)
+    .refine((s) => !UNSTORABLE.test(s), 'text must not hold NUL characters or lone UTF-16 surrogates');
+}
+
 export const DomainCode = z.string().regex(/^[A-Z0-9][A-Z0-9_-]{0,31}$/, 'a domain code is upper-case letters, digits, _ and -');
 
 export const Ruleset = z
   .object({
     code: z.string().max(64).regex(/^RS-[A-Z0-9]+(-[A-Z0-9]+)*$/, 'a ruleset code looks like RS-OWNERSHIP-COVERAGE'),
     version: z.number().int().min(1).max(1_000_000),
-    description: z.string().max(500).optional(),
+    description: freeText(500).optional(),
     state: z.string().regex(/^[a-z][a-z_]{0,31}$/).default('candidate'),
     domains: z
       .array(DomainCode)
@@ -80,7 +90,7 @@ export type RolloutInputDraft = z.input<typeof RolloutInput>;
 export const GateClaim = z
   .object({
     id: z.string().min(1).max(100),
-    by: z.string().min(1).max(200),
+    by: freeText(200).pipe(z.string().min(1)),
   })
   .strict();
 export type GateClaim = z.infer<typeof GateClaim>;
