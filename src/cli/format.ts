@@ -1,4 +1,4 @@
-import type { GateAttempt, Metrics, RolloutProgress, StepProgress } from '../shared';
+import { TERMINAL_STATES, type GateAttempt, type Metrics, type RolloutProgress, type StepProgress } from '../shared';
 
 export function formatMetrics(m: Metrics | null): string {
   if (!m) return 'not measured yet';
@@ -87,13 +87,17 @@ export function formatFrame(p: RolloutProgress, tick: number): string {
 export function formatChanges(prev: RolloutProgress | null, next: RolloutProgress): string[] {
   const lines: string[] = [];
   if (!prev) lines.push(`rollout ${next.workflowId} target=${next.target} apr=${next.apr}`);
-  if (prev?.state !== next.state) lines.push(`state ${prev ? `${prev.state} -> ` : ''}${next.state}${next.reason ? `: ${next.reason}` : ''}`);
   for (const a of next.gate.attempts.slice(prev?.gate.attempts.length ?? 0)) lines.push(`gate ${formatAttempt(a)}`);
   if (!prev?.gate.accepted && next.gate.accepted) lines.push(`gate accepted, opened by ${next.gate.openedBy} at ${next.gate.acceptedAt}`);
+  const state = prev?.state === next.state ? [] : [`state ${prev ? `${prev.state} -> ` : ''}${next.state}${next.reason ? `: ${next.reason}` : ''}`];
+  // In the order things happened: a rollout starts running before its steps, and ends after them.
+  const ended = TERMINAL_STATES.includes(next.state);
+  if (!ended) lines.push(...state);
   next.steps.forEach((s, i) => {
     const before = prev?.steps[i];
     if (!before || before.status !== s.status || before.sqlSha256 !== s.sqlSha256) lines.push(`step ${stepBar(next.steps)} ${formatStep(s)}`);
   });
   if (next.metrics && JSON.stringify(prev?.metrics) !== JSON.stringify(next.metrics)) lines.push(`metrics ${formatMetrics(next.metrics)}`);
-  return lines.map((line) => `${next.updatedAt}  ${line}`);
+  if (ended) lines.push(...state);
+  return lines.map((line) => `${next.updatedAt}  ${line}`.trimEnd());
 }

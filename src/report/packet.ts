@@ -128,8 +128,11 @@ function scanPhase(step: StepProgress, e: Expected, input: RolloutInput | null):
   const states = e.candidateStates ?? input?.scan?.ruleset.domains.length ?? null;
   const deltas = [
     delta('candidate_state', null, states, null, d.candidate_state ?? null, measured && states !== null),
-    delta('candidate_object', null, e.candidateObjects ?? null, null, d.candidate_object ?? null, measured && e.candidateObjects !== undefined),
-    delta('candidate_scan_run', null, 'appended', null, typeof d.scanRunId === 'number' ? `id ${d.scanRunId}` : null, measured ? typeof d.scanRunId === 'number' && d.scanRunId > 0 : false),
+    e.candidateObjects !== undefined
+      ? delta('candidate_object', null, e.candidateObjects, null, d.candidate_object ?? null, measured)
+      : // Without a number in the input, the step checked the count against the inventory's (scan/expect.sql).
+        { ...delta('candidate_object', null, 'the inventory\'s count', null, d.candidate_object ?? null, false), ok: measured ? !step.error?.includes('candidate_object') : null },
+    delta('candidate_scan_run', null, '1 appended', null, typeof d.scanRunId === 'number' && d.scanRunId > 0 ? '1 appended' : null, measured),
     ...metricDeltas(step, [['gov_emit', e.govEmit, e.govEmit], ['gov_types_active', 0, 0]]),
   ];
   const problems = step.after ? phase3Mismatches(e, step.after) : [];
@@ -139,7 +142,8 @@ function scanPhase(step: StepProgress, e: Expected, input: RolloutInput | null):
 function cursorPhase(step: StepProgress, e: Expected, input: RolloutInput | null): PhaseEvidence {
   const to = input?.scan?.snapshotRef ?? (typeof step.detail.to === 'string' ? step.detail.to : null);
   const deltas = [
-    delta('scan_cursor', null, to, step.detail.from ?? null, step.detail.to ?? null, step.after !== null && to !== null),
+    // The cursor's value before is evidence even when it was null (never advanced).
+    delta('scan_cursor', null, to, step.after ? String(step.detail.from ?? 'null') : null, step.detail.to ?? null, step.after !== null && to !== null),
     ...metricDeltas(step, [['gov_emit', e.govEmit, e.govEmit], ['gov_types_active', 0, 0]]),
   ];
   const problems = step.after ? phase3Mismatches(e, step.after) : [];
@@ -154,7 +158,8 @@ export function buildPacket(source: PacketSource): Packet {
   if (seed) phases.push(seedPhase(seed, e));
   if (scan && scan.status !== 'skipped') phases.push(scanPhase(scan, e, input));
   if (cursor && cursor.status !== 'skipped') phases.push(cursorPhase(cursor, e, input));
-  const undone = p.steps.filter((s) => s.compensation !== null || s.status === 'compensating' || s.status === 'compensated');
+  // In the order they were undone: the last step first.
+  const undone = p.steps.filter((s) => s.compensation !== null || s.status === 'compensating' || s.status === 'compensated').reverse();
   // A rollout cancelled at the gate ends COMPENSATED with nothing undone: no rollback was performed.
   const compensated = p.state === 'COMPENSATING' || undone.length > 0;
   const restoredProblems = compensated && p.baseline && p.metrics ? baselineMismatches(p.baseline, p.metrics) : [];

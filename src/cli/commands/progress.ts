@@ -6,6 +6,11 @@ import { formatProgress } from '../format';
 import { parseDuration, workflowIdArg } from '../options';
 import { watch } from '../watch';
 
+/** A terminal with a size: a pty that reports 0 rows would show log-update's frame as nothing. */
+function onTerminal(): boolean {
+  return Boolean(process.stdout.isTTY) && process.stdout.rows > 0 && process.stdout.columns > 0;
+}
+
 interface ProgressOptions {
   json?: boolean;
   watch?: boolean;
@@ -30,7 +35,7 @@ export function register(program: Command): void {
         const intervalMs = parseDuration(opts.interval);
         await withTemporal(async (client) => {
           if (opts.watch) {
-            await watch(client, workflowId, intervalMs, opts.json ? 'json' : process.stdout.isTTY ? 'terminal' : 'lines');
+            await watch(client, workflowId, intervalMs, opts.json ? 'json' : onTerminal() ? 'terminal' : 'lines');
             return;
           }
           const progress = await client.workflow.getHandle(workflowId).query(progressQuery);
