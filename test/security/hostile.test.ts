@@ -72,7 +72,10 @@ describe('hostile input: the zod schemas', () => {
     );
     assertProperty(fc.oneof(doc, nastyValue), (v) => {
       const parsed = Ruleset.safeParse(v);
-      if (!parsed.success) return void expect(describeError(parsed.error).length).toBeGreaterThan(3);
+      if (!parsed.success) {
+        expect(describeError(parsed.error).length).toBeGreaterThan(3);
+        return;
+      }
       expect(parsed.data.code).toMatch(/^RS-[A-Z0-9-]+$/);
       expect(parsed.data.state).toMatch(/^[a-z_]+$/);
       for (const d of parsed.data.domains) expect(d).toMatch(/^[A-Z0-9_-]{1,32}$/);
@@ -91,7 +94,10 @@ describe('hostile input: the zod schemas', () => {
     );
     assertProperty(fc.oneof(draft, nastyValue), (v) => {
       const parsed = RolloutInput.safeParse(v);
-      if (!parsed.success) return void expect(describeError(parsed.error).length).toBeGreaterThan(3);
+      if (!parsed.success) {
+        expect(describeError(parsed.error).length).toBeGreaterThan(3);
+        return;
+      }
       expect(parsed.data.apr).toMatch(SAFE_APR);
       expect(parsed.data.target).toMatch(SAFE_TARGET);
       expect(parsed.data.expected.ospaMin).toBeGreaterThanOrEqual(1);
@@ -121,7 +127,7 @@ describe('hostile input: `rollout start` argument handling, in process', () => {
       fc.property(opts, (o) => {
         if (o.ruleset !== undefined) writeFileSync(file, o.ruleset);
         try {
-          const input = startInput({ ...o, ruleset: o.ruleset === undefined ? undefined : file } as Parameters<typeof startInput>[0], 't1');
+          const input = startInput({ ...o, ruleset: o.ruleset === undefined ? undefined : file }, 't1');
           accepted += 1;
           expect(RolloutInput.parse(input)).toEqual(input);
           expect(input.apr).toMatch(SAFE_APR);

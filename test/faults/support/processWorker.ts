@@ -41,7 +41,7 @@ export async function startProcessWorker(t: WorkerTarget): Promise<ProcessWorker
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker did not start: ${workerOutputs[index] ?? ''}`)), 60_000);
     const onData = (d: Buffer) => {
-      workerOutputs[index] += d.toString();
+      workerOutputs[index] = `${workerOutputs[index] ?? ''}${d.toString()}`;
       if (workerOutputs[index]?.includes('worker ready')) {
         clearTimeout(timer);
         resolve();
