@@ -1,5 +1,6 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { CursorRow } from '../activities/types';
 import { RolloutInput, WORKFLOW_TYPE, progressQuery, type RolloutProgress } from '../shared';
 import { CliError } from './errors';
 
@@ -54,11 +55,21 @@ export async function observe(client: Client, workflowId: string, runId?: string
   return { execution, progress };
 }
 
-/** The input a rollout was started with, from the first event of its history; null when unreadable. */
-export async function startedWith(client: Client, workflowId: string, runId: string): Promise<RolloutInput | null> {
-  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  if (!payload) return null;
-  const parsed = RolloutInput.safeParse(defaultPayloadConverter.fromPayload(payload));
-  return parsed.success ? parsed.data : null;
+/** What only the run's history holds: the input it was started with, and the scan cursor as read before the scan. */
+export interface Recorded {
+  input: RolloutInput | null;
+  cursorBefore: CursorRow | null;
+}
+
+export async function recorded(client: Client, workflowId: string, runId: string): Promise<Recorded> {
+  const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+  const decode = (payload: Payload | undefined): unknown => (payload ? defaultPayloadConverter.fromPayload(payload) : undefined);
+  const parsed = RolloutInput.safeParse(decode(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0] ?? undefined));
+  // The readCursor activity's result is the row a revert restores; a manual rollback needs it too.
+  const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'readCursor');
+  const completed = scheduled?.eventId
+    ? events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(scheduled.eventId))
+    : undefined;
+  const cursor = decode(completed?.activityTaskCompletedEventAttributes?.result?.payloads?.[0] ?? undefined);
+  return { input: parsed.success ? parsed.data : null, cursorBefore: (cursor as CursorRow | undefined) ?? null };
 }

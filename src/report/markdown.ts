@@ -45,6 +45,18 @@ function phaseSection(p: PhaseEvidence): string[] {
   ];
 }
 
+function cursorRows(cursor: Packet['manualRollback']['cursor']): Cell[][] {
+  if (!cursor) return [['cursor', 'not read by this run: nothing to put back']];
+  const b = cursor.before;
+  return [
+    ['cursor', `${cursor.name}, advanced to ${cursor.advancedTo}`],
+    ['cursor before: snapshot_ref', b.snapshot_ref ?? 'null'],
+    ['cursor before: previous_snapshot_ref', b.previous_snapshot_ref ?? 'null'],
+    ['cursor before: advanced_by_rollout', b.advanced_by_rollout ?? 'null'],
+    ['cursor before: advanced_at', b.advanced_at ?? 'null'],
+  ];
+}
+
 /** The packet as Markdown, section by section as the source packet reads. */
 export function renderMarkdown(packet: Packet): string {
   const { temporal: t, rollout: r, precondition: g, rollback } = packet;
@@ -98,6 +110,19 @@ export function renderMarkdown(packet: Packet): string {
               : `Baseline NOT restored: ${rollback.problems.join('; ')}`,
         ]
       : ['None performed.']),
+    '',
+    '## For a rollback by hand (if Temporal is down)',
+    '',
+    ...table(
+      ['value', ''],
+      [
+        ['rollout_id', `\`${packet.manualRollback.rolloutId}\``],
+        ['seed rows', `created_by='${packet.manualRollback.seedCreatedBy}' and rollout_id = rollout_id`],
+        ...cursorRows(packet.manualRollback.cursor),
+      ],
+    ),
+    '',
+    'See docs/OPERATIONS.md, "Rolling back by hand".',
     '',
     '## Final numbers',
     '',

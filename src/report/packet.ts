@@ -1,4 +1,6 @@
 // The evidence packet of one rollout: the packet's own sections, filled from what the run recorded.
+import type { CursorRow } from '../activities/types';
+import type { Execution } from '../cli/execution';
 import { baselineMismatches, phase3Mismatches, seedMismatches } from '../workflows/expectations';
 import {
   Expected,
@@ -43,16 +45,7 @@ export interface PhaseEvidence {
 export interface Packet {
   kind: 'rollout-evidence-packet';
   final: boolean;
-  temporal: {
-    namespace: string;
-    workflowId: string;
-    runId: string;
-    status: string;
-    taskQueue: string;
-    startTime: string;
-    closeTime: string | null;
-    uiUrl: string;
-  };
+  temporal: Execution & { namespace: string; uiUrl: string };
   rollout: { rolloutId: string; target: string; apr: string; state: RolloutProgress['state']; reason: string | null; startedAt: string; updatedAt: string };
   /** Where the expected numbers come from: the run's own input, or the packet's defaults when it could not be read. */
   expectedFrom: 'input' | 'packet defaults';
@@ -73,13 +66,21 @@ export interface Packet {
     baselineRestored: boolean | null;
     problems: string[];
   };
+  /** The values a rollback by hand needs when Temporal itself is down (docs/OPERATIONS.md). */
+  manualRollback: {
+    rolloutId: string;
+    seedCreatedBy: 'F6_OWNERSHIP_SEED_COMMIT';
+    /** Null without a scan, or before the scan read the cursor. */
+    cursor: { name: string; advancedTo: string; before: CursorRow } | null;
+  };
   metrics: Metrics | null;
 }
 
 export interface PacketSource {
   progress: RolloutProgress;
   input: RolloutInput | null;
-  execution: { workflowId: string; runId: string; status: string; taskQueue: string; startTime: string; closeTime: string | null };
+  cursorBefore: CursorRow | null;
+  execution: Execution;
   namespace: string;
   uiUrl: string;
 }
@@ -191,6 +192,14 @@ export function buildPacket(source: PacketSource): Packet {
       steps: undone.map((s) => ({ step: s.name, status: s.status, detail: s.compensation })),
       baselineRestored: compensated && p.baseline && p.metrics ? restoredProblems.length === 0 : null,
       problems: restoredProblems,
+    },
+    manualRollback: {
+      rolloutId: p.rolloutId,
+      seedCreatedBy: 'F6_OWNERSHIP_SEED_COMMIT',
+      cursor:
+        input?.scan && source.cursorBefore
+          ? { name: input.scan.cursorName, advancedTo: input.scan.snapshotRef, before: source.cursorBefore }
+          : null,
     },
     metrics: p.metrics,
   };

@@ -8,7 +8,7 @@ import { watch } from '../watch';
 
 /** A terminal with a size: a pty that reports 0 rows would show log-update's frame as nothing. */
 function onTerminal(): boolean {
-  return Boolean(process.stdout.isTTY) && process.stdout.rows > 0 && process.stdout.columns > 0;
+  return process.stdout.isTTY && process.stdout.rows > 0 && process.stdout.columns > 0;
 }
 
 interface ProgressOptions {

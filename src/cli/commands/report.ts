@@ -4,7 +4,7 @@ import { renderMarkdown } from '../../report/markdown';
 import { temporalUiBase, workflowUrl } from '../../report/temporalUi';
 import { print, withTemporal } from '../context';
 import { CliError, action } from '../errors';
-import { observe, startedWith } from '../execution';
+import { observe, recorded } from '../execution';
 import { workflowIdArg } from '../options';
 
 interface ReportOptions {
@@ -31,9 +31,10 @@ export function register(program: Command): void {
         const ui = temporalUiBase(process.env);
         await withTemporal(async (client, cfg) => {
           const { execution, progress } = await observe(client, workflowId, opts.runId ? workflowIdArg(opts.runId) : undefined);
-          const input = await startedWith(client, workflowId, execution.runId);
+          const { input, cursorBefore } = await recorded(client, workflowId, execution.runId);
           const namespace = cfg.temporal.namespace;
-          const packet = buildPacket({ progress, input, execution, namespace, uiUrl: workflowUrl(ui, namespace, workflowId, execution.runId) });
+          const uiUrl = workflowUrl(ui, namespace, workflowId, execution.runId);
+          const packet = buildPacket({ progress, input, cursorBefore, execution, namespace, uiUrl });
           print(opts.format === 'json' ? JSON.stringify(packet, null, 2) : renderMarkdown(packet));
         });
       }),
