@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from '../db/pool';
 import { runScript, withClient, withTransaction } from '../db/pool';
 import { executed, sqlFile } from '../db/sql';
 import { compensationRefused, guardRefused } from './failures';
+import { withHeartbeat } from './heartbeat';
 import type { CursorInput, CursorResult, CursorRow } from './types';
 
 async function readRow(client: PoolClient, cursorName: string): Promise<CursorRow> {
@@ -20,7 +21,7 @@ export async function advanceCursor(pool: Pool, input: CursorInput): Promise<Cur
   const apply = sqlFile('cursor/apply.sql');
   const ran = executed([lock, apply]);
   const from = input.from.snapshot_ref;
-  return withTransaction(pool, async (client) => {
+  return withHeartbeat(() => withTransaction(pool, async (client) => {
     await runScript(client, lock);
     const moved = await runScript(client, apply, [input.cursorName, from, input.to, input.rolloutId]);
     if ((moved.rowCount ?? 0) === 1) return { changed: true, current: input.to, ...ran };
@@ -32,7 +33,7 @@ export async function advanceCursor(pool: Pool, input: CursorInput): Promise<Cur
     throw guardRefused(
       `scan cursor ${input.cursorName} moved meanwhile: expected ${from ?? 'null'}, found ${now.snapshot_ref ?? 'null'}`,
     );
-  });
+  }));
 }
 
 export async function revertCursor(pool: Pool, input: CursorInput): Promise<CursorResult> {
@@ -40,7 +41,7 @@ export async function revertCursor(pool: Pool, input: CursorInput): Promise<Curs
   const revert = sqlFile('cursor/revert.sql');
   const ran = executed([lock, revert]);
   const { snapshot_ref, previous_snapshot_ref, advanced_by_rollout, advanced_at } = input.from;
-  return withTransaction(pool, async (client) => {
+  return withHeartbeat(() => withTransaction(pool, async (client) => {
     await runScript(client, lock);
     const back = await runScript(client, revert, [
       input.cursorName, input.to, input.rolloutId, snapshot_ref, previous_snapshot_ref, advanced_by_rollout, advanced_at,
@@ -54,5 +55,5 @@ export async function revertCursor(pool: Pool, input: CursorInput): Promise<Curs
     throw compensationRefused(
       `scan cursor ${input.cursorName} was moved after this rollout advanced it (now ${now.snapshot_ref ?? 'null'}): put it back by hand`,
     );
-  });
+  }));
 }
