@@ -186,6 +186,13 @@ describe('rollout plan: a read-only dry run of every guard', () => {
     expectOneLineError(await rollout(['plan', '--apr', 'apr-1'], env), /an APR code looks like APR-BOOT-AUTHMODEL-1/);
     expectOneLineError(await rollout(['plan', '--apr', APR, '--scan'], env), /--scan needs --ruleset FILE and --snapshot-ref REF/);
     expectOneLineError(await rollout(['plan', '--apr', APR], envFor(null)), /set DATABASE_URL/);
+    expectOneLineError(await rollout(['plan', '--apr', APR, '--expected', path.join(REPO, 'no-such.json')], env), /expected-numbers file .* is not readable JSON/);
+    // Other baseline numbers are checked as given: the clone's gap of 210 is then a NO-GO.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rollout-plan-'));
+    writeFileSync(path.join(dir, 'expected.json'), JSON.stringify({ gap: 211 }));
+    const scaled = await rollout(['plan', '--apr', APR, '--expected', path.join(dir, 'expected.json')], env);
+    expect(scaled.code).toBe(2);
+    expect(scaled.stdout).toMatch(/NO-GO\s+gap\s+expected 211; actual 210/);
   });
 });
 

@@ -12,6 +12,7 @@ interface PlanOptions {
   scan?: boolean;
   ruleset?: string;
   snapshotRef?: string;
+  expected?: string;
   json?: boolean;
 }
 
@@ -26,6 +27,7 @@ export function register(program: Command): void {
     .option('--scan', 'also check Phase 2 (ruleset, snapshot ref, scan cursor)')
     .option('--ruleset <file>', 'the ruleset JSON document for --scan')
     .option('--snapshot-ref <ref>', 'the source snapshot ref for --scan (from rollout snapshot create)')
+    .option('--expected <file>', 'the baseline numbers of a scaled fixture, as for rollout start (default: the packet\'s)')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
