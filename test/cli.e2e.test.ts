@@ -3,31 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RolloutProgress } from '../src/shared';
-import { lastLine, REPO, rollout, startCliWorker, type CliWorker } from './support/cli';
+import { envFor, expectOneLineError, lastLine, REPO, rollout, startCliWorker, type CliWorker } from './support/cli';
 import { count, fingerprint, freshDatabase, ratify, type TestDatabase } from './support/db';
-import { temporalAddress } from './support/harness';
 import { unique } from './support/names';
 
 const RULESET = path.join(REPO, 'examples', 'ruleset.clone.json');
 
-function envFor(db: TestDatabase, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: temporalAddress(),
-    TEMPORAL_TASK_QUEUE: unique('cli-tq'),
-    ...extra,
-  };
-}
 
-function expectOneLineError(result: { code: number | null; stdout: string; stderr: string }, pattern: RegExp): void {
-  expect(result.code).not.toBe(0);
-  const lines = result.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^rollout: /);
-  expect(lines[0]).toMatch(pattern);
-}
 
 describe('rollout CLI', () => {
   let db: TestDatabase;

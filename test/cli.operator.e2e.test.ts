@@ -8,10 +8,10 @@ import type { ListedRollout } from '../src/cli/commands/list';
 import { formatChanges, formatFrame } from '../src/cli/format';
 import type { Packet } from '../src/report/packet';
 import type { RolloutProgress } from '../src/shared';
-import { lastLine, REPO, rollout, startCliWorker, type CliResult, type CliWorker } from './support/cli';
+import { envFor, expectOneLineError, lastLine, REPO, rollout, startCliWorker, type CliResult, type CliWorker } from './support/cli';
 import { count, fingerprint, freshDatabase, ratify, takeSnapshot, type TestDatabase } from './support/db';
 import { holdUntilCancelled } from './support/faults';
-import { CLONE_SCAN_RULESET, rolloutHarness, temporalAddress, type Harness } from './support/harness';
+import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
 import { unique } from './support/names';
 
 const RULESET = path.join(REPO, 'examples', 'ruleset.clone.json');
@@ -19,16 +19,6 @@ const BIN = path.join(REPO, 'bin', 'rollout.js');
 const APR = 'APR-BOOT-AUTHMODEL-1';
 const ESC = '\u001b';
 
-function envFor(db: TestDatabase | null, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    ...(db ? { DATABASE_URL: db.url } : {}),
-    TEMPORAL_ADDRESS: temporalAddress(),
-    TEMPORAL_TASK_QUEUE: unique('op-tq'),
-    ...extra,
-  };
-}
 
 function ok(result: CliResult): string {
   if (result.code !== 0) throw new Error(`exit ${result.code}; stderr: ${result.stderr}; stdout: ${result.stdout}`);
@@ -64,13 +54,6 @@ async function listUntil(env: NodeJS.ProcessEnv, predicate: (rows: ListedRollout
   throw new Error(`rollout list never satisfied the test: ${JSON.stringify(rows)}`);
 }
 
-function expectOneLineError(result: CliResult, pattern: RegExp): void {
-  expect(result.code).not.toBe(0);
-  const lines = result.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^rollout: /);
-  expect(lines[0]).toMatch(pattern);
-}
 
 describe('rollout plan: a read-only dry run of every guard', () => {
   let db: TestDatabase;

@@ -15,6 +15,10 @@ import { register as worker } from './commands/worker';
 export function buildProgram(): Command {
   const program = new Command('rollout')
     .description('A governed production rollout (packet step G) as a Temporal durable workflow. Nothing is written before people open the gate.')
+    .addHelpText(
+      'after',
+      '\nExample (an operator\'s day; see docs/OPERATIONS.md):\n  rollout plan --apr APR-BOOT-AUTHMODEL-1\n  ID=$(rollout start --apr APR-BOOT-AUTHMODEL-1 | tail -n 1)\n  rollout gate-open "$ID" --by "ops on call"\n  rollout progress "$ID" --watch\n  rollout report "$ID" --format md',
+    )
     .showSuggestionAfterError()
     .configureOutput({ outputError: (text, write) => write(`rollout: ${text.replace(/^error: /, '').trimEnd()}\n`) });
   for (const register of [demo, worker, plan, start, gateOpen, progress, cancel, result, report, list, db, snapshot]) register(program);

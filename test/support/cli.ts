@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { TestDatabase } from './db';
+import { temporalAddress } from './harness';
+import { unique } from './names';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'rollout.js');
@@ -66,4 +69,25 @@ export async function startCliWorker(env: NodeJS.ProcessEnv): Promise<CliWorker>
       return exited;
     },
   };
+}
+
+/** The environment an operator's shell would have: the database (if any), the test server, a fresh queue. */
+export function envFor(db: TestDatabase | null, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...(db ? { DATABASE_URL: db.url } : {}),
+    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_TASK_QUEUE: unique('cli-tq'),
+    ...extra,
+  };
+}
+
+/** Bad input's contract: one line on stderr, prefixed `rollout: `, and a non-zero exit. */
+export function expectOneLineError(result: CliResult, pattern: RegExp): void {
+  expect(result.code).not.toBe(0);
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^rollout: /);
+  expect(lines[0]).toMatch(pattern);
 }

@@ -5,7 +5,10 @@ import { print, withDatabase } from '../context';
 import { action } from '../errors';
 
 export function register(program: Command): void {
-  const snapshot = program.command('snapshot').description('source snapshots of the governance inventory');
+  const snapshot = program
+    .command('snapshot')
+    .description('source snapshots of the governance inventory')
+    .addHelpText('after', '\nExample:\n  rollout snapshot create');
   snapshot
     .command('create')
     .description('record a snapshot of the current inventory; prints its ref alone on the last line')
