@@ -159,16 +159,15 @@ class Bench {
             if (directRuns.every((other) => run.totalMs < other)) steps = run.steps;
             directRuns.push(run.totalMs);
             check('direct run wrote the expected candidates', run.rowsWritten === result.candidateRows, run.rowsWritten);
-            if (r === 0) {
-              // (b) write-half against COPY of the same rows.
-              const copy = await copyBaseline(session, run.rulesetId, copyDir);
-              check('COPY moved the same rows', copy.rows === run.rowsWritten, copy);
-              result.writeHalf = {
-                scannerMs: run.writeHalfMs, copyMs: copy.ms, rows: copy.rows,
-                scannerRowsPerS: copy.rows / (run.writeHalfMs / 1000), copyRowsPerS: copy.rows / (copy.ms / 1000),
-                ratio: copy.ms / run.writeHalfMs,
-              };
-            }
+            // (b) write-half against COPY of the same rows; the best of the runs on each side.
+            const copy = await copyBaseline(session, run.rulesetId, copyDir);
+            check('COPY moved the same rows', copy.rows === run.rowsWritten, copy);
+            const scannerMs = Math.min(run.writeHalfMs, result.writeHalf?.scannerMs ?? Infinity);
+            const copyMs = Math.min(copy.ms, result.writeHalf?.copyMs ?? Infinity);
+            result.writeHalf = {
+              scannerMs, copyMs, rows: copy.rows,
+              scannerRowsPerS: copy.rows / (scannerMs / 1000), copyRowsPerS: copy.rows / (copyMs / 1000), ratio: copyMs / scannerMs,
+            };
           } finally { session.release(); }
         } finally { await direct.drop(); }
 
@@ -189,11 +188,29 @@ class Bench {
         peakRssMb: peakRss / 2 ** 20, rssBeforeMb: rssBefore / 2 ** 20 };
       result.overhead = { ratio: flowMs / directMs, addedMs: flowMs - directMs, medianRatio: median(flowRuns) / median(directRuns) };
 
-      // (c) and (d): the real activities, called directly.
-      const db = await this.copyOf(template, 1);
-      try {
-        Object.assign(result, await this.rerunAndCompensation(db.name, db.pool, fixture, snapshotRef));
-      } finally { await db.drop(); }
+      // (c) and (d): the real activities, called directly, on a fresh copy each time; the best of each figure.
+      const rounds: Awaited<ReturnType<Bench['rerunAndCompensation']>>[] = [];
+      for (let r = 0; r < repeat; r++) {
+        const db = await this.copyOf(template, 1);
+        try {
+          rounds.push(await this.rerunAndCompensation(db.name, db.pool, fixture, snapshotRef));
+        } finally { await db.drop(); }
+      }
+      const best = <T>(pick: (x: (typeof rounds)[number]) => T, by: (x: T) => number): T =>
+        rounds.map(pick).reduce((a, b) => (by(b) < by(a) ? b : a));
+      const firstScanMs = Math.min(...rounds.map((x) => x.rerun.firstScanMs));
+      const rerunMs = Math.min(...rounds.map((x) => x.rerun.rerunMs));
+      result.rerun = {
+        firstScanMs, rerunMs, timeRatio: rerunMs / firstScanMs,
+        candidateTuplesWritten: Math.max(...rounds.map((x) => x.rerun.candidateTuplesWritten)),
+        // Every round must append exactly its one run row; a disagreement shows as NaN.
+        scanRunsAppended: new Set(rounds.map((x) => x.rerun.scanRunsAppended)).size === 1 ? (rounds[0]?.rerun.scanRunsAppended ?? NaN) : NaN,
+      };
+      const applyMs = Math.min(...rounds.map((x) => x.compensation.applyMs));
+      const compensateMs = Math.min(...rounds.map((x) => x.compensation.compensateMs));
+      result.compensation = {
+        ...best((x) => x.compensation, (c) => c.applyMs + c.compensateMs), applyMs, compensateMs, ratio: compensateMs / applyMs,
+      };
     } finally {
       await this.admin(`drop database ${template} with (force)`);
     }
