@@ -1,28 +1,38 @@
 import { readFileSync } from 'node:fs';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { Ruleset, WorkflowId } from '../shared';
+import type { z } from 'zod';
+import { Expected, Ruleset, WorkflowId } from '../shared';
 import { CliError } from './errors';
 
-/** A ruleset document from a JSON file, validated. */
-export function readRuleset(file: string): Ruleset {
+/** A JSON document from a file, validated: each failure is one line naming the file and what is wrong. */
+function readJsonDocument<S extends z.ZodType>(file: string, schema: S, what: string): z.infer<S> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new CliError(`cannot read ruleset file ${file}`);
+    throw new CliError(`cannot read ${what} ${file}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new CliError(`ruleset file ${file} is not valid JSON`);
+    throw new CliError(`${what} ${file} is not valid JSON`);
   }
-  const parsed = Ruleset.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CliError(`ruleset file ${file}: ${issue ? `${issue.path.join('.') || 'document'}: ${issue.message}` : 'invalid'}`);
+    throw new CliError(`${what} ${file}: ${issue ? `${issue.path.join('.') || 'document'}: ${issue.message}` : 'invalid'}`);
   }
   return parsed.data;
+}
+
+export function readRuleset(file: string): Ruleset {
+  return readJsonDocument(file, Ruleset, 'ruleset file');
+}
+
+/** The expected baseline of a scaled fixture (`rollout db init --scale N --write-expected FILE`). */
+export function readExpected(file: string): Expected {
+  return readJsonDocument(file, Expected, 'expected-numbers file');
 }
 
 /** "90s", "30m", "7d" in milliseconds. */

@@ -35,7 +35,10 @@ function writeJson(file: string, value: unknown): void {
 }
 
 export function register(program: Command): void {
-  const db = program.command('db').description('the clone fixture');
+  const db = program
+    .command('db')
+    .description('the clone fixture')
+    .addHelpText('after', '\nExample:\n  DATABASE_URL=postgresql://postgres@localhost:5432/clone rollout db init');
   db.command('init')
     .description('load the clone fixture (schema and baseline data) into DATABASE_URL; refuses a non-empty database')
     .option('--reset', 'rebuild a database this command built before')

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { Expected, RolloutInput, WORKFLOW_TYPE, workflowIdForTarget, type RolloutInputDraft } from '../../shared';
+import { RolloutInput, WORKFLOW_TYPE, workflowIdForTarget, type RolloutInputDraft } from '../../shared';
 import { targetOf } from '../../config';
 import { config, print, withTemporal } from '../context';
 import { CliError, action } from '../errors';
-import { parseDuration, readRuleset, workflowIdArg } from '../options';
+import { parseDuration, readExpected, readRuleset, workflowIdArg } from '../options';
 
 interface StartOptions {
   apr: string;
@@ -14,22 +13,6 @@ interface StartOptions {
   id?: string;
   gateTimeout?: string;
   expected?: string;
-}
-
-/** The baseline numbers of a scaled fixture (`rollout db init --scale N --write-expected FILE`), validated. */
-function readExpected(file: string): Expected {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    throw new CliError(`expected-numbers file ${file} is not readable JSON`);
-  }
-  const parsed = Expected.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CliError(`expected-numbers file ${file}: ${issue ? `${issue.path.join('.') || 'document'}: ${issue.message}` : 'invalid'}`);
-  }
-  return parsed.data;
 }
 
 /** Everything validated before Temporal is contacted: bad input starts nothing. */
