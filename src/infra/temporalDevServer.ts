@@ -5,7 +5,6 @@ import { freePort } from './ports';
 
 export interface DevServer {
   address: string;
-  uiPort: number | null;
   /** Stops the server (SIGTERM, then SIGKILL after a grace period). */
   stop(): Promise<void>;
   process: ChildProcess;
@@ -75,5 +74,5 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
     await stop();
     throw err;
   }
-  return { address, uiPort: options.uiPort ?? null, stop, process: child };
+  return { address, stop, process: child };
 }

@@ -3,12 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client as PgClient, DatabaseError } from 'pg';
+import { DatabaseError } from 'pg';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createPool, type Pool } from '../../src/db/pool';
 import { createRolloutWorker } from '../../src/worker';
-import { fingerprint, ratify, takeSnapshot, urlOf } from '../support/db';
+import { fingerprint, queryOnce, ratify, takeSnapshot, urlOf } from '../support/db';
 import { holdNthCall } from '../support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, temporalAddress, type ActivityWrapper, type Harness } from '../support/harness';
 import { REPO } from '../support/cli';
@@ -16,13 +16,7 @@ import { REPO } from '../support/cli';
 const ROLE_SQL = readFileSync(path.join(REPO, 'sql', 'roles', 'rollout_operator.sql'), 'utf8');
 
 async function asAdmin(database: string, sql: string): Promise<void> {
-  const admin = new PgClient({ connectionString: urlOf(database) });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
+  await queryOnce(urlOf(database), sql);
 }
 
 interface OperatorLogin {

@@ -24,16 +24,21 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** One statement (or script) on a connection of its own, closed afterwards: for admin work beside a pool. */
+export async function queryOnce(connectionString: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 /** A fresh copy of the clone fixture at baseline (or, with template null, an empty database). */
 export async function freshDatabase(template: string | null = TEMPLATE_DB): Promise<TestDatabase> {
   const name = uniqueDbName();
-  const admin = new Client({ connectionString: adminUrl() });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
-  } finally {
-    await admin.end();
-  }
+  await queryOnce(adminUrl(), `create database ${name}${template ? ` template ${template}` : ''}`);
   const url = urlOf(name);
   const pool = createPool(url);
   return {
@@ -42,13 +47,7 @@ export async function freshDatabase(template: string | null = TEMPLATE_DB): Prom
     pool,
     async drop() {
       await pool.end();
-      const client = new Client({ connectionString: adminUrl() });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await client.end();
-      }
+      await queryOnce(adminUrl(), `drop database if exists ${name} with (force)`);
     },
   };
 }

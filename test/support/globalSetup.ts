@@ -38,7 +38,6 @@ export default async function globalSetup(): Promise<void> {
     writeFileSync(bundlePath, code);
     process.env.GR_TEST_TEMPORAL_ADDRESS = temporal.address;
     process.env.GR_TEST_PG_URL = postgres.url();
-    process.env.GR_TEST_PG_PORT = String(postgres.port);
     process.env.GR_TEST_WORKFLOW_BUNDLE = bundlePath;
   } catch (err) {
     await Promise.all([temporal.stop(), postgres.stop()]);

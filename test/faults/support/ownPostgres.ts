@@ -5,7 +5,7 @@ import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import { queryOnce } from '../../support/db';
 import { freePort } from '../../../src/infra/ports';
 import { REPO } from '../../support/cli';
 
@@ -52,13 +52,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     port,
     url,
     async admin(sql, database = 'postgres') {
-      const client = new Client({ connectionString: url(database) });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
+      await queryOnce(url(database), sql);
     },
     stop,
     start,
