@@ -367,40 +367,26 @@ describe('progress --watch, report and list against a live rollout', () => {
     // The cursor has a history, so putting it back is more than setting nulls.
     const earlier = 'SNAP-20260102T030405Z-0123abcd';
     await h.db.pool.query("insert into source_snapshot (snapshot_ref, inventory_hash, object_count) values ($1, 'an earlier inventory', 0)", [earlier]);
-    await h.db.pool.query("update scan_cursor set snapshot_ref = $1, advanced_by_rollout = 'an-earlier-rollout', advanced_at = '2026-01-02 03:04:05.678901+00' where cursor_name = 'governance_scan'", [earlier]);
+    await h.db.pool.query("update scan_cursor set snapshot_ref = $1 where cursor_name = 'governance_scan'", [earlier]);
     const before = await fingerprint(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     expect(final.state).toBe('COMPLETED');
     expect(await fingerprint(h.db.pool)).not.toEqual(before);
 
     const packet = JSON.parse(ok(await rollout(['report', final.workflowId, '--format', 'json'], envFor(null, { TEMPORAL_TASK_QUEUE: h.taskQueue })))) as Packet;
-    const cursor = packet.manualRollback.cursor;
-    expect(cursor).toEqual({
-      name: 'governance_scan',
-      advancedTo: snapshotRef,
-      before: { snapshot_ref: earlier, previous_snapshot_ref: null, advanced_by_rollout: 'an-earlier-rollout', advanced_at: '2026-01-02 03:04:05.678901+00' },
-    });
+    expect(packet.manualRollback.cursor).toEqual({ name: 'governance_scan', advancedTo: snapshotRef, before: { snapshot_ref: earlier } });
 
+    // The runbook's command, as docs/OPERATIONS.md section 7 gives it: the rollout id is all it needs.
     const doc = readFileSync(path.join(REPO, 'docs', 'OPERATIONS.md'), 'utf8');
-    const sql = /<!-- manual-rollback:begin -->\n```sql\n([\s\S]*?)```\n<!-- manual-rollback:end -->/.exec(doc)?.[1];
-    expect(sql).toBeDefined();
-    const vars = {
-      rollout_id: packet.manualRollback.rolloutId,
-      cursor_name: cursor?.name ?? '',
-      cursor_to: cursor?.advancedTo ?? '',
-      cursor_snapshot_ref: cursor?.before.snapshot_ref ?? '',
-      cursor_previous_snapshot_ref: cursor?.before.previous_snapshot_ref ?? '',
-      cursor_advanced_by_rollout: cursor?.before.advanced_by_rollout ?? '',
-      cursor_advanced_at: cursor?.before.advanced_at ?? '',
-    };
-    const psql = spawnSync('psql', [h.db.url, '-X', '-v', 'ON_ERROR_STOP=1', ...Object.entries(vars).flatMap(([k, v]) => ['-v', `${k}=${v}`])], {
-      input: sql, encoding: 'utf8', timeout: 60_000,
+    expect(doc).toContain('-v rollout_id="$(jq -r .manualRollback.rolloutId $R)" -f sql/ledger/rollback_by_hand.sql');
+    const psql = spawnSync('psql', [h.db.url, '-X', '-v', `rollout_id=${packet.manualRollback.rolloutId}`, '-f', path.join(REPO, 'sql', 'ledger', 'rollback_by_hand.sql')], {
+      encoding: 'utf8', timeout: 60_000,
     });
     expect(psql.stderr).toBe('');
     expect(psql.status).toBe(0);
     for (const line of ['UPDATE 1', 'DELETE 35', 'DELETE 5', 'DELETE 30', 'COMMIT']) expect(psql.stdout).toContain(line);
-    expect(psql.stdout).toMatch(/own \| gap \| conflict\s*\n-+\+-+\+-+\s*\n\s+0 \|\s+210 \|\s+0/);
     expect(await fingerprint(h.db.pool)).toEqual(before);
+    expect(await count(h.db.pool, 'select count(*) as n from governed_rollout.written where rollout_id = $1 and reverted_at is null', [final.rolloutId])).toBe(0);
   });
 
   test('errors name what was wrong and what to do', async () => {
