@@ -89,8 +89,8 @@ describe('rollout plan: a read-only dry run of every guard', () => {
       /GO\s+snapshot\s+expected SNAP-\S+ exists and matches the inventory; actual exists, matches/,
       /GO\s+domains\s+expected 5 domains in the inventory; actual 5 of 5/,
       /GO\s+ruleset\s+expected absent, or the same definition; actual absent/,
-      /GO\s+cursor\s+expected governance_scan exists; actual at null/,
-      /seed\s+automated\s+insert 30 governance_object_ownership rows .*own 0->30, gap 210->0, conflict 0, gov_emit 0 unchanged; then 30 direct \+ 210 inherited, coverage 100%/,
+      /GO\s+cursor\s+expected scan_cursor row governance_scan exists; actual at null/,
+      /seed\s+automated\s+the bundled seed script: insert 30 governance_object_ownership rows .*own 0->30, gap 210->0, conflict 0, gov_emit 0 unchanged; then 30 direct \+ 210 inherited, coverage 100%/,
       /scan\s+automated\s+insert ruleset RS-OWNERSHIP-COVERAGE v1; upsert 5 candidate_state \+ 35 candidate_object/,
       new RegExp(`cursor\\s+automated\\s+scan_cursor governance_scan from null to ${snapshotRef}`),
       /gate\s+MANUAL\s+people ratify/,
@@ -304,7 +304,7 @@ describe('progress --watch, report and list against a live rollout', () => {
       manualRollback: {
         rolloutId: final.rolloutId,
         seedCreatedBy: 'F6_OWNERSHIP_SEED_COMMIT',
-        cursor: { name: 'governance_scan', advancedTo: snapshotRef, before: { snapshot_ref: null, previous_snapshot_ref: null, advanced_by_rollout: null, advanced_at: null } },
+        cursor: { name: 'governance_scan', advancedTo: snapshotRef, before: { snapshot_ref: null } },
       },
       metrics: { own: 30, gap: 0, conflict: 0, gov_emit: 0, coverage_pct: 100 },
     });

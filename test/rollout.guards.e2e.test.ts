@@ -16,8 +16,23 @@ describe('guards, idempotency and retries, end to end', () => {
     h = undefined;
   });
 
-  test('drift (own is not 0) is refused by the seed guard with zero writes: FAILED, nothing to undo', async () => {
+  test('drift (own is not 0) is refused before the first write with zero writes: FAILED, nothing to undo', async () => {
     h = await rolloutHarness();
+    await ratify(h.db.pool);
+    await h.db.pool.query(
+      "insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by) values ('domain:GD07', 'someone', 'APR-OTHER-1', 'hand')",
+    );
+    const before = await fingerprint(h.db.pool);
+    const final = await h.run();
+    expect(final.state).toBe('FAILED');
+    expect(final.reason).toBe(
+      'preflight refused, nothing written: gap: expected 210, actual 203 (v_object_owner_gap); own: expected 0, actual 1 (governance_object_ownership)',
+    );
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+
+  test('the same drift past a preflight that let it through is refused by the seed guard itself', async () => {
+    h = await rolloutHarness({ wrap: () => ({ preflight: async () => ({ verdict: 'GO', refusals: [], notes: [], metrics: null }) }) });
     await ratify(h.db.pool);
     await h.db.pool.query(
       "insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by) values ('domain:GD07', 'someone', 'APR-OTHER-1', 'hand')",
@@ -136,9 +151,9 @@ describe('guards, idempotency and retries, end to end', () => {
     await second.signal('gateOpened', { id: 'c2', by: 'president' });
     const final = await second.result();
     expect(final.state).toBe('COMPLETED');
-    // The retry reads its own ledger entry: the step reports the 30 rows it wrote, written once.
-    expect(final.steps[0]?.detail).toMatchObject({ inserted: 30, alreadyPresent: false });
-    expect(await count(h.db.pool, 'select count(*) as n from governed_rollout.written where rollout_id = $1', [final.rolloutId])).toBe(1);
+    // The first rollout's rows are there and stay its own: the second writes and claims none of them.
+    expect(final.steps[0]?.detail).toMatchObject({ inserted: 0, alreadyPresent: true });
+    expect(await count(h.db.pool, "select count(*) as n from governed_rollout.written where rollout_id = $1 and step = 'seed'", [final.rolloutId])).toBe(0);
     expect(final.steps[1]?.detail).toMatchObject({ candidate_state: 5, candidate_object: 35, statesInserted: 0, objectsInserted: 0, rulesetCreated: false });
     expect(final.steps[2]?.detail).toMatchObject({ changed: false });
     // Same xmin and ctid for every candidate row: no insert, no update, not even a no-op one.

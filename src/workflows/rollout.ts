@@ -197,6 +197,10 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
         }
       });
       if (accepted && batch[0]) {
+        // Claims that arrived while the gate was being read: answered too, never silently dropped.
+        for (const late of claims.splice(0)) {
+          record({ ...late, ospa: null, outcome: 'ignored', reason: 'the gate was accepted by an earlier claim' });
+        }
         progress.gate = { ...progress.gate, accepted: true, openedBy: batch[0].by, acceptedAt: now() };
         announce('gate-accepted');
         return true;

@@ -55,22 +55,15 @@ describe('drift between the gate and the seed is refused with a clear reason and
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
 
-  // The seed's own guard is the second line: drift that lands after the preflight read is refused there.
-  let before: Record<string, string> | undefined;
-  const driftAfterPreflight = (sql: string): ActivityWrapper => (real) => ({
-    preflight: async (input) => {
-      const result = await real.preflight(input);
-      if (h) {
-        await h.db.pool.query(sql);
-        before = await fingerprint(h.db.pool);
-      }
-      return result;
-    },
-  });
+  // The seed's own guard is the second line: drift that lands after the preflight read, here a preflight
+  // that let it through, is refused there.
+  const passPreflight: ActivityWrapper = () => ({ preflight: async () => ({ verdict: 'GO', refusals: [], notes: [], metrics: null }) });
 
-  test('gap not as expected: a governed object appeared between the preflight and the seed', async () => {
-    h = await rolloutHarness({ wrap: driftAfterPreflight("insert into governed_object (object_code, domain_code, object_type) values ('GD01-O8', 'GD01', 'table')") });
+  test('gap not as expected: a governed object appeared, past the preflight', async () => {
+    h = await rolloutHarness({ wrap: passPreflight });
     await ratify(h.db.pool);
+    await h.db.pool.query("insert into governed_object (object_code, domain_code, object_type) values ('GD01-O8', 'GD01', 'table')");
+    const before = await fingerprint(h.db.pool);
     const handle = await h.start();
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
     const final = await handle.result();
@@ -81,13 +74,13 @@ describe('drift between the gate and the seed is refused with a clear reason and
   });
 
   test('a conflict: two direct owners of one object, even when own and gap are what the rollout was told', async () => {
-    h = await rolloutHarness({
-      wrap: driftAfterPreflight(
-        `insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by)
-         values ('object:GD01-O1', 'alice', 'APR-OTHER-1', 'hand'), ('object:GD01-O1', 'bob', 'APR-OTHER-1', 'hand')`,
-      ),
-    });
+    h = await rolloutHarness({ wrap: passPreflight });
     await ratify(h.db.pool);
+    await h.db.pool.query(
+      `insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by)
+       values ('object:GD01-O1', 'alice', 'APR-OTHER-1', 'hand'), ('object:GD01-O1', 'bob', 'APR-OTHER-1', 'hand')`,
+    );
+    const before = await fingerprint(h.db.pool);
     const handle = await h.start({ expected: { own: 2, gap: 209 } });
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
     const final = await handle.result();
