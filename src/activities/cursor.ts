@@ -3,6 +3,7 @@ import { runScript, withClient, withTransaction } from '../db/pool';
 import { executed, sqlFile } from '../db/sql';
 import { compensationRefused, guardRefused } from './failures';
 import { withHeartbeat } from './heartbeat';
+import { takeRolloutLock } from './lock';
 import type { CursorInput, CursorResult, CursorRow } from './types';
 
 async function readRow(client: PoolClient, cursorName: string): Promise<CursorRow> {
@@ -24,7 +25,7 @@ export async function advanceCursor(pool: Pool, input: CursorInput): Promise<Cur
   const ran = executed([lock, step, apply, done]);
   const from = input.from.snapshot_ref;
   return withHeartbeat(() => withTransaction(pool, async (client) => {
-    await runScript(client, lock);
+    await takeRolloutLock(client);
     // A retry after commit reads its own ledger entry: the cursor may have moved on since, by others.
     const earlier = (await runScript<{ result: { changed: boolean; current: string } }>(client, step, [input.rolloutId, 'cursor'])).rows[0];
     if (earlier) return { changed: earlier.result.changed, current: earlier.result.current, ...ran };
@@ -52,7 +53,7 @@ export async function revertCursor(pool: Pool, input: CursorInput): Promise<Curs
   const reverted = sqlFile('ledger/reverted.sql');
   const ran = executed([lock, bind, revert, status, reverted]);
   return withHeartbeat(() => withTransaction(pool, async (client) => {
-    await runScript(client, lock);
+    await takeRolloutLock(client);
     await runScript(client, bind, [input.rolloutId]);
     const back = await runScript<{ snapshot_ref: string | null }>(client, revert);
     if ((back.rowCount ?? 0) === 1) {

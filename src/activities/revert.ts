@@ -2,6 +2,7 @@ import type { Pool } from '../db/pool';
 import { runScript, runScriptCounts, withTransaction } from '../db/pool';
 import { executed, sqlFile } from '../db/sql';
 import { withHeartbeat } from './heartbeat';
+import { takeRolloutLock } from './lock';
 import type { RevertResult } from './types';
 
 /**
@@ -16,7 +17,7 @@ export async function revertMarked(pool: Pool, step: 'seed' | 'scan', scriptName
   const reverted = sqlFile('ledger/reverted.sql');
   return withHeartbeat(() =>
     withTransaction(pool, async (client) => {
-      await runScript(client, lock);
+      await takeRolloutLock(client);
       await runScript(client, bind, [rolloutId]);
       const counts = await runScriptCounts(client, revert);
       await runScript(client, reverted, [step]);

@@ -3,6 +3,7 @@ import { runScript, withTransaction } from '../db/pool';
 import { executed, sqlFile } from '../db/sql';
 import { guardRefused } from './failures';
 import { withHeartbeat } from './heartbeat';
+import { takeRolloutLock } from './lock';
 import { revertMarked } from './revert';
 import { snapshotProblem } from './snapshot';
 import type { RevertResult, RolloutRef, ScanApplyInput, ScanResult } from './types';
@@ -32,7 +33,7 @@ export async function applyScan(pool: Pool, input: ScanApplyInput): Promise<Scan
   };
   return withHeartbeat(() =>
     withTransaction(pool, async (client) => {
-      await runScript(client, scripts.lock);
+      await takeRolloutLock(client);
       const expected = (await runScript<Counts>(client, scripts.expect, [ruleset.domains])).rows[0] ?? { states: 0, objects: 0 };
       const verify = async (rulesetId: number) => (await runScript<Counts>(client, scripts.verify, [rulesetId])).rows[0] ?? { states: 0, objects: 0 };
 

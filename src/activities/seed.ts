@@ -5,6 +5,7 @@ import { bytesSha256, executed, SEED_SCRIPT, sha256, sqlFile, sqlSection, type E
 import type { SeedScript } from '../shared/input';
 import { guardRefused } from './failures';
 import { withHeartbeat } from './heartbeat';
+import { takeRolloutLock } from './lock';
 import { psqlEnv, runPsql } from './psql';
 import { revertMarked } from './revert';
 import type { RevertResult, RolloutRef, SeedInput, SeedResult } from './types';
@@ -59,7 +60,7 @@ async function applyBundledSeed(pool: Pool, input: SeedInput): Promise<SeedResul
   const guard = sqlSection(SEED_SCRIPT, 'guard');
   const apply = sqlSection(SEED_SCRIPT, 'apply');
   return withTransaction(pool, async (client) => {
-    await runScript(client, lock());
+    await takeRolloutLock(client);
     const earlier = await settled(client, input, [lock(), status()]);
     if (earlier) return earlier;
     const { gap, own, conflict } = input.expected;
@@ -108,7 +109,7 @@ async function applySeedScript(pool: Pool, input: SeedInput, seedScript: SeedScr
   const name = applicationName(input.rolloutId);
   const started = sqlFile('seed/started.sql');
   const before = await withTransaction(pool, async (client) => {
-    await runScript(client, lock());
+    await takeRolloutLock(client);
     const pid = await orphanRunning(client, name);
     if (pid !== null) throw new Error(`an earlier attempt's psql (pid ${pid}) is still running the seed script: retrying when it ends`);
     const earlier = await settled(client, input, [lock(), status()]);
@@ -122,7 +123,7 @@ async function applySeedScript(pool: Pool, input: SeedInput, seedScript: SeedScr
   const run = await runPsql(script.name, input.apr, psqlEnv(pool, name, options));
   // Claimed whatever the outcome: a script that committed anything before failing is undone by the compensation.
   const inserted = await withTransaction(pool, async (client) => {
-    await runScript(client, lock());
+    await takeRolloutLock(client);
     const now = await readStatus(client, input);
     if (now.done) return now.done.inserted;
     return (await runScript<{ inserted: number }>(client, claim(), [input.rolloutId, input.apr])).rows[0]?.inserted ?? 0;
