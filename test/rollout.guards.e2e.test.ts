@@ -137,6 +137,37 @@ describe('guards, idempotency and retries, end to end', () => {
     expect(await count(h.db.pool, "select count(*) as n from governance_object_ownership where created_by = 'F6_OWNERSHIP_SEED_COMMIT'")).toBe(30);
   });
 
+  test('a scan and a cursor advance retried after their commit read their own ledger entries: applied once', async () => {
+    const attempts: Record<string, number[]> = { applyScan: [], advanceCursor: [] };
+    h = await rolloutHarness({
+      wrap: (real) => ({
+        applyScan: async (input) => {
+          const result = await real.applyScan(input);
+          attempts.applyScan?.push(attempt());
+          if (attempt() === 1) throw new Error('worker lost after the scan committed, before reporting');
+          return result;
+        },
+        advanceCursor: async (input) => {
+          const result = await real.advanceCursor(input);
+          attempts.advanceCursor?.push(attempt());
+          if (attempt() === 1) throw new Error('worker lost after the cursor moved, before reporting');
+          return result;
+        },
+      }),
+    });
+    await ratify(h.db.pool);
+    const snapshotRef = await takeSnapshot(h.db.pool);
+    const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+    expect(attempts).toEqual({ applyScan: [1, 2], advanceCursor: [1, 2] });
+    expect(final.state).toBe('COMPLETED');
+    // The retries report what the first attempts wrote, not zero: their own ledger entries, nobody else's.
+    expect(final.steps[1]?.detail).toMatchObject({ candidate_state: 5, candidate_object: 35, statesInserted: 5, objectsInserted: 35, alreadyApplied: true });
+    expect(final.steps[2]?.detail).toMatchObject({ changed: true, to: snapshotRef });
+    expect(await count(h.db.pool, 'select count(*) as n from candidate_scan_run')).toBe(1);
+    expect(await count(h.db.pool, 'select count(*) as n from candidate_object')).toBe(35);
+    expect(await count(h.db.pool, 'select count(*) as n from scan_cursor where snapshot_ref = $1', [snapshotRef])).toBe(1);
+  });
+
   test('an identical re-run changes no candidate row and appends exactly one candidate_scan_run row', async () => {
     h = await rolloutHarness();
     await ratify(h.db.pool);
