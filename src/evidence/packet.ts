@@ -1,7 +1,7 @@
 // The evidence packet of one rollout, as stored in the target's ledger when it ends: everything a
 // governance review needs without Temporal's history, in a form that proves itself (seal.ts).
 import type { Expected, RolloutInput } from '../shared/input';
-import type { GateAttempt, Metrics, RolloutProgress, RolloutState, StepProgress } from '../shared/progress';
+import type { GateAttempt, RolloutProgress, RolloutState, StepProgress } from '../shared/progress';
 import { canonical, seal, verifySealed, type Json, type Sealed } from './seal';
 
 export const EVIDENCE_SCHEMA = 'governed-rollout/evidence/v1';
@@ -90,7 +90,7 @@ export function buildEvidence(src: EvidenceSource): Evidence {
       attempts: p.gate.attempts as GateAttempt[] & Json[],
     },
     digests: { ...src.planned, seedScript: input.seedScript?.sha256 ?? null },
-    expected: input.expected as Expected & { [key: string]: Json },
+    expected: input.expected,
     baseline: p.baseline as unknown as Json,
     steps: p.steps.map(step),
     metrics: p.metrics as unknown as Json,
@@ -123,7 +123,7 @@ export function rehearsalProblems(rehearsal: unknown, planned: PlannedSql, expec
   const verdict = verifySealed(rehearsal);
   if (!verdict.ok) return [`rehearsal evidence is not intact: ${verdict.field} ${verdict.problem}`];
   const body = (rehearsal as Evidence).body;
-  if (body.schema !== EVIDENCE_SCHEMA) return [`rehearsal evidence has schema ${String(body.schema)}, not ${EVIDENCE_SCHEMA}`];
+  if (body.schema !== EVIDENCE_SCHEMA) return [`rehearsal evidence has schema ${body.schema}, not ${EVIDENCE_SCHEMA}`];
   const problems: string[] = [];
   if (body.rollout.state !== 'COMPLETED') problems.push(`the rehearsal ${body.rollout.rolloutId} ended ${body.rollout.state}, not COMPLETED`);
   for (const key of ['contract', 'seed', 'scan', 'cursor', 'compensation'] as const) {

@@ -62,7 +62,7 @@ export function verifySealed(doc: unknown): Verdict {
     return { ok: false, field: '/', problem: 'not an evidence packet: body, fieldDigests and digest are required' };
   }
   const { body, fieldDigests, digest } = doc as Sealed<Record<string, Json>>;
-  const recorded = (fieldDigests ?? {}) as Record<string, string>;
+  const recorded = (fieldDigests ?? {});
   const actual = fieldDigestsOf(body);
   for (const [field, d] of Object.entries(actual)) {
     if (recorded[field] === undefined) return { ok: false, field: `/body${field}`, problem: 'was added after sealing' };
