@@ -13,6 +13,7 @@ import { count, fingerprint, freshDatabase, ratify, takeSnapshot, type TestDatab
 import { holdUntilCancelled } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
 import { unique } from './support/names';
+import { finalProgress } from '../src/cli/execution';
 
 const RULESET = path.join(REPO, 'examples', 'ruleset.clone.json');
 const BIN = path.join(REPO, 'bin', 'rollout.js');
@@ -329,7 +330,7 @@ describe('progress --watch, report and list against a live rollout', () => {
     await handle.signal('gateOpened', { id: 'c1', by: 'ops on call' });
     await h.waitFor(handle, (p) => p.steps[0]?.status === 'done');
     await handle.cancel();
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');
     const env = envFor(null, { TEMPORAL_TASK_QUEUE: h.taskQueue });
 

@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort } from './ports';
+import { devServerSearchAttributeArgs } from './searchAttributes';
 
 export interface DevServer {
   address: string;
@@ -50,7 +51,8 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   const binary = temporalCliPath();
   const port = options.port ?? (await freePort());
   const address = `127.0.0.1:${port}`;
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
+  // The rollout's search attributes exist from the start, as on a prepared production namespace.
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...devServerSearchAttributeArgs()];
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
   if (options.dbFile) args.push('--db-filename', options.dbFile);

@@ -10,6 +10,7 @@ import { holdNthCall, holdUntilCancelled } from '../support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type ActivityWrapper, type Harness } from '../support/harness';
 import { historyFromText, historyToText } from './format';
 import { searchableHistory, testPassword } from './secrets';
+import { finalProgress } from '../../src/cli/execution';
 
 const RECORD = process.env.GR_RECORD_HISTORIES === '1';
 
@@ -121,7 +122,7 @@ describe('recorded histories of every path: no secrets, and they replay on the c
     const h = await rolloutHarness(wrap ? { wrap } : {});
     try {
       const handle = await drive(h);
-      const final = (await handle.result()) as { state: string };
+      const final = (await finalProgress(handle)) as { state: string };
       expect(final.state).toBe(state);
       const json = historyToText(await handle.fetchHistory());
       const plain = searchableHistory(json);

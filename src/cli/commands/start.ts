@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { RolloutInput, WORKFLOW_TYPE, workflowIdForTarget, type RolloutInputDraft } from '../../shared';
+import { RolloutInput, WORKFLOW_TYPE, rolloutSummary, workflowIdForTarget, type RolloutInputDraft } from '../../shared';
 import { targetOf } from '../../config';
 import { config, print, withTemporal } from '../context';
 import { CliError, action } from '../errors';
@@ -31,6 +31,12 @@ export function startInput(opts: StartOptions, target: string): RolloutInputDraf
   return RolloutInput.parse(draft);
 }
 
+/** The UI's fixed details of a rollout: what it will do, in markdown. */
+export function rolloutDetails(input: RolloutInputDraft): string {
+  const steps = input.scan ? `seed, scan (ruleset ${input.scan.ruleset.code} v${input.scan.ruleset.version}), cursor to ${input.scan.snapshotRef}` : 'seed';
+  return [`**APR** ${input.apr}`, `**target** ${input.target}`, `**steps** ${steps}`, 'Waits at the gate (os_proposal_approvals >= 1) and writes nothing before people open it.'].join('\n\n');
+}
+
 export function register(program: Command): void {
   program
     .command('start')
@@ -57,6 +63,8 @@ export function register(program: Command): void {
             workflowId,
             args: [input],
             workflowIdConflictPolicy: 'FAIL',
+            staticSummary: rolloutSummary(input.apr, input.target),
+            staticDetails: rolloutDetails(input),
           });
         });
         print(`rollout started for target ${input.target} (APR ${input.apr}); it waits at the gate`);
