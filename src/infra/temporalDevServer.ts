@@ -18,6 +18,8 @@ export interface DevServerOptions {
   /** Serve the Temporal UI on this port; headless when omitted. */
   uiPort?: number;
   onLog?: (line: string) => void;
+  /** Register the rollout's search attributes at start (default); false gives a bare server. */
+  searchAttributes?: boolean;
 }
 
 /** The `temporal` binary from scripts/temporal-cli.sh: $TEMPORAL_CLI_PATH, PATH, the cache, or a Go build. */
@@ -52,7 +54,8 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   const port = options.port ?? (await freePort());
   const address = `127.0.0.1:${port}`;
   // The rollout's search attributes exist from the start, as on a prepared production namespace.
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...devServerSearchAttributeArgs()];
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
+  if (options.searchAttributes !== false) args.push(...devServerSearchAttributeArgs());
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
   if (options.dbFile) args.push('--db-filename', options.dbFile);
