@@ -2,7 +2,7 @@
 import { CancellationScope } from '@temporalio/workflow';
 import type { NotifyEvent } from '../activities';
 import type { RolloutProgress } from '../shared';
-import { notices } from './activities';
+import { notices } from './proxies';
 
 export class Notices {
   private readonly pending: Promise<unknown>[] = [];

@@ -14,7 +14,7 @@ import {
   type RolloutProgress,
   type RolloutState,
 } from '../shared';
-import { gateReads, reads, undo, writes } from './activities';
+import { gateReads, reads, undo, writes } from './proxies';
 import { cursorMismatches, phase3Mismatches, scanMismatches, seedMismatches } from './expectations';
 import { messageOf } from './failure';
 import { Gate } from './gate';

@@ -171,7 +171,7 @@ describe('hostile input: the workflow itself', () => {
         const handle = await client.workflow.start('rolloutWorkflow', { taskQueue, workflowId: unique('hostile'), args: [raw] });
         // Gate claims too: an invalid rollout must not get past them to any step.
         await handle.signal('gateOpened', { id: 'c', by: 'x' }).catch(() => undefined);
-        return finalProgress(handle) as Promise<{ state: string; reason: string | null }>;
+        return finalProgress(handle);
       }),
     );
     for (const final of finals) {

@@ -66,14 +66,16 @@ export const CLONE_SCAN_RULESET = {
 };
 
 /** A real worker on the real dev server, over a fresh clone database, with its own task queue. */
-export async function rolloutHarness(options: { wrap?: ActivityWrapper; worker?: boolean } = {}): Promise<Harness> {
+export async function rolloutHarness(options: { wrap?: ActivityWrapper; worker?: boolean; address?: string } = {}): Promise<Harness> {
   quietRuntime();
   const db = await freshDatabase();
   const target = db.name;
   const taskQueue = unique('tq');
-  const connection = await Connection.connect({ address: temporalAddress() });
+  // The shared dev server, unless a test brings its own (the UI test serves the UI).
+  const address = options.address ?? temporalAddress();
+  const connection = await Connection.connect({ address });
   const client = new Client({ connection });
-  const workerConnection = await NativeConnection.connect({ address: temporalAddress() });
+  const workerConnection = await NativeConnection.connect({ address });
   const handles: WorkflowHandle[] = [];
   const workers: { worker: Worker; running: Promise<void> }[] = [];
 
