@@ -48,11 +48,11 @@ const paths: Path[] = [
     name: 'gate-refused-then-accepted',
     state: 'COMPLETED',
     async drive(h) {
+      // Through the openGate update, as `rollout gate-open` claims; the other paths use the gateOpened signal.
       const handle = await h.start();
-      await handle.signal('gateOpened', { id: 'c1', by: 'eager operator' });
-      await h.waitFor(handle, (p) => p.gate.attempts.length === 1);
+      await h.openGate(handle, 'eager operator', 'c1');
       await ratify(h.db.pool);
-      await handle.signal('gateOpened', { id: 'c2', by: 'ops on call' });
+      await h.openGate(handle, 'ops on call', 'c2');
       return handle;
     },
   },
