@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType, type Metrics } from '../src/shared';
 import { fingerprint, ratify } from './support/db';
-import { attempt } from './support/faults';
+import { attempt, holdUntilCancelled } from './support/faults';
 import { rolloutHarness, type Harness } from './support/harness';
 import { finalProgress } from '../src/cli/execution';
 
@@ -65,6 +65,22 @@ describe('workflow branches (stubbed activities where a real fault is impractica
     expect(refused.reason).toContain('could not read os_proposal_approvals');
     expect(await h.openGate(handle, 'ops', 'c2')).toMatchObject({ outcome: 'accepted', ospa: 1 });
     expect((await finalProgress(handle)).state).toBe('COMPLETED');
+  });
+
+  test('an openGate claim still being checked when the rollout is cancelled is answered, before the rollout ends', async () => {
+    h = await rolloutHarness({ wrap: () => ({ readGate: () => holdUntilCancelled() }) });
+    const handle = await h.start();
+    const answer = h.openGate(handle, 'ops', 'p1');
+    const deadline = Date.now() + 30_000;
+    while (!(await handle.describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'readGate')) {
+      if (Date.now() > deadline) throw new Error('the gate was never read');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await handle.cancel();
+    expect(await answer).toMatchObject({ id: 'p1', outcome: 'ignored', ospa: null, reason: 'the rollout is COMPENSATED: the gate is no longer waiting' });
+    const final = await finalProgress(handle);
+    expect(final.state).toBe('COMPENSATED');
+    expect(final.gate.attempts.map((a) => [a.id, a.outcome])).toEqual([['p1', 'ignored']]);
   });
 
   test('a compensation that fails transiently is retried until it succeeds', async () => {
