@@ -80,9 +80,17 @@ describe("the rollout through Temporal's own tools", () => {
     const progress = await rollout(['progress', handle.workflowId, '--json'], env);
     expect(Date.now() - began).toBeLessThan(5_000);
     expect(progress.code).toBe(0);
-    expect(JSON.parse(progress.stdout)).toMatchObject({ workflowId: handle.workflowId, state: 'WAITING_FOR_GATE', target: h.target, apr: APR, source: 'visibility' });
+    expect(JSON.parse(progress.stdout)).toMatchObject({
+      workflowId: handle.workflowId,
+      state: 'WAITING_FOR_GATE',
+      target: h.target,
+      apr: APR,
+      source: 'visibility',
+      details: expect.stringContaining('last claim refused (by eager operator, ospa=0)') as unknown,
+    });
     const text = await rollout(['progress', handle.workflowId], env);
     expect(text.stdout).toMatch(/WAITING_FOR_GATE/);
+    expect(text.stdout).toContain('waiting at the gate for people to ratify APR-BOOT-AUTHMODEL-1; last claim refused (by eager operator, ospa=0)');
     expect(text.stdout).toMatch(/no worker .*answered the progress query|no worker is polling/);
   });
 

@@ -2,6 +2,7 @@ import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo, Workf
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { CursorRow } from '../activities/types';
 import {
+  DETAILS_MEMO,
   ROLLOUT_STATES,
   RolloutAprAttribute,
   RolloutInput,
@@ -131,6 +132,8 @@ export interface Described {
   execution: Execution;
   visible: Visible;
   summary: string | null;
+  /** The current details as last written to the memo by the workflow. */
+  details: string | null;
 }
 
 /** One rollout as Temporal describes it (its latest run unless a run id is given); no worker needed. */
@@ -150,6 +153,7 @@ export async function describeRollout(client: Client, workflowId: string, runId?
     },
     visible: visibleOf(description),
     summary: (await description.staticSummary().catch(() => undefined)) ?? null,
+    details: typeof description.memo?.[DETAILS_MEMO] === 'string' ? description.memo[DETAILS_MEMO] : null,
   };
 }
 

@@ -9,3 +9,6 @@ export const RolloutTargetAttribute = defineSearchAttributeKey('RolloutTarget', 
 export const RolloutAprAttribute = defineSearchAttributeKey('RolloutApr', SearchAttributeType.KEYWORD);
 
 export const ROLLOUT_SEARCH_ATTRIBUTES = [RolloutStateAttribute, RolloutTargetAttribute, RolloutAprAttribute] as const;
+
+/** The memo field holding the rollout's current details (the UI's "Current Details"), for readers without a worker. */
+export const DETAILS_MEMO = 'details';

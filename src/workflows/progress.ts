@@ -1,7 +1,8 @@
 // The rollout's account of itself, kept current for the progress query, Temporal's visibility
 // (search attributes) and the UI (current details). Every change goes through here.
-import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
+  DETAILS_MEMO,
   RolloutAprAttribute,
   RolloutStateAttribute,
   RolloutTargetAttribute,
@@ -32,6 +33,7 @@ export interface Opening {
 
 export class ProgressBook {
   readonly progress: RolloutProgress;
+  private details = '';
 
   constructor({ target, apr, scan }: Opening) {
     const info = workflowInfo();
@@ -108,10 +110,17 @@ export class ProgressBook {
     this.measured(baseline);
   }
 
-  /** Something changed: the timestamp and the UI's current details follow. */
+  /**
+   * Something changed: the timestamp and the UI's current details follow. The details also go to the
+   * memo (when they change), so `rollout progress` can show them with no worker to answer a query.
+   */
   touch(): void {
     this.progress.updatedAt = now();
-    setCurrentDetails(currentDetails(this.progress));
+    const details = currentDetails(this.progress);
+    if (details === this.details) return;
+    this.details = details;
+    setCurrentDetails(details);
+    upsertMemo({ [DETAILS_MEMO]: details });
   }
 }
 

@@ -26,19 +26,22 @@ export interface VisibleProgress {
   target: string | null;
   apr: string | null;
   summary: string | null;
+  /** The rollout's current details as it last wrote them (markdown). */
+  details: string | null;
   source: 'visibility';
   note: string;
 }
 
-function visibleProgress({ execution, visible, summary }: Described, why: string): VisibleProgress {
+function visibleProgress({ execution, visible, summary, details }: Described, why: string): VisibleProgress {
   return {
     workflowId: execution.workflowId,
     runId: execution.runId,
     status: execution.status,
     ...visible,
     summary,
+    details,
     source: 'visibility',
-    note: `${why}: the state is the RolloutState search attribute from Temporal's visibility; gate attempts, steps and numbers need a worker (rollout worker)`,
+    note: `${why}: this is what Temporal holds (the RolloutState search attribute, the details the rollout last recorded); the full progress needs a worker (rollout worker)`,
   };
 }
 
@@ -73,7 +76,11 @@ export function register(program: Command): void {
             print(
               opts.json
                 ? JSON.stringify(seen, null, 2)
-                : [`${seen.workflowId}  ${seen.state ?? '?'}  target=${seen.target ?? '?'}  apr=${seen.apr ?? '?'}  (Temporal: ${seen.status})`, seen.note].join('\n'),
+                : [
+                    `${seen.workflowId}  ${seen.state ?? '?'}  target=${seen.target ?? '?'}  apr=${seen.apr ?? '?'}  (Temporal: ${seen.status})`,
+                    ...(seen.details ? [seen.details.replace(/\*\*/g, '').replace(/\n\n/g, '\n')] : []),
+                    seen.note,
+                  ].join('\n'),
             );
           }
         });
