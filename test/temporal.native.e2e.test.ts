@@ -7,7 +7,7 @@ import { createCommand, ensureSearchAttributes } from '../src/infra/searchAttrib
 import { startTemporalDevServer, temporalCliPath } from '../src/infra/temporalDevServer';
 import { finalProgress } from '../src/cli/execution';
 import { RolloutInput, type GateAttempt } from '../src/shared';
-import { envFor, rollout } from './support/cli';
+import { envFor, expectOneLineError, rollout } from './support/cli';
 import { APR, ratify } from './support/db';
 import { rolloutHarness, temporalAddress, type Harness } from './support/harness';
 import { unique } from './support/names';
@@ -60,6 +60,9 @@ describe("the rollout through Temporal's own tools", () => {
     await listedUnder("RolloutState='COMPLETED' AND ExecutionStatus='Completed'", workflowId);
     const final = await finalProgress(h.client.workflow.getHandle(workflowId));
     expect(final.gate.attempts.map((a) => [a.id, a.outcome])).toEqual([['c1', 'refused'], ['c2', 'accepted']]);
+    // After the end, `rollout gate-open` says so in one line.
+    const late = await rollout(['gate-open', workflowId, '--by', 'late'], envFor(null, { TEMPORAL_TASK_QUEUE: h.taskQueue }));
+    expectOneLineError(late, new RegExp(`^rollout: claim rejected, nothing recorded: rollout ${workflowId} has ended \\(COMPLETED in Temporal\\): the gate no longer waits$`));
   });
 
   test('with the worker stopped, rollout list and rollout progress answer within 5 s with the state', async () => {

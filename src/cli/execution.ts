@@ -58,7 +58,7 @@ export function visibleOf(info: Pick<WorkflowExecutionInfo, 'typedSearchAttribut
 export class NoWorkerAnswered extends CliError {}
 
 /** How long a running rollout's worker gets to answer: a live worker answers in milliseconds. */
-export const QUERY_TIMEOUT_MS = 3_000;
+export const QUERY_TIMEOUT_MS = 2_000;
 
 /**
  * The final progress of a rollout that ended: a completed execution's result, or the details of the
@@ -75,7 +75,7 @@ export async function finalProgress(handle: Pick<WorkflowHandle, 'result'>): Pro
 }
 
 /** Is any worker polling the queue? A stopped worker stays listed for a while, so only "none" is conclusive. */
-async function anyPoller(client: Client, taskQueue: string): Promise<boolean> {
+export async function anyPoller(client: Client, taskQueue: string): Promise<boolean> {
   try {
     const { pollers } = await client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue } });
     return (pollers?.length ?? 0) > 0;

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Command } from 'commander';
-import { GateClaim, openGateUpdate } from '../../shared';
+import { GateClaim, openGateUpdate, type GateAttempt } from '../../shared';
 import { print, withTemporal } from '../context';
 import { CliError, action } from '../errors';
-import { rolloutHandle } from '../execution';
+import { anyPoller, describeRollout, rolloutHandle } from '../execution';
 import { formatAttempt } from '../format';
 import { workflowIdArg } from '../options';
 
 /** The gate read retries a failing database a little; beyond this no worker is answering. */
 const ANSWER_TIMEOUT_MS = 90_000;
+
+const ended = (workflowId: string, status: string) =>
+  new CliError(`claim rejected, nothing recorded: rollout ${workflowId} has ended (${status} in Temporal): the gate no longer waits`);
 
 export function register(program: Command): void {
   program
@@ -26,16 +29,25 @@ export function register(program: Command): void {
         const workflowId = workflowIdArg(idArg);
         const claim = GateClaim.parse({ id: randomUUID(), by: opts.by });
         await withTemporal(async (client) => {
-          const handle = rolloutHandle(client, workflowId);
-          const attempt = await client.connection
-            .withDeadline(Date.now() + ANSWER_TIMEOUT_MS, () => handle.executeUpdate(openGateUpdate, { args: [claim] }))
-            .catch((err: unknown) => {
-              if (err instanceof WorkflowUpdateFailedError) throw new CliError(`claim rejected, nothing recorded: ${err.cause?.message ?? err.message}`);
-              if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-                throw new CliError(`no answer from ${workflowId} within ${ANSWER_TIMEOUT_MS / 1000}s: is a worker running (rollout worker)? Nothing was recorded`);
-              }
-              throw err;
-            });
+          // Said at once rather than after the answer timeout: an ended rollout, or no worker to check the claim.
+          const { execution } = await describeRollout(client, workflowId);
+          if (execution.status !== 'RUNNING') throw ended(workflowId, execution.status);
+          if (!(await anyPoller(client, execution.taskQueue))) {
+            throw new CliError(`no worker is polling task queue ${execution.taskQueue}: start one (rollout worker), then claim again; nothing was recorded`);
+          }
+          const handle = rolloutHandle(client, workflowId, execution.runId);
+          let attempt: GateAttempt;
+          try {
+            attempt = await client.connection.withDeadline(Date.now() + ANSWER_TIMEOUT_MS, () => handle.executeUpdate(openGateUpdate, { args: [claim] }));
+          } catch (err) {
+            if (err instanceof WorkflowUpdateFailedError) throw new CliError(`claim rejected, nothing recorded: ${err.cause?.message ?? err.message}`);
+            if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+              throw new CliError(`no answer from ${workflowId} within ${ANSWER_TIMEOUT_MS / 1000}s: is a worker running (rollout worker)? Nothing was recorded`);
+            }
+            // Temporal answers an update to an execution that closed meanwhile as "not found".
+            if (err instanceof WorkflowNotFoundError) throw ended(workflowId, (await handle.describe()).status.name);
+            throw err;
+          }
           print(formatAttempt(attempt));
           print(attempt.outcome);
         });
