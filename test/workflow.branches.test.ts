@@ -6,7 +6,7 @@ import { attempt, holdUntilCancelled } from './support/faults';
 import { rolloutHarness, type Harness } from './support/harness';
 import { finalProgress } from '../src/cli/execution';
 
-const BASELINE: Metrics = { ospa: 1, own: 0, gap: 210, conflict: 0, gov_emit: 0, gov_types_active: 0, direct: 0, inherited: 0, coverage_pct: 0 };
+const BASELINE: Metrics = { ospa: 1, own: 0, gap: 210, conflict: 0, gov_emit: 0, gov_types_active: 0, direct: 0, inherited: 0, coverage_pct: 0, sealed: {} };
 
 describe('workflow branches (stubbed activities where a real fault is impractical)', () => {
   let h: Harness | undefined;

@@ -15,7 +15,7 @@ import {
   type RolloutState,
 } from '../shared';
 import { gateReads, reads, undo, writes } from './proxies';
-import { cursorMismatches, phase3Mismatches, scanMismatches, seedMismatches } from './expectations';
+import { cursorMismatches, phase3Mismatches, scanMismatches, sealedMismatches, seedMismatches } from './expectations';
 import { messageOf } from './failure';
 import { Gate } from './gate';
 import { Notices } from './notices';
@@ -35,6 +35,14 @@ const FINAL_EVENTS: Partial<Record<RolloutState, NotifyEvent>> = {
  * Temporal's UI and visibility tell it apart from a completed one (see shared/outcome.ts).
  */
 export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutProgress> {
+  const final = await rollout(raw);
+  const failure = endingFailure(final);
+  if (failure) throw failure;
+  return final;
+}
+
+/** The rollout itself: every ending returns its final progress. */
+async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
   const book = new ProgressBook({ target: text(raw?.target), apr: text(raw?.apr), scan: Boolean(raw?.scan) });
   const notices = new Notices(book.progress);
   const gate = new Gate(book);
@@ -54,14 +62,12 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
     await notices.delivered();
     // An answered openGate update is delivered before the execution closes.
     await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
-    const failure = endingFailure(progress);
-    if (failure) throw failure;
     return progress;
   }
 
   const parsed = RolloutInput.safeParse(raw);
   if (!parsed.success) return finish('FAILED', `invalid input, nothing written: ${describeIssues(parsed.error)}`);
-  const { target, apr, expected, scan, gateTimeoutMs } = parsed.data;
+  const { target, apr, expected, scan, seedScript, gateTimeoutMs } = parsed.data;
   notices.announce('waiting-for-gate');
 
   // The gate: nothing is written before a claim holds against os_proposal_approvals.
@@ -83,36 +89,44 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
   const saga = new Saga(book, {
     measure: () => reads.measure.executeWithOptions({ summary: 'measure the packet numbers' }, [{ target, apr }]),
     measureAfterUndo: () => undo.measure.executeWithOptions({ summary: 'measure the numbers after compensation' }, [{ target, apr }]),
-    invariants: (after) => phase3Mismatches(expected, after),
+    // Phase 3 stays manual, and the tables no code path may write are as they were before the step.
+    invariants: (before, after) => [...phase3Mismatches(expected, after), ...sealedMismatches(before, after)],
   });
-  const rollout = { target, rolloutId: book.progress.rolloutId };
+  const ours = { target, rolloutId: book.progress.rolloutId };
 
   let reason: string;
   let cancelled = false;
   try {
     book.setState('RUNNING');
+    // Every later step's prerequisites and the contract, read before the first write: a rollout that
+    // would be refused at the scan or the cursor must not commit its seed first.
+    const pre = await reads.preflight.executeWithOptions({ summary: 'preflight: the contract and every step\'s prerequisites, read only' }, [parsed.data]);
+    if (pre.verdict !== 'GO') return await finish('FAILED', `preflight refused, nothing written: ${pre.refusals.join('; ')}`);
     await saga.measureBaseline();
 
     await saga.run({
       step: book.step('seed'),
-      apply: () => writes.applySeed.executeWithOptions({ summary: `seed (Phase 1): ${expected.seedRows} F6 ownership rows for ${apr}` }, [{ ...rollout, apr, expected }]),
+      apply: () =>
+        writes.applySeed.executeWithOptions({ summary: `seed (Phase 1): ${expected.seedRows} F6 ownership rows for ${apr}${seedScript ? ' (production\'s own script, psql)' : ''}` }, [
+          { ...ours, apr, expected, ...(seedScript ? { seedScript } : {}) },
+        ]),
       verify: (_, after) => seedMismatches(expected, after),
-      describe: (r) => ({ inserted: r.inserted, alreadyPresent: r.alreadyPresent }),
+      describe: (r) => ({ inserted: r.inserted, alreadyPresent: r.alreadyPresent, ...(seedScript ? { seedScriptSha256: seedScript.sha256 } : {}) }),
       compensate: async () => {
-        const r = await undo.revertSeed.executeWithOptions({ summary: 'compensate seed: delete this rollout\'s ownership rows' }, [rollout]);
+        const r = await undo.revertSeed.executeWithOptions({ summary: 'compensate seed: delete this rollout\'s ownership rows' }, [ours]);
         return { undone: r.deleted, detail: { deleted: r.deleted, sqlSha256: r.sqlSha256 } };
       },
     });
 
     if (scan) {
-      let from: CursorRow = { snapshot_ref: null, previous_snapshot_ref: null, advanced_by_rollout: null, advanced_at: null };
+      let from: CursorRow = { snapshot_ref: null };
       const ruleset = `${scan.ruleset.code} v${scan.ruleset.version}`;
       await saga.run({
         step: book.step('scan'),
         apply: async () => {
           from = await reads.readCursor.executeWithOptions({ summary: `read scan cursor ${scan.cursorName}` }, [{ target, cursorName: scan.cursorName }]);
           return writes.applyScan.executeWithOptions({ summary: `scan (Phase 2): ruleset ${ruleset} at ${scan.snapshotRef}` }, [
-            { ...rollout, ruleset: scan.ruleset, snapshotRef: scan.snapshotRef },
+            { ...ours, ruleset: scan.ruleset, snapshotRef: scan.snapshotRef },
           ]);
         },
         verify: (r) => scanMismatches(expected, r),
@@ -128,12 +142,12 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
           snapshotRef: scan.snapshotRef,
         }),
         compensate: async () => {
-          const r = await undo.revertScan.executeWithOptions({ summary: 'compensate scan: delete this rollout\'s candidates and scan run' }, [rollout]);
+          const r = await undo.revertScan.executeWithOptions({ summary: 'compensate scan: delete this rollout\'s candidates and scan run' }, [ours]);
           return { undone: r.deleted, detail: { deleted: r.deleted, sqlSha256: r.sqlSha256 } };
         },
       });
 
-      const move = { ...rollout, cursorName: scan.cursorName, from, to: scan.snapshotRef };
+      const move = { ...ours, cursorName: scan.cursorName, from, to: scan.snapshotRef };
       await saga.run({
         step: book.step('cursor'),
         apply: () => writes.advanceCursor.executeWithOptions({ summary: `advance scan cursor ${scan.cursorName} to ${scan.snapshotRef}` }, [move]),

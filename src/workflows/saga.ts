@@ -32,8 +32,8 @@ export interface SagaMeasures {
   measure: () => Promise<Metrics>;
   /** The same, with the compensations' patience (retried until it answers). */
   measureAfterUndo: () => Promise<Metrics>;
-  /** Checked after every step, whatever the step (Phase 3 stays manual). */
-  invariants: (after: Metrics) => string[];
+  /** Checked after every step, whatever the step, from the numbers before and after it. */
+  invariants: (before: Metrics, after: Metrics) => string[];
 }
 
 export interface Compensated {
@@ -69,7 +69,7 @@ export class Saga {
       const after = await this.measures.measure();
       step.after = after;
       this.book.measured(after);
-      const problems = [...verify(result, after), ...this.measures.invariants(after)];
+      const problems = [...verify(result, after), ...this.measures.invariants(step.before ?? after, after)];
       if (problems.length > 0) {
         throw ApplicationFailure.nonRetryable(`${step.name} verification failed: ${problems.join('; ')}`, ErrorType.VerificationFailed);
       }

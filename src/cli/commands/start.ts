@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import { RolloutInput, WORKFLOW_TYPE, rolloutSummary, workflowIdForTarget, type RolloutInputDraft } from '../../shared';
 import { targetOf } from '../../config';
+import { createPool, runScript, withClient } from '../../db/pool';
+import { sqlFile } from '../../db/sql';
 import { config, print, withTemporal } from '../context';
 import { CliError, action } from '../errors';
-import { parseDuration, readExpected, readRuleset, workflowIdArg } from '../options';
+import { parseDuration, readExpected, readRuleset, readSeedScript, workflowIdArg } from '../options';
 
 interface StartOptions {
   apr: string;
+  seedSql?: string;
   scan?: boolean;
   ruleset?: string;
   snapshotRef?: string;
@@ -25,6 +28,7 @@ export function startInput(opts: StartOptions, target: string): RolloutInputDraf
     ...(opts.scan && opts.ruleset && opts.snapshotRef
       ? { scan: { ruleset: readRuleset(opts.ruleset), snapshotRef: opts.snapshotRef } }
       : {}),
+    ...(opts.seedSql ? { seedScript: readSeedScript(opts.seedSql) } : {}),
     ...(opts.gateTimeout ? { gateTimeoutMs: parseDuration(opts.gateTimeout) } : {}),
     ...(opts.expected ? { expected: readExpected(opts.expected) } : {}),
   };
@@ -33,8 +37,23 @@ export function startInput(opts: StartOptions, target: string): RolloutInputDraf
 
 /** The UI's fixed details of a rollout: what it will do, in markdown. */
 export function rolloutDetails(input: RolloutInputDraft): string {
-  const steps = input.scan ? `seed, scan (ruleset ${input.scan.ruleset.code} v${input.scan.ruleset.version}), cursor to ${input.scan.snapshotRef}` : 'seed';
+  const seed = input.seedScript ? `seed (production's own script, sha256 ${input.seedScript.sha256.slice(0, 12)})` : 'seed';
+  const steps = input.scan ? `${seed}, scan (ruleset ${input.scan.ruleset.code} v${input.scan.ruleset.version}), cursor to ${input.scan.snapshotRef}` : seed;
   return [`**APR** ${input.apr}`, `**target** ${input.target}`, `**steps** ${steps}`, 'Waits at the gate (os_proposal_approvals >= 1) and writes nothing before people open it.'].join('\n\n');
+}
+
+/** The snapshot ref exists on the target, when the target can be reached from here; the preflight checks it again. */
+async function checkSnapshotRef(databaseUrl: string, ref: string): Promise<void> {
+  const pool = createPool(databaseUrl, { max: 1, connectionTimeoutMillis: 5_000 });
+  try {
+    const known = await withClient(pool, async (client) => (await runScript(client, sqlFile('snapshot/read.sql'), [ref])).rowCount === 1);
+    if (!known) throw new CliError(`snapshot ref ${ref} is unknown on the target: take one with \`rollout snapshot create\`, nothing was started`);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    print(`note: could not check snapshot ref ${ref} on the database from here; the preflight checks it after the gate`);
+  } finally {
+    await pool.end();
+  }
 }
 
 export function register(program: Command): void {
@@ -48,6 +67,7 @@ export function register(program: Command): void {
     .option('--id <id>', 'workflow id (default: derived from the target, so one rollout per target runs at a time)')
     .option('--gate-timeout <duration>', 'end EXPIRED, having written nothing, if the gate is not accepted in time (e.g. 7d)')
     .option('--expected <file>', "the guards' baseline numbers as JSON (default: the clone's; rollout db init --scale N --write-expected FILE writes them)")
+    .option('--seed-sql <file>', "production's own commit_ready_f6_ownership_seed.sql, run unmodified by psql -v ratified_apr=APR on the worker (default: the bundled one)")
     .addHelpText(
       'after',
       '\nExample:\n  rollout start --apr APR-BOOT-AUTHMODEL-1 --scan --ruleset examples/ruleset.clone.json --snapshot-ref SNAP-20261124T101500Z-1a2b3c4d\n\nPrints the workflow id alone on the last line.',
@@ -56,6 +76,7 @@ export function register(program: Command): void {
       action(async (opts: StartOptions) => {
         const cfg = config();
         const input = startInput(opts, targetOf(cfg));
+        if (input.scan && cfg.databaseUrl) await checkSnapshotRef(cfg.databaseUrl, input.scan.snapshotRef);
         const workflowId = opts.id ? workflowIdArg(opts.id) : workflowIdForTarget(input.target);
         await withTemporal(async (client) => {
           await client.workflow.start(WORKFLOW_TYPE, {
