@@ -8,7 +8,7 @@ import { startTemporalDevServer, temporalCliPath } from '../src/infra/temporalDe
 import { finalProgress } from '../src/cli/execution';
 import { RolloutInput, type GateAttempt } from '../src/shared';
 import { envFor, expectOneLineError, rollout } from './support/cli';
-import { APR, ratify } from './support/db';
+import { APR, freshDatabase, ratify } from './support/db';
 import { rolloutHarness, temporalAddress, type Harness } from './support/harness';
 import { unique } from './support/names';
 
@@ -112,6 +112,16 @@ describe("the rollout through Temporal's own tools", () => {
     } finally {
       await connection.close();
       await bare.stop();
+    }
+  });
+
+  test('rollout worker stops with one line naming the command when it cannot register them', async () => {
+    const db = await freshDatabase();
+    try {
+      const result = await rollout(['worker'], envFor(db, { TEMPORAL_NAMESPACE: 'no-such-namespace' }));
+      expectOneLineError(result, /: run temporal operator search-attribute create --namespace no-such-namespace --name RolloutState --name RolloutTarget --name RolloutApr --type Keyword$/);
+    } finally {
+      await db.drop();
     }
   });
 });
