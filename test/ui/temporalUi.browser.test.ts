@@ -1,5 +1,5 @@
 // The Temporal UI, in a real headless Chromium: a rollout shows its summary and its own state there.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { finalProgress } from '../../src/cli/execution';
@@ -45,6 +45,7 @@ describe('the Temporal UI', () => {
     const summary = rolloutSummary(APR, h.target);
     const ui = `http://127.0.0.1:${uiPort}/namespaces/default`;
 
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
     const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
     mkdirSync(ARTIFACTS, { recursive: true });
