@@ -11,7 +11,8 @@ import { createPool, withTransaction, type Pool } from './db/pool';
 import { initFixture } from './fixture/init';
 import { startEmbeddedPostgres } from './infra/embeddedPostgres';
 import { startTemporalDevServer } from './infra/temporalDevServer';
-import { GateClaim, WORKFLOW_TYPE, gateOpenedSignal, progressQuery, workflowIdForTarget, type RolloutProgress } from './shared';
+import { finalProgress } from './cli/execution';
+import { GateClaim, WORKFLOW_TYPE, openGateUpdate, progressQuery, workflowIdForTarget, type RolloutProgress } from './shared';
 import { createRolloutWorker } from './worker';
 
 const APR = 'APR-BOOT-AUTHMODEL-1';
@@ -37,10 +38,8 @@ async function poll(handle: WorkflowHandle, until: (p: RolloutProgress) => boole
 async function gateOpen(handle: WorkflowHandle, by: string, out: Out): Promise<void> {
   const claim = GateClaim.parse({ id: randomUUID(), by });
   out(`$ rollout gate-open ${handle.workflowId} --by "${by}"`);
-  await handle.signal(gateOpenedSignal, claim);
-  const p = await poll(handle, (q) => q.gate.attempts.some((a) => a.id === claim.id));
-  const attempt = p.gate.attempts.find((a) => a.id === claim.id);
-  if (attempt) out(`  ${formatAttempt(attempt)}`);
+  const attempt = await handle.executeUpdate(openGateUpdate, { args: [claim] });
+  out(`  ${formatAttempt(attempt)}`);
 }
 
 export async function runDemo(out: Out): Promise<void> {
@@ -102,7 +101,7 @@ export async function runDemo(out: Out): Promise<void> {
     await a.pool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [APR, 'President (L4 e-signature)']);
     await gateOpen(first, 'operator on call', out);
     out(`$ rollout result ${first.workflowId}`);
-    const done = (await first.result()) as RolloutProgress;
+    const done = await finalProgress(first);
     out(indent(formatProgress(done)));
 
     out('');
@@ -115,7 +114,7 @@ export async function runDemo(out: Out): Promise<void> {
     out(`  seed ${seeded.steps[0]?.status}: ${formatMetrics(seeded.steps[0]?.after ?? null)}`);
     out(`$ rollout cancel ${second.workflowId}`);
     await second.cancel();
-    const undone = (await second.result()) as RolloutProgress;
+    const undone = await finalProgress(second);
     out(indent(formatProgress(undone)));
     out(`  baseline restored: ${formatMetrics(await measure(b.pool, APR))}`);
     out('');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { RolloutProgress } from '../../shared';
 import { print, withTemporal } from '../context';
 import { action } from '../errors';
+import { finalProgress, rolloutHandle } from '../execution';
 import { formatProgress } from '../format';
 import { workflowIdArg } from '../options';
 
@@ -16,7 +16,7 @@ export function register(program: Command): void {
       action(async (idArg: string, opts: { json?: boolean }) => {
         const workflowId = workflowIdArg(idArg);
         await withTemporal(async (client) => {
-          const final = (await client.workflow.getHandle(workflowId).result()) as RolloutProgress;
+          const final = await finalProgress(rolloutHandle(client, workflowId));
           print(opts.json ? JSON.stringify(final, null, 2) : formatProgress(final));
         });
       }),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { RolloutInput, WORKFLOW_TYPE, workflowIdForTarget, type RolloutInputDraft } from '../../shared';
+import { RolloutInput, WORKFLOW_TYPE, rolloutSummary, workflowIdForTarget, type RolloutInputDraft } from '../../shared';
 import { targetOf } from '../../config';
 import { createPool, runScript, withClient } from '../../db/pool';
 import { sqlFile } from '../../db/sql';
@@ -33,6 +33,13 @@ export function startInput(opts: StartOptions, target: string): RolloutInputDraf
     ...(opts.expected ? { expected: readExpected(opts.expected) } : {}),
   };
   return RolloutInput.parse(draft);
+}
+
+/** The UI's fixed details of a rollout: what it will do, in markdown. */
+export function rolloutDetails(input: RolloutInputDraft): string {
+  const seed = input.seedScript ? `seed (production's own script, sha256 ${input.seedScript.sha256.slice(0, 12)})` : 'seed';
+  const steps = input.scan ? `${seed}, scan (ruleset ${input.scan.ruleset.code} v${input.scan.ruleset.version}), cursor to ${input.scan.snapshotRef}` : seed;
+  return [`**APR** ${input.apr}`, `**target** ${input.target}`, `**steps** ${steps}`, 'Waits at the gate (os_proposal_approvals >= 1) and writes nothing before people open it.'].join('\n\n');
 }
 
 /** The snapshot ref exists on the target, when the target can be reached from here; the preflight checks it again. */
@@ -77,6 +84,8 @@ export function register(program: Command): void {
             workflowId,
             args: [input],
             workflowIdConflictPolicy: 'FAIL',
+            staticSummary: rolloutSummary(input.apr, input.target),
+            staticDetails: rolloutDetails(input),
           });
         });
         print(`rollout started for target ${input.target} (APR ${input.apr}); it waits at the gate`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { requireDatabaseUrl, targetOf } from '../../config';
 import { createPool } from '../../db/pool';
+import { ensureSearchAttributes } from '../../infra/searchAttributes';
 import { connectWorker, createRolloutWorker } from '../../worker';
 import { config, print } from '../context';
 import { action } from '../errors';
@@ -20,6 +21,9 @@ export function register(program: Command): void {
           await pool.query('select 1');
           const connection = await connectWorker(cfg);
           try {
+            // The workflow upserts them on every state change; without them its tasks would fail.
+            const added = await ensureSearchAttributes(connection.operatorService, cfg.temporal.namespace);
+            if (added.length > 0) print(`registered search attributes ${added.join(', ')} in namespace ${cfg.temporal.namespace}`);
             const worker = await createRolloutWorker({
               connection,
               namespace: cfg.temporal.namespace,
