@@ -56,7 +56,7 @@ export function sealedMismatches(before: Metrics, after: Metrics): string[] {
     .map((table) => `${table} changed (${before.sealed[table]} -> ${after.sealed[table] ?? 'missing'}): it must never be written`);
 }
 
-/** After compensation every table the rollout writes or must not touch is row for row as before the first write. */
+/** After compensation every table the rollout writes is row for row as before the first write. */
 export function fingerprintMismatches(before: Record<string, string>, after: Record<string, string>): string[] {
   return Object.keys(before)
     .sort()

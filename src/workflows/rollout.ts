@@ -117,7 +117,7 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
     measureAfterUndo: () => undo.measure.executeWithOptions({ summary: 'measure the numbers after compensation' }, [{ target, apr }]),
     // Phase 3 stays manual, and the tables no code path may write are as they were before the step.
     invariants: (before, after) => [...phase3Mismatches(expected, after), ...sealedMismatches(before, after)],
-    fingerprint: () => reads.fingerprint.executeWithOptions({ summary: 'fingerprint every table the rollout writes or must not touch' }, [{ target, scan: Boolean(scan) }]),
+    fingerprint: () => reads.fingerprint.executeWithOptions({ summary: 'fingerprint every table the rollout writes' }, [{ target, scan: Boolean(scan) }]),
     fingerprintAfterUndo: () => undo.fingerprint.executeWithOptions({ summary: 'fingerprint the tables after compensation' }, [{ target, scan: Boolean(scan) }]),
   });
   const ours = { target, rolloutId: book.progress.rolloutId };

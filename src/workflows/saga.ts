@@ -34,7 +34,7 @@ export interface SagaMeasures {
   measureAfterUndo: () => Promise<Metrics>;
   /** Checked after every step, whatever the step, from the numbers before and after it. */
   invariants: (before: Metrics, after: Metrics) => string[];
-  /** Every table the rollout writes or must not touch, fingerprinted (count and row hashes). */
+  /** Every table the rollout writes, fingerprinted (count and row hashes). */
   fingerprint: () => Promise<Record<string, string>>;
   /** The same, with the compensations' patience. */
   fingerprintAfterUndo: () => Promise<Record<string, string>>;
