@@ -2,17 +2,8 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { CursorRow } from '../activities/types';
 import { RolloutInput, WORKFLOW_TYPE, progressQuery, type RolloutProgress } from '../shared';
+import type { Execution } from '../report/packet';
 import { CliError } from './errors';
-
-/** What Temporal itself knows of one execution, as plain values. */
-export interface Execution {
-  workflowId: string;
-  runId: string;
-  status: string;
-  taskQueue: string;
-  startTime: string;
-  closeTime: string | null;
-}
 
 export interface Observed {
   execution: Execution;

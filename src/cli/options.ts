@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { z } from 'zod';
-import { Expected, Ruleset, WorkflowId } from '../shared';
+import { Expected, RolloutInput, Ruleset, WorkflowId, type RolloutInputDraft } from '../shared';
 import { CliError } from './errors';
 
 /** A JSON document from a file, validated: each failure is one line naming the file and what is wrong. */
@@ -47,4 +47,30 @@ export function workflowIdArg(id: string): string {
   const parsed = WorkflowId.safeParse(id);
   if (!parsed.success) throw new CliError(`workflow id ${JSON.stringify(id.slice(0, 80))}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
+}
+
+export interface StartOptions {
+  apr: string;
+  scan?: boolean;
+  ruleset?: string;
+  snapshotRef?: string;
+  id?: string;
+  gateTimeout?: string;
+  expected?: string;
+}
+
+/** Everything validated before Temporal is contacted: bad input starts nothing. */
+export function startInput(opts: StartOptions, target: string): RolloutInputDraft {
+  if (!opts.scan && (opts.ruleset || opts.snapshotRef)) throw new CliError('--ruleset and --snapshot-ref go with --scan');
+  if (opts.scan && (!opts.ruleset || !opts.snapshotRef)) throw new CliError('--scan needs --ruleset FILE and --snapshot-ref REF');
+  const draft: RolloutInputDraft = {
+    target,
+    apr: opts.apr,
+    ...(opts.scan && opts.ruleset && opts.snapshotRef
+      ? { scan: { ruleset: readRuleset(opts.ruleset), snapshotRef: opts.snapshotRef } }
+      : {}),
+    ...(opts.gateTimeout ? { gateTimeoutMs: parseDuration(opts.gateTimeout) } : {}),
+    ...(opts.expected ? { expected: readExpected(opts.expected) } : {}),
+  };
+  return RolloutInput.parse(draft);
 }

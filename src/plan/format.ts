@@ -1,4 +1,4 @@
-import { formatMetrics } from '../cli/format';
+import { formatMetrics } from '../format/progress';
 import type { Plan } from './plan';
 
 /** The dry run as an operator reads it; the verdict alone on the last line, for scripts. */

@@ -1,4 +1,4 @@
-import { formatMetrics } from '../cli/format';
+import { formatMetrics } from '../format/progress';
 import type { Delta, Packet, PhaseEvidence } from './packet';
 
 type Cell = string | number | boolean | null | undefined;

@@ -5,7 +5,7 @@ import { initFixture } from '../../fixture/init';
 import { CLONE_DOMAINS, scaledFixture } from '../../fixture/scale';
 import { print, withDatabase } from '../context';
 import { CliError, action } from '../errors';
-import { formatMetrics } from '../format';
+import { formatMetrics } from '../../format/progress';
 
 interface InitOptions {
   reset?: boolean;

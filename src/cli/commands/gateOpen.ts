@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { GateClaim, gateOpenedSignal, progressQuery, type GateAttempt } from '../../shared';
 import { print, withTemporal } from '../context';
 import { action } from '../errors';
-import { formatAttempt } from '../format';
+import { formatAttempt } from '../../format/progress';
 import { workflowIdArg } from '../options';
 
 const ANSWER_TIMEOUT_MS = 60_000;

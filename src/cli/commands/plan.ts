@@ -5,7 +5,7 @@ import { planRollout, readOnlyPool } from '../../plan/plan';
 import { RolloutInput } from '../../shared';
 import { config, print } from '../context';
 import { action } from '../errors';
-import { startInput } from './start';
+import { startInput } from '../options';
 
 interface PlanOptions {
   apr: string;

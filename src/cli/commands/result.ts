@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { RolloutProgress } from '../../shared';
 import { print, withTemporal } from '../context';
 import { action } from '../errors';
-import { formatProgress } from '../format';
+import { formatProgress } from '../../format/progress';
 import { workflowIdArg } from '../options';
 
 export function register(program: Command): void {

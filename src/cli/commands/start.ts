@@ -1,35 +1,9 @@
 import type { Command } from 'commander';
-import { RolloutInput, WORKFLOW_TYPE, workflowIdForTarget, type RolloutInputDraft } from '../../shared';
+import { WORKFLOW_TYPE, workflowIdForTarget } from '../../shared';
 import { targetOf } from '../../config';
 import { config, print, withTemporal } from '../context';
-import { CliError, action } from '../errors';
-import { parseDuration, readExpected, readRuleset, workflowIdArg } from '../options';
-
-interface StartOptions {
-  apr: string;
-  scan?: boolean;
-  ruleset?: string;
-  snapshotRef?: string;
-  id?: string;
-  gateTimeout?: string;
-  expected?: string;
-}
-
-/** Everything validated before Temporal is contacted: bad input starts nothing. */
-export function startInput(opts: StartOptions, target: string): RolloutInputDraft {
-  if (!opts.scan && (opts.ruleset || opts.snapshotRef)) throw new CliError('--ruleset and --snapshot-ref go with --scan');
-  if (opts.scan && (!opts.ruleset || !opts.snapshotRef)) throw new CliError('--scan needs --ruleset FILE and --snapshot-ref REF');
-  const draft: RolloutInputDraft = {
-    target,
-    apr: opts.apr,
-    ...(opts.scan && opts.ruleset && opts.snapshotRef
-      ? { scan: { ruleset: readRuleset(opts.ruleset), snapshotRef: opts.snapshotRef } }
-      : {}),
-    ...(opts.gateTimeout ? { gateTimeoutMs: parseDuration(opts.gateTimeout) } : {}),
-    ...(opts.expected ? { expected: readExpected(opts.expected) } : {}),
-  };
-  return RolloutInput.parse(draft);
-}
+import { action } from '../errors';
+import { startInput, workflowIdArg, type StartOptions } from '../options';
 
 export function register(program: Command): void {
   program

@@ -3,19 +3,19 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { measure } from './activities/gate';
-import { createSnapshot } from './activities/snapshot';
-import { startInput } from './cli/commands/start';
-import { formatAttempt, formatMetrics, formatProgress } from './cli/format';
-import { createPool, withTransaction, type Pool } from './db/pool';
-import { initFixture } from './fixture/init';
-import { startEmbeddedPostgres } from './infra/embeddedPostgres';
-import { startTemporalDevServer } from './infra/temporalDevServer';
-import { GateClaim, WORKFLOW_TYPE, gateOpenedSignal, progressQuery, workflowIdForTarget, type RolloutProgress } from './shared';
-import { createRolloutWorker } from './worker';
+import { measure } from '../activities/gate';
+import { createSnapshot } from '../activities/snapshot';
+import { formatAttempt, formatMetrics, formatProgress } from '../format/progress';
+import { createPool, withTransaction, type Pool } from '../db/pool';
+import { initFixture } from '../fixture/init';
+import { startEmbeddedPostgres } from '../infra/embeddedPostgres';
+import { startTemporalDevServer } from '../infra/temporalDevServer';
+import { GateClaim, WORKFLOW_TYPE, gateOpenedSignal, progressQuery, workflowIdForTarget, type RolloutProgress } from '../shared';
+import { createRolloutWorker } from '../worker';
+import { startInput } from './options';
 
 const APR = 'APR-BOOT-AUTHMODEL-1';
-const RULESET_FILE = path.resolve(__dirname, '..', 'examples', 'ruleset.clone.json');
+const RULESET_FILE = path.resolve(__dirname, '..', '..', 'examples', 'ruleset.clone.json');
 
 type Out = (line: string) => void;
 
