@@ -30,3 +30,15 @@ export async function withDatabase<T>(fn: (pool: Pool, config: Config) => Promis
 export function print(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
+
+/**
+ * A reader that closes the pipe early (`rollout progress ID --watch | head -1`) has what it wanted:
+ * the command ends there, quietly, instead of dying on EPIPE with a stack trace. Any other failure to
+ * write stdout is one line on stderr, like every other error.
+ */
+export function endQuietlyWhenOutputCloses(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') process.stderr.write(`rollout: cannot write the output (${err.code ?? err.message})\n`);
+    process.exit(err.code === 'EPIPE' ? 0 : 1);
+  });
+}

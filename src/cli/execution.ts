@@ -1,21 +1,62 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { CursorRow } from '../activities/types';
-import { RolloutInput, WORKFLOW_TYPE, progressQuery, type RolloutProgress } from '../shared';
 import type { Execution } from '../report/packet';
+import { ROLLOUT_STATES, RolloutInput, WORKFLOW_TYPE, progressQuery, type RolloutProgress } from '../shared';
+import type { rolloutWorkflow } from '../workflows';
 import { CliError } from './errors';
+
+/** A handle typed by the workflow itself: its result is a RolloutProgress, no cast needed. */
+export type RolloutHandle = WorkflowHandle<typeof rolloutWorkflow>;
+
+export function rolloutHandle(client: Client, workflowId: string, runId?: string): RolloutHandle {
+  return client.workflow.getHandle<typeof rolloutWorkflow>(workflowId, runId);
+}
 
 export interface Observed {
   execution: Execution;
   progress: RolloutProgress;
 }
 
+function isProgress(value: unknown): value is RolloutProgress {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<RolloutProgress>;
+  return typeof v.workflowId === 'string' && ROLLOUT_STATES.includes(v.state as RolloutProgress['state']) && Array.isArray(v.steps);
+}
+
 /**
- * A rollout's own account: a completed execution's result is its final progress (the workflow returns
- * it on every ending of its own); a running one answers the progress query.
+ * The final progress of an execution, waiting for its end: the one place that knows how a rollout
+ * hands back its end. Today every ending of the rollout's own is its result; an ending reported as a
+ * workflow failure is read from the failure's details when they carry the final progress.
  */
-export async function progressOf(handle: WorkflowHandle, status: string): Promise<RolloutProgress> {
-  if (status === 'COMPLETED') return (await handle.result()) as RolloutProgress;
+export async function finalProgress(handle: RolloutHandle): Promise<RolloutProgress> {
+  try {
+    return await handle.result();
+  } catch (err) {
+    if (err instanceof WorkflowFailedError) {
+      const cause = err.cause;
+      const carried = cause instanceof ApplicationFailure ? cause.details?.find(isProgress) : undefined;
+      if (carried) return carried;
+      const status = await handle.describe().then((d) => d.status.name).catch(() => 'FAILED');
+      throw new CliError(
+        `rollout ${handle.workflowId} ended ${status} in Temporal without a rollout result (${cause?.message ?? err.message}): rollout report ${handle.workflowId} shows what it recorded, the Temporal UI its history`,
+        'NO_RESULT',
+      );
+    }
+    throw err;
+  }
+}
+
+/**
+ * A rollout's own account: a closed execution's final progress (see finalProgress); a running one
+ * answers the progress query.
+ */
+export async function progressOf(handle: RolloutHandle, status: string): Promise<RolloutProgress> {
+  if (status === 'COMPLETED') return finalProgress(handle);
+  if (status === 'FAILED') {
+    const final = await finalProgress(handle).catch(() => null);
+    if (final) return final;
+  }
   try {
     return await handle.query(progressQuery);
   } catch (err) {
@@ -23,13 +64,14 @@ export async function progressOf(handle: WorkflowHandle, status: string): Promis
     // Terminated or timed out by Temporal: no result, and a query needs a worker to replay it.
     throw new CliError(
       `rollout ${handle.workflowId} ended ${status} in Temporal without a result and no worker answered its progress query: start a worker, or open it in the Temporal UI`,
+      'NO_RESULT',
     );
   }
 }
 
 /** One rollout, by workflow id (its latest run unless a run id is given). */
 export async function observe(client: Client, workflowId: string, runId?: string): Promise<Observed> {
-  const description = await client.workflow.getHandle(workflowId, runId).describe();
+  const description = await rolloutHandle(client, workflowId, runId).describe();
   if (description.type !== WORKFLOW_TYPE) {
     throw new CliError(`workflow ${workflowId} is a ${description.type}, not a rollout (${WORKFLOW_TYPE})`);
   }
@@ -42,8 +84,36 @@ export async function observe(client: Client, workflowId: string, runId?: string
     closeTime: description.closeTime?.toISOString() ?? null,
   };
   // Pinned to the run described, so the numbers and the ids in a report belong together.
-  const progress = await progressOf(client.workflow.getHandle(workflowId, description.runId), execution.status);
+  const progress = await progressOf(rolloutHandle(client, workflowId, description.runId), execution.status);
   return { execution, progress };
+}
+
+async function closedError(client: Client, workflowId: string): Promise<CliError | null> {
+  // Described first: a running rollout is not queried, so a claim still reaches one whose worker is down.
+  const status = (await rolloutHandle(client, workflowId).describe()).status.name;
+  if (status === 'RUNNING') return null;
+  const { state, reason } = (await observe(client, workflowId)).progress;
+  return new CliError(
+    `rollout ${workflowId} is closed: ${state}${state === status ? '' : ` (Temporal status ${status})`}${reason ? `, ${reason}` : ''}; nothing was sent. rollout report ${workflowId} shows how it ended; rollout start begins a new one`,
+    'CLOSED',
+  );
+}
+
+/**
+ * Sends something to a rollout that must still be open (a gate-open claim, a cancellation). A closed
+ * rollout is said to be closed, with how it ended, rather than missing (Temporal answers "not found"
+ * to a signal, and quietly accepts a second cancellation): checked before, and again if the send
+ * finds the rollout gone.
+ */
+export async function whileOpen<T>(client: Client, workflowId: string, send: (handle: RolloutHandle) => Promise<T>): Promise<T> {
+  const before = await closedError(client, workflowId);
+  if (before) throw before;
+  try {
+    return await send(rolloutHandle(client, workflowId));
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    throw (await closedError(client, workflowId).catch(() => null)) ?? err;
+  }
 }
 
 /** What only the run's history holds: the input it was started with, and the scan cursor as read before the scan. */
@@ -53,7 +123,7 @@ export interface Recorded {
 }
 
 export async function recorded(client: Client, workflowId: string, runId: string): Promise<Recorded> {
-  const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+  const events = (await rolloutHandle(client, workflowId, runId).fetchHistory()).events ?? [];
   const decode = (payload: Payload | undefined): unknown => (payload ? defaultPayloadConverter.fromPayload(payload) : undefined);
   const parsed = RolloutInput.safeParse(decode(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0] ?? undefined));
   // The readCursor activity's result is the row a revert restores; a manual rollback needs it too.

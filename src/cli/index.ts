@@ -11,13 +11,16 @@ import { register as result } from './commands/result';
 import { register as snapshot } from './commands/snapshot';
 import { register as start } from './commands/start';
 import { register as worker } from './commands/worker';
+import { endQuietlyWhenOutputCloses } from './context';
+import { exitCodesHelp } from './exitCodes';
 
 export function buildProgram(): Command {
   const program = new Command('rollout')
     .description('A governed production rollout (packet step G) as a Temporal durable workflow. Nothing is written before people open the gate.')
     .addHelpText(
       'after',
-      '\nExample (an operator\'s day; see docs/OPERATIONS.md):\n  rollout plan --apr APR-BOOT-AUTHMODEL-1\n  ID=$(rollout start --apr APR-BOOT-AUTHMODEL-1 | tail -n 1)\n  rollout gate-open "$ID" --by "ops on call"\n  rollout progress "$ID" --watch\n  rollout report "$ID" --format md',
+      '\nExample (an operator\'s day; see docs/OPERATIONS.md):\n  rollout plan --apr APR-BOOT-AUTHMODEL-1\n  ID=$(rollout start --apr APR-BOOT-AUTHMODEL-1 | tail -n 1)\n  rollout gate-open "$ID" --by "ops on call"\n  rollout progress "$ID" --watch\n  rollout report "$ID" --format md\n\n' +
+        `${exitCodesHelp()}\n(each command's --help lists its own; docs/OPERATIONS.md has the table)`,
     )
     .showSuggestionAfterError()
     .configureOutput({ outputError: (text, write) => write(`rollout: ${text.replace(/^error: /, '').trimEnd()}\n`) });
@@ -26,5 +29,6 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  endQuietlyWhenOutputCloses();
   await buildProgram().parseAsync(argv);
 }

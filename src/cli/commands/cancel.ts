@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { print, withTemporal } from '../context';
 import { action } from '../errors';
+import { whileOpen } from '../execution';
+import { exitCodesHelp } from '../exitCodes';
 import { workflowIdArg } from '../options';
 
 export function register(program: Command): void {
@@ -8,14 +10,22 @@ export function register(program: Command): void {
     .command('cancel')
     .description('cancel a rollout: before the gate nothing was written; after it, every completed step is compensated')
     .argument('<id>', 'workflow id')
-    .addHelpText('after', '\nExample:\n  rollout cancel rollout-db-5432-directus && rollout result rollout-db-5432-directus')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `\nExample:\n  rollout cancel rollout-db-5432-directus && rollout result rollout-db-5432-directus\n\n${exitCodesHelp(['OK', 'ERROR', 'CLOSED'])}`,
+    )
     .action(
-      action(async (idArg: string) => {
+      action(async (idArg: string, opts: { json?: boolean }) => {
         const workflowId = workflowIdArg(idArg);
         await withTemporal(async (client) => {
-          await client.workflow.getHandle(workflowId).cancel();
+          await whileOpen(client, workflowId, (handle) => handle.cancel());
         });
-        print(`cancellation requested for ${workflowId}: compensation follows (rollout result ${workflowId} waits for it)`);
+        print(
+          opts.json
+            ? JSON.stringify({ workflowId, cancellationRequested: true })
+            : `cancellation requested for ${workflowId}: compensation follows (rollout result ${workflowId} waits for it)`,
+        );
       }),
     );
 }

@@ -5,6 +5,7 @@ import { planRollout, readOnlyPool } from '../../plan/plan';
 import { RolloutInput } from '../../shared';
 import { config, print } from '../context';
 import { action } from '../errors';
+import { EXIT_CODES, exitCodesHelp } from '../exitCodes';
 import { startInput } from '../options';
 
 interface PlanOptions {
@@ -15,9 +16,6 @@ interface PlanOptions {
   expected?: string;
   json?: boolean;
 }
-
-/** The exit code of a NO-GO: not 1, which means the plan itself could not be made. */
-export const NO_GO_EXIT = 2;
 
 export function register(program: Command): void {
   program
@@ -32,8 +30,8 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExample:\n  rollout plan --apr APR-BOOT-AUTHMODEL-1 --scan --ruleset examples/ruleset.clone.json --snapshot-ref SNAP-20261124T101500Z-1a2b3c4d\n\n' +
-        'Exit 0 for GO, 2 for NO-GO, 1 when the plan could not be made. The verdict is alone on the last line.\n' +
-        'Every transaction is READ ONLY (default_transaction_read_only=on): PostgreSQL refuses any write.',
+        'The verdict is alone on the last line. Every transaction is READ ONLY (default_transaction_read_only=on): PostgreSQL refuses any write.\n\n' +
+        exitCodesHelp(['OK', 'ERROR', 'NO_GO']),
     )
     .action(
       action(async (opts: PlanOptions) => {
@@ -44,7 +42,7 @@ export function register(program: Command): void {
         try {
           const plan = await planRollout(pool, input);
           print(opts.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
-          if (plan.verdict !== 'GO') process.exitCode = NO_GO_EXIT;
+          if (plan.verdict !== 'GO') process.exitCode = EXIT_CODES.NO_GO.code;
         } finally {
           await pool.end();
         }

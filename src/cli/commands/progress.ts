@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { progressQuery } from '../../shared';
 import { print, withTemporal } from '../context';
 import { action } from '../errors';
+import { observe } from '../execution';
 import { formatProgress } from '../../format/progress';
 import { parseDuration, workflowIdArg } from '../options';
 import { watch } from '../watch';
@@ -38,7 +38,7 @@ export function register(program: Command): void {
             await watch(client, workflowId, intervalMs, opts.json ? 'json' : onTerminal() ? 'terminal' : 'lines');
             return;
           }
-          const progress = await client.workflow.getHandle(workflowId).query(progressQuery);
+          const { progress } = await observe(client, workflowId);
           print(opts.json ? JSON.stringify(progress, null, 2) : formatProgress(progress));
         });
       }),

@@ -15,13 +15,14 @@ export function register(program: Command): void {
     .option('--snapshot-ref <ref>', 'the source snapshot ref for --scan (from rollout snapshot create)')
     .option('--id <id>', 'workflow id (default: derived from the target, so one rollout per target runs at a time)')
     .option('--gate-timeout <duration>', 'end EXPIRED, having written nothing, if the gate is not accepted in time (e.g. 7d)')
+    .option('--json', 'print JSON: the workflow id, target and APR')
     .option('--expected <file>', "the guards' baseline numbers as JSON (default: the clone's; rollout db init --scale N --write-expected FILE writes them)")
     .addHelpText(
       'after',
       '\nExample:\n  rollout start --apr APR-BOOT-AUTHMODEL-1 --scan --ruleset examples/ruleset.clone.json --snapshot-ref SNAP-20261124T101500Z-1a2b3c4d\n\nPrints the workflow id alone on the last line.',
     )
     .action(
-      action(async (opts: StartOptions) => {
+      action(async (opts: StartOptions & { json?: boolean }) => {
         const cfg = config();
         const input = startInput(opts, targetOf(cfg));
         const workflowId = opts.id ? workflowIdArg(opts.id) : workflowIdForTarget(input.target);
@@ -33,6 +34,10 @@ export function register(program: Command): void {
             workflowIdConflictPolicy: 'FAIL',
           });
         });
+        if (opts.json) {
+          print(JSON.stringify({ workflowId, target: input.target, apr: input.apr, state: 'WAITING_FOR_GATE' }));
+          return;
+        }
         print(`rollout started for target ${input.target} (APR ${input.apr}); it waits at the gate`);
         print(workflowId);
       }),
