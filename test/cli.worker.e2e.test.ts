@@ -1,0 +1,82 @@
+// `rollout worker` as it is deployed: the build's prebuilt workflow bundle (no webpack at start), a
+// JSON log, Prometheus metrics, and a versioned build that a second build does not displace unasked.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { freePort } from '../src/infra/ports';
+import { buildIdOf } from '../src/workflowBundle';
+import { envFor, lastLine, REPO, rollout, startCliWorker, type CliWorker } from './support/cli';
+import { freshDatabase, type TestDatabase } from './support/db';
+
+interface LogLine {
+  time: string;
+  level: string;
+  message: string;
+  event?: string;
+  [key: string]: unknown;
+}
+
+function logOf(worker: CliWorker): LogLine[] {
+  return worker.output().trimEnd().split('\n').map((line) => JSON.parse(line) as LogLine);
+}
+
+describe('rollout worker', () => {
+  let db: TestDatabase;
+  const workers: CliWorker[] = [];
+  afterEach(async () => {
+    for (const w of workers.splice(0)) if (w.process.exitCode === null) await w.stop();
+    await db.drop();
+  });
+
+  test('starts from the prebuilt bundle, logs JSON lines, serves metrics; a second build waits until made current', async () => {
+    db = await freshDatabase();
+    const metricsAddress = `127.0.0.1:${await freePort()}`;
+    const env = envFor(db, { ROLLOUT_METRICS_ADDRESS: metricsAddress });
+    const first = await startCliWorker(env);
+    workers.push(first);
+
+    const ready = logOf(first).find((l) => l.event === 'ready');
+    const prebuilt = readFileSync(path.join(REPO, 'dist', 'workflow-bundle.js'), 'utf8');
+    expect(ready).toMatchObject({
+      level: 'INFO',
+      bundle: 'prebuilt',
+      current: true,
+      buildId: buildIdOf(prebuilt),
+      deploymentName: env.TEMPORAL_TASK_QUEUE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      metrics: `http://${metricsAddress}/metrics`,
+    });
+    expect(ready?.readyMs).toEqual(expect.any(Number));
+    expect(first.output()).not.toMatch(/webpack|asset workflow-bundle|modules by path/);
+
+    const metrics = await fetch(`http://${metricsAddress}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^temporal_\w+/m);
+
+    // A rollout reaches the versioned worker through the ordinary commands; its events are JSON lines too.
+    const id = lastLine((await rollout(['start', '--apr', 'APR-BOOT-AUTHMODEL-1'], env)).stdout);
+    expect(lastLine((await rollout(['gate-open', id, '--by', 'ops'], env)).stdout)).toBe('refused');
+    expect((await rollout(['cancel', id], env)).code).toBe(0);
+    expect((await rollout(['result', id], env)).code).toBe(4);
+
+    // Another build on the same deployment: it serves, but new rollouts stay with the current build.
+    const second = await startCliWorker({ ...env, ROLLOUT_BUILD_ID: 'next-build', ROLLOUT_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` });
+    workers.push(second);
+    expect(logOf(second).find((l) => l.event === 'ready')).toMatchObject({ buildId: 'next-build', current: false });
+    expect(logOf(second).find((l) => l.event === 'ready')?.message).toContain(`new rollouts go to build ${buildIdOf(prebuilt)}`);
+
+    expect(await second.stop()).toBe(0);
+    expect(await first.stop()).toBe(0);
+    const log = logOf(first);
+    expect(log.map((l) => l.message)).toContainEqual(expect.stringMatching(/^rollout waiting-for-gate: /));
+    expect(log.map((l) => l.message)).toContainEqual(expect.stringMatching(/^rollout compensated: /));
+    expect(log[log.length - 1]).toMatchObject({ event: 'stopped', level: 'INFO' });
+    for (const line of log) expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  test('a bad metrics address is one line naming the variable, before anything starts', async () => {
+    db = await freshDatabase();
+    const result = await rollout(['worker'], envFor(db, { ROLLOUT_METRICS_ADDRESS: 'everywhere' }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('rollout: ROLLOUT_METRICS_ADDRESS: must be host:port, e.g. 0.0.0.0:9464\n');
+  });
+});
