@@ -44,10 +44,11 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
 
     const failed = await resultOf(invalid.workflowId);
     expect([failed.code, failed.final?.state]).toEqual([EXIT_CODES.FAILED.code, 'FAILED']);
-    expect(failed.stderr).toBe(`rollout: ${invalid.workflowId} ended FAILED (exit 3): rollout report ${invalid.workflowId} shows each step's numbers and what was undone\n`);
+    expectOneLineError(failed, new RegExp(`^rollout: ${invalid.workflowId} ended FAILED \\(exit 3\\): invalid input, nothing written: .*apr.*\\. Next: rollout report ${invalid.workflowId} shows each step's numbers`));
 
     const exp = await resultOf(expired.workflowId);
     expect([exp.code, exp.final?.state]).toEqual([EXIT_CODES.EXPIRED.code, 'EXPIRED']);
+    expect(exp.stderr).toMatch(/ended EXPIRED \(exit 5\): the gate timeout passed without an accepted gate-open claim: nothing was written\. Next: /);
 
     const comp = await resultOf(cancelled.workflowId);
     expect([comp.code, comp.final?.state]).toEqual([EXIT_CODES.COMPENSATED.code, 'COMPENSATED']);
@@ -127,7 +128,13 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
     expect(/<!-- exit-codes:begin -->\n([\s\S]*?)\n<!-- exit-codes:end -->/.exec(doc)?.[1]).toBe(exitCodesMarkdown());
     const root = spawnSync(process.execPath, [BIN, '--help'], { cwd: REPO, encoding: 'utf8' }).stdout;
     for (const { code, meaning } of Object.values(EXIT_CODES)) expect(root).toContain(`  ${code}  ${meaning}`);
-    const result = spawnSync(process.execPath, [BIN, 'result', '--help'], { cwd: REPO, encoding: 'utf8' }).stdout;
-    for (const name of ['OK', 'FAILED', 'COMPENSATED', 'EXPIRED'] as const) expect(result).toContain(`  ${EXIT_CODES[name].code}  ${EXIT_CODES[name].meaning}`);
+    const help = (...command: string[]) => spawnSync(process.execPath, [BIN, ...command, '--help'], { cwd: REPO, encoding: 'utf8' }).stdout;
+    const row = (name: keyof typeof EXIT_CODES) => `  ${EXIT_CODES[name].code}  ${EXIT_CODES[name].meaning}`;
+    const result = help('result');
+    for (const name of ['OK', 'ERROR', 'FAILED', 'COMPENSATED', 'EXPIRED', 'NO_RESULT'] as const) expect(result).toContain(row(name));
+    expect(result).not.toContain(row('NO_GO'));
+    expect(help('plan')).toContain(row('NO_GO'));
+    expect(help('gate-open')).toContain(row('CLOSED'));
+    expect(help('db', 'init')).toContain(row('ERROR'));
   });
 });

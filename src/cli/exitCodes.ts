@@ -29,6 +29,14 @@ export function exitCodeOf(state: RolloutState): number {
   return EXIT_CODES[name ?? 'NO_RESULT'].code;
 }
 
+/** The codes each command can end with besides 0 and 1 (`rollout <command> --help` lists them). */
+export const COMMAND_EXITS: Readonly<Record<string, readonly ExitName[]>> = {
+  plan: ['NO_GO'],
+  result: ['FAILED', 'COMPENSATED', 'EXPIRED', 'NO_RESULT'],
+  'gate-open': ['CLOSED'],
+  cancel: ['CLOSED'],
+};
+
 /** The rows a command can exit with, for its `--help`. */
 export function exitCodesHelp(names: readonly ExitName[] = Object.keys(EXIT_CODES) as ExitName[]): string {
   return ['Exit codes:', ...names.map((n) => `  ${EXIT_CODES[n].code}  ${EXIT_CODES[n].meaning}`)].join('\n');

@@ -12,7 +12,7 @@ import { register as snapshot } from './commands/snapshot';
 import { register as start } from './commands/start';
 import { register as worker } from './commands/worker';
 import { endQuietlyWhenOutputCloses } from './context';
-import { exitCodesHelp } from './exitCodes';
+import { COMMAND_EXITS, exitCodesHelp } from './exitCodes';
 
 export function buildProgram(): Command {
   const program = new Command('rollout')
@@ -25,6 +25,11 @@ export function buildProgram(): Command {
     .showSuggestionAfterError()
     .configureOutput({ outputError: (text, write) => write(`rollout: ${text.replace(/^error: /, '').trimEnd()}\n`) });
   for (const register of [demo, worker, plan, start, gateOpen, progress, cancel, result, report, list, db, snapshot]) register(program);
+  // Every command's --help ends with the exit codes it can end with, from the one table.
+  const leaves = (c: Command): Command[] => (c.commands.length > 0 ? c.commands.flatMap(leaves) : [c]);
+  for (const command of program.commands.flatMap(leaves)) {
+    command.addHelpText('after', `\n${exitCodesHelp(['OK', 'ERROR', ...(COMMAND_EXITS[command.name()] ?? [])])}`);
+  }
   return program;
 }
 

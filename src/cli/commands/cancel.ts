@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { print, withTemporal } from '../context';
 import { action } from '../errors';
 import { whileOpen } from '../execution';
-import { exitCodesHelp } from '../exitCodes';
 import { workflowIdArg } from '../options';
 
 export function register(program: Command): void {
@@ -11,10 +10,7 @@ export function register(program: Command): void {
     .description('cancel a rollout: before the gate nothing was written; after it, every completed step is compensated')
     .argument('<id>', 'workflow id')
     .option('--json', 'print JSON')
-    .addHelpText(
-      'after',
-      `\nExample:\n  rollout cancel rollout-db-5432-directus && rollout result rollout-db-5432-directus\n\n${exitCodesHelp(['OK', 'ERROR', 'CLOSED'])}`,
-    )
+    .addHelpText('after', '\nExample:\n  rollout cancel rollout-db-5432-directus && rollout result rollout-db-5432-directus')
     .action(
       action(async (idArg: string, opts: { json?: boolean }) => {
         const workflowId = workflowIdArg(idArg);

@@ -4,7 +4,6 @@ import { GateClaim, gateOpenedSignal, progressQuery, type GateAttempt } from '..
 import { print, withTemporal } from '../context';
 import { action } from '../errors';
 import { whileOpen } from '../execution';
-import { exitCodesHelp } from '../exitCodes';
 import { formatAttempt } from '../../format/progress';
 import { workflowIdArg } from '../options';
 
@@ -17,10 +16,7 @@ export function register(program: Command): void {
     .argument('<id>', 'workflow id')
     .requiredOption('--by <name>', 'who opens the gate (recorded with the attempt)')
     .option('--json', 'print the attempt as JSON')
-    .addHelpText(
-      'after',
-      `\nExample:\n  rollout gate-open rollout-db-5432-directus --by "ops on call"\n\nExit 0 whether accepted or refused; non-zero only when the claim could not be delivered.\n${exitCodesHelp(['OK', 'ERROR', 'CLOSED'])}`,
-    )
+    .addHelpText('after', '\nExample:\n  rollout gate-open rollout-db-5432-directus --by "ops on call"\n\nExit 0 whether accepted or refused; non-zero only when the signal could not be delivered.')
     .action(
       action(async (idArg: string, opts: { by: string; json?: boolean }) => {
         const workflowId = workflowIdArg(idArg);

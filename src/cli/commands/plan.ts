@@ -5,7 +5,7 @@ import { planRollout, readOnlyPool } from '../../plan/plan';
 import { RolloutInput } from '../../shared';
 import { config, print } from '../context';
 import { action } from '../errors';
-import { EXIT_CODES, exitCodesHelp } from '../exitCodes';
+import { EXIT_CODES } from '../exitCodes';
 import { startInput } from '../options';
 
 interface PlanOptions {
@@ -30,8 +30,7 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExample:\n  rollout plan --apr APR-BOOT-AUTHMODEL-1 --scan --ruleset examples/ruleset.clone.json --snapshot-ref SNAP-20261124T101500Z-1a2b3c4d\n\n' +
-        'The verdict is alone on the last line. Every transaction is READ ONLY (default_transaction_read_only=on): PostgreSQL refuses any write.\n\n' +
-        exitCodesHelp(['OK', 'ERROR', 'NO_GO']),
+        'The verdict is alone on the last line. Every transaction is READ ONLY (default_transaction_read_only=on): PostgreSQL refuses any write.',
     )
     .action(
       action(async (opts: PlanOptions) => {

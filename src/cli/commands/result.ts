@@ -3,7 +3,7 @@ import { formatProgress } from '../../format/progress';
 import { print, withTemporal } from '../context';
 import { action } from '../errors';
 import { finalProgress, rolloutHandle } from '../execution';
-import { exitCodeOf, exitCodesHelp } from '../exitCodes';
+import { exitCodeOf } from '../exitCodes';
 import { workflowIdArg } from '../options';
 
 export function register(program: Command): void {
@@ -12,10 +12,7 @@ export function register(program: Command): void {
     .description('wait for the rollout to end, print its final progress, and exit by how it ended (0 only for COMPLETED)')
     .argument('<id>', 'workflow id')
     .option('--json', 'print JSON')
-    .addHelpText(
-      'after',
-      `\nExample:\n  rollout result rollout-db-5432-directus --json\n\n${exitCodesHelp(['OK', 'ERROR', 'FAILED', 'COMPENSATED', 'EXPIRED', 'NO_RESULT'])}`,
-    )
+    .addHelpText('after', '\nExample:\n  rollout result rollout-db-5432-directus --json || echo "not COMPLETED: the exit code says how it ended"')
     .action(
       action(async (idArg: string, opts: { json?: boolean }) => {
         const workflowId = workflowIdArg(idArg);
@@ -25,8 +22,9 @@ export function register(program: Command): void {
           process.exitCode = exitCodeOf(final.state);
           if (final.state !== 'COMPLETED') {
             // stdout keeps the result alone (for --json); why it is not a success goes to stderr, with the next step.
+            const why = final.reason ? `: ${final.reason.replace(/\s+/g, ' ')}` : '';
             process.stderr.write(
-              `rollout: ${workflowId} ended ${final.state} (exit ${process.exitCode}): rollout report ${workflowId} shows each step's numbers and what was undone\n`,
+              `rollout: ${workflowId} ended ${final.state} (exit ${process.exitCode})${why}. Next: rollout report ${workflowId} shows each step's numbers and what was undone\n`,
             );
           }
         });
