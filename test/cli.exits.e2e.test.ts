@@ -40,6 +40,7 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
     await h.waitFor(cancelled, (p) => p.state === 'WAITING_FOR_GATE');
     await cancelled.cancel();
     const terminated = await h.start();
+    await h.waitFor(terminated, (p) => p.state === 'WAITING_FOR_GATE');
     await terminated.terminate('an operator terminated it in the Temporal UI');
 
     const failed = await resultOf(invalid.workflowId);
@@ -74,6 +75,10 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
     expect(closedProgress.code).toBe(0);
     expect(closedProgress.stdout).toContain(`${cancelled.workflowId}  COMPENSATED`);
     expect((await done.result()).gate.attempts.map((a) => a.by)).toEqual(['ops on call']);
+    // Terminated in Temporal: its status, and where the rollout was.
+    const claimTerminated = await rollout(['gate-open', terminated.workflowId, '--by', 'late operator'], env);
+    expectOneLineError(claimTerminated, /is closed: TERMINATED, while WAITING_FOR_GATE; nothing was sent/);
+    expect(claimTerminated.code).toBe(EXIT_CODES.CLOSED.code);
     // And one that never existed is still said to be missing.
     expectOneLineError(await rollout(['gate-open', unique('missing'), '--by', 'me'], env), /no rollout with workflow id .*: check the id/);
   });

@@ -2,7 +2,7 @@ import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporal
 import { ApplicationFailure, WorkflowNotFoundError, defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { CursorRow } from '../activities/types';
 import type { Execution } from '../report/packet';
-import { ROLLOUT_STATES, RolloutInput, WORKFLOW_TYPE, progressQuery, type RolloutProgress } from '../shared';
+import { ROLLOUT_STATES, RolloutInput, TERMINAL_STATES, WORKFLOW_TYPE, progressQuery, type RolloutProgress } from '../shared';
 import type { rolloutWorkflow } from '../workflows';
 import { CliError } from './errors';
 
@@ -90,11 +90,20 @@ export async function observe(client: Client, workflowId: string, runId?: string
 
 async function closedError(client: Client, workflowId: string): Promise<CliError | null> {
   // Described first: a running rollout is not queried, so a claim still reaches one whose worker is down.
-  const status = (await rolloutHandle(client, workflowId).describe()).status.name;
+  const description = await rolloutHandle(client, workflowId).describe();
+  const status = description.status.name;
   if (status === 'RUNNING') return null;
-  const { state, reason } = (await observe(client, workflowId)).progress;
+  // Terminated or timed out by Temporal, no rollout state of its own to tell (or no worker to ask):
+  // Temporal's status says how it ended, and the rollout's last state where to.
+  const progress = await progressOf(rolloutHandle(client, workflowId, description.runId), status).catch(() => null);
+  const ended = progress && TERMINAL_STATES.includes(progress.state) ? progress.state : status;
+  const how = [
+    ended === status ? '' : ` (Temporal status ${status})`,
+    progress && !TERMINAL_STATES.includes(progress.state) ? `, while ${progress.state}` : '',
+    progress?.reason ? `, ${progress.reason}` : '',
+  ].join('');
   return new CliError(
-    `rollout ${workflowId} is closed: ${state}${state === status ? '' : ` (Temporal status ${status})`}${reason ? `, ${reason}` : ''}; nothing was sent. rollout report ${workflowId} shows how it ended; rollout start begins a new one`,
+    `rollout ${workflowId} is closed: ${ended}${how}; nothing was sent. rollout report ${workflowId} shows how it ended; rollout start begins a new one`,
     'CLOSED',
   );
 }
