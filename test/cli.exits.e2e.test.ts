@@ -3,11 +3,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { NativeConnection } from '@temporalio/worker';
 import { EXIT_CODES, exitCodesMarkdown } from '../src/cli/exitCodes';
+import { createRolloutWorker } from '../src/worker';
+import { bundleWorkflows } from '../src/workflowBundle';
 import { WORKFLOW_TYPE, gateOpenedSignal, type RolloutProgress } from '../src/shared';
 import { envFor, expectOneLineError, REPO, rollout } from './support/cli';
 import { ratify } from './support/db';
-import { rolloutHarness, type Harness } from './support/harness';
+import { rolloutHarness, temporalAddress, type Harness } from './support/harness';
 import { unique } from './support/names';
 
 const BIN = path.join(REPO, 'bin', 'rollout.js');
@@ -81,6 +84,31 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
     expect(claimTerminated.code).toBe(EXIT_CODES.CLOSED.code);
     // And one that never existed is still said to be missing.
     expectOneLineError(await rollout(['gate-open', unique('missing'), '--by', 'me'], env), /no rollout with workflow id .*: check the id/);
+  });
+
+  test('a rollout that ends as a Temporal workflow failure carrying its final progress reads the same', async () => {
+    const code = await bundleWorkflows(path.join(__dirname, 'support', 'workflowsFailingEnd.ts'));
+    const taskQueue = unique('tq-failing');
+    const connection = await NativeConnection.connect({ address: temporalAddress() });
+    const worker = await createRolloutWorker({ connection, namespace: 'default', taskQueue, pool: h.db.pool, target: h.target, workflowBundle: { code } });
+    const running = worker.run();
+    try {
+      const handle = await h.client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: unique('failing'), args: [{ target: h.target, apr: 'not-an-apr' }] });
+      const failedEnv = { ...env, TEMPORAL_TASK_QUEUE: taskQueue };
+      const result = await rollout(['result', handle.workflowId, '--json'], failedEnv);
+      expect(result.code).toBe(EXIT_CODES.FAILED.code);
+      const final = JSON.parse(result.stdout) as RolloutProgress;
+      expect([final.workflowId, final.state]).toEqual([handle.workflowId, 'FAILED']);
+      expect(final.reason).toContain('invalid input');
+      expect((await handle.describe()).status.name).toBe('FAILED');
+      const progress = await rollout(['progress', handle.workflowId, '--json'], failedEnv);
+      expect(JSON.parse(progress.stdout)).toMatchObject({ state: 'FAILED' });
+      expectOneLineError(await rollout(['cancel', handle.workflowId], failedEnv), /is closed: FAILED, invalid input/);
+    } finally {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    }
   });
 
   test('--json on every command that prints a result', async () => {
