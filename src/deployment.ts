@@ -1,10 +1,15 @@
 // Worker Deployments: which build of the worker takes new rollouts. A rollout is pinned to the build
 // it started on, so a new build made current takes only new rollouts; running ones finish, or
 // compensate, on their own build, whose worker keeps running until they are done.
-import type { temporal } from '@temporalio/proto';
-import type { DeploymentVersion } from './worker';
+import type { NativeConnection } from '@temporalio/worker';
 
-type WorkflowService = temporal.api.workflowservice.v1.WorkflowService;
+/** A worker version: with one, the worker polls as that version of a Worker Deployment, and every rollout it starts stays pinned to it. */
+export interface DeploymentVersion {
+  deploymentName: string;
+  buildId: string;
+}
+
+type WorkflowService = NativeConnection['workflowService'];
 // gRPC status codes (google.rpc.Code).
 const NOT_FOUND = 5;
 const FAILED_PRECONDITION = 9;

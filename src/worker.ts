@@ -3,15 +3,10 @@ import { createActivities } from './activities';
 import type { Notifier } from './activities/notify';
 import type { Config } from './config';
 import type { Pool } from './db/pool';
+import type { DeploymentVersion } from './deployment';
 import { loadWorkflowBundle } from './workflowBundle';
 
 export { WORKFLOWS_PATH } from './workflowBundle';
-
-/** A worker version: with one, the worker polls as that version of a Worker Deployment, and every rollout it starts stays pinned to it. */
-export interface DeploymentVersion {
-  deploymentName: string;
-  buildId: string;
-}
 
 export interface RolloutWorkerOptions {
   connection: NativeConnection;

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { currentBuildId, routeNewRollouts } from '../src/deployment';
+import { currentBuildId, routeNewRollouts, type DeploymentVersion } from '../src/deployment';
 import { gateOpenedSignal } from '../src/shared';
-import { createRolloutWorker, type DeploymentVersion } from '../src/worker';
+import { createRolloutWorker } from '../src/worker';
 import { buildIdOf, bundleWorkflows } from '../src/workflowBundle';
 import { ratify } from './support/db';
 import { rolloutHarness, temporalAddress, type Harness } from './support/harness';
