@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../src/infra/ports';
+import type { Packet } from '../src/report/packet';
 import { buildIdOf } from '../src/workflowBundle';
 import { envFor, lastLine, REPO, rollout, startCliWorker, type CliWorker } from './support/cli';
 import { freshDatabase, type TestDatabase } from './support/db';
@@ -57,6 +58,10 @@ describe('rollout worker', () => {
     expect(lastLine((await rollout(['gate-open', id, '--by', 'ops'], env)).stdout)).toBe('refused');
     expect((await rollout(['cancel', id], env)).code).toBe(0);
     expect((await rollout(['result', id], env)).code).toBe(4);
+    // The evidence names the build the run was pinned to.
+    const packet = JSON.parse((await rollout(['report', id, '--format', 'json'], env)).stdout) as Packet;
+    expect(packet.temporal.buildId).toBe(buildIdOf(prebuilt));
+    expect((await rollout(['report', id], env)).stdout).toContain(`| Worker build | \`${buildIdOf(prebuilt)}\` (the run is pinned to it) |`);
 
     // Another build on the same deployment: it serves, but new rollouts stay with the current build.
     const second = await startCliWorker({ ...env, ROLLOUT_BUILD_ID: 'next-build', ROLLOUT_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` });

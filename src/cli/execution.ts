@@ -82,6 +82,7 @@ export async function observe(client: Client, workflowId: string, runId?: string
     taskQueue: description.taskQueue,
     startTime: description.startTime.toISOString(),
     closeTime: description.closeTime?.toISOString() ?? null,
+    buildId: description.raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId || null,
   };
   // Pinned to the run described, so the numbers and the ids in a report belong together.
   const progress = await progressOf(rolloutHandle(client, workflowId, description.runId), execution.status);

@@ -21,6 +21,8 @@ export interface Execution {
   taskQueue: string;
   startTime: string;
   closeTime: string | null;
+  /** The worker build the run is pinned to (Worker Deployments); null for an unversioned run. */
+  buildId: string | null;
 }
 
 type Value = number | string | boolean | null;
