@@ -61,14 +61,14 @@ describe('a scaled fixture, on the real PostgreSQL and Temporal dev server', () 
     expect(await count(pool, 'select count(*) as n from candidate_scan_run')).toBe(1);
   });
 
-  test("the clone's numbers do not hold on a scaled fixture: the seed guard refuses and nothing is written", async () => {
+  test("the clone's numbers do not hold on a scaled fixture: the preflight refuses and nothing is written", async () => {
     const { pool } = h.db;
     await initFixture(pool, { reset: true, domains: DOMAINS });
     await ratify(pool);
     const before = await fingerprint(pool);
     const result = await h.run();
     expect(result.state).toBe('FAILED');
-    expect(result.reason).toMatch(/gap=21 own=0 conflict=0 \(needs ospa>=1 gap=210/);
+    expect(result.reason).toBe('preflight refused, nothing written: gap: expected 210, actual 21 (v_object_owner_gap)');
     expect(await fingerprint(pool)).toEqual(before);
   });
 });

@@ -5,7 +5,7 @@ import { fingerprint, ratify } from './support/db';
 import { attempt } from './support/faults';
 import { rolloutHarness, type Harness } from './support/harness';
 
-const BASELINE: Metrics = { ospa: 1, own: 0, gap: 210, conflict: 0, gov_emit: 0, gov_types_active: 0, direct: 0, inherited: 0, coverage_pct: 0 };
+const BASELINE: Metrics = { ospa: 1, own: 0, gap: 210, conflict: 0, gov_emit: 0, gov_types_active: 0, direct: 0, inherited: 0, coverage_pct: 0, sealed: {} };
 
 describe('workflow branches (stubbed activities where a real fault is impractical)', () => {
   let h: Harness | undefined;

@@ -1,10 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../shared/errors';
+import type { RolloutInput } from '../shared/input';
 import type { Metrics } from '../shared/progress';
 import { advanceCursor, readCursor, revertCursor } from './cursor';
 import { classify } from './failures';
 import { measure, readGate } from './gate';
 import { notify, type Notification } from './notify';
+import { preflight, type PreflightResult } from './preflight';
 import { applyScan, revertScan } from './scan';
 import { applySeed, revertSeed } from './seed';
 import type {
@@ -22,6 +24,7 @@ import type {
 
 export type * from './types';
 export type { Notification, NotifyEvent } from './notify';
+export type { PreflightResult } from './preflight';
 
 /**
  * All I/O of a rollout. The worker builds these once with its own pool and target;
@@ -47,6 +50,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     readGate: activity((i: Targeted & { apr: string }) => readGate(pool, i.apr)),
     measure: activity((i: Targeted & { apr: string }): Promise<Metrics> => measure(pool, i.apr)),
+    preflight: activity((i: RolloutInput): Promise<PreflightResult> => preflight(pool, i)),
     applySeed: activity((i: SeedInput): Promise<SeedResult> => applySeed(pool, i)),
     revertSeed: activity((i: RolloutRef): Promise<RevertResult> => revertSeed(pool, i)),
     readCursor: activity((i: Targeted & { cursorName: string }) => readCursor(pool, i.cursorName)),

@@ -1,5 +1,5 @@
 import type { Pool } from '../db/pool';
-import type { Expected, Ruleset } from '../shared/input';
+import type { Expected, Ruleset, SeedScript } from '../shared/input';
 import type { Executed } from '../db/sql';
 import type { Notifier } from './notify';
 
@@ -23,6 +23,8 @@ export interface RolloutRef extends Targeted {
 export interface SeedInput extends RolloutRef {
   apr: string;
   expected: Pick<Expected, 'gap' | 'own' | 'conflict' | 'seedRows'>;
+  /** The operator's own seed script, run whole through psql instead of the bundled sections. */
+  seedScript?: SeedScript;
 }
 
 export interface SeedResult extends Executed {
@@ -49,12 +51,9 @@ export interface ScanResult extends Executed {
   objects: number;
 }
 
-/** A scan_cursor row as read, timestamps as text. */
+/** The scan_cursor row as read before the scan: what the compare-and-set compares with. */
 export interface CursorRow {
   snapshot_ref: string | null;
-  previous_snapshot_ref: string | null;
-  advanced_by_rollout: string | null;
-  advanced_at: string | null;
 }
 
 export interface CursorInput extends RolloutRef {

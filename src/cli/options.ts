@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileSha256 } from '../db/sql';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { z } from 'zod';
-import { Expected, RolloutInput, Ruleset, WorkflowId, type RolloutInputDraft } from '../shared';
+import { Expected, RolloutInput, Ruleset, SeedScript, WorkflowId, type RolloutInputDraft } from '../shared';
 import { CliError } from './errors';
 
 /** A JSON document from a file, validated: each failure is one line naming the file and what is wrong. */
@@ -49,8 +51,21 @@ export function workflowIdArg(id: string): string {
   return parsed.data;
 }
 
+/** The operator's own seed script: its absolute path and its sha256, as `sha256sum` prints it. */
+export function readSeedScript(file: string): SeedScript {
+  const absolute = path.resolve(file);
+  let sha256: string;
+  try {
+    sha256 = fileSha256(absolute);
+  } catch {
+    throw new CliError(`cannot read seed script ${file}: give the path of production's commit_ready_f6_ownership_seed.sql`);
+  }
+  return SeedScript.parse({ path: absolute, sha256 });
+}
+
 export interface StartOptions {
   apr: string;
+  seedSql?: string;
   scan?: boolean;
   ruleset?: string;
   snapshotRef?: string;
@@ -69,6 +84,7 @@ export function startInput(opts: StartOptions, target: string): RolloutInputDraf
     ...(opts.scan && opts.ruleset && opts.snapshotRef
       ? { scan: { ruleset: readRuleset(opts.ruleset), snapshotRef: opts.snapshotRef } }
       : {}),
+    ...(opts.seedSql ? { seedScript: readSeedScript(opts.seedSql) } : {}),
     ...(opts.gateTimeout ? { gateTimeoutMs: parseDuration(opts.gateTimeout) } : {}),
     ...(opts.expected ? { expected: readExpected(opts.expected) } : {}),
   };

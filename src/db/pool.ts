@@ -3,13 +3,40 @@ import type { SqlScript } from './sql';
 
 export type { Pool, PoolClient };
 
+/**
+ * Server-side limits on every session, so nothing of a rollout outlives a frozen, partitioned or killed
+ * worker by more than a minute: its open transaction (and the rollout lock with it) is ended by the
+ * server, a lock is waited for in bounded tries that Temporal retries, and a dead peer is noticed by
+ * TCP keepalives on both ends.
+ */
+export const SESSION_LIMITS = {
+  idleInTransactionMs: 30_000,
+  lockTimeoutMs: 10_000,
+  statementTimeoutMs: 600_000,
+  keepAliveIdleS: 10,
+  keepAliveIntervalS: 5,
+  keepAliveCount: 3,
+} as const;
+
+function sessionOptions(extra: string | undefined): string {
+  const l = SESSION_LIMITS;
+  const server = `-c tcp_keepalives_idle=${l.keepAliveIdleS} -c tcp_keepalives_interval=${l.keepAliveIntervalS} -c tcp_keepalives_count=${l.keepAliveCount}`;
+  return extra ? `${server} ${extra}` : server;
+}
+
 export function createPool(connectionString: string, options: Partial<PoolConfig> = {}): Pool {
   const pool = new Pool({
     connectionString,
     max: 4,
     connectionTimeoutMillis: 10_000,
     application_name: 'governed-rollout',
+    idle_in_transaction_session_timeout: SESSION_LIMITS.idleInTransactionMs,
+    lock_timeout: SESSION_LIMITS.lockTimeoutMs,
+    statement_timeout: SESSION_LIMITS.statementTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: SESSION_LIMITS.keepAliveIdleS * 1000,
     ...options,
+    options: sessionOptions(options.options),
   });
   // An idle client dies when the server restarts; the pool replaces it. Without a listener
   // node would treat the error as unhandled and take the worker down.

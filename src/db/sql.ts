@@ -15,6 +15,15 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** sha256 of bytes as they are, as `sha256sum` prints it for a file. */
+export function bytesSha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function fileSha256(file: string): string {
+  return bytesSha256(readFileSync(file));
+}
+
 function script(name: string, text: string, statements: string[]): SqlScript {
   return { name, text, statements, sha256: sha256(text) };
 }

@@ -51,9 +51,6 @@ function cursorRows(cursor: Packet['manualRollback']['cursor']): Cell[][] {
   return [
     ['cursor', `${cursor.name}, advanced to ${cursor.advancedTo}`],
     ['cursor before: snapshot_ref', b.snapshot_ref ?? 'null'],
-    ['cursor before: previous_snapshot_ref', b.previous_snapshot_ref ?? 'null'],
-    ['cursor before: advanced_by_rollout', b.advanced_by_rollout ?? 'null'],
-    ['cursor before: advanced_at', b.advanced_at ?? 'null'],
   ];
 }
 
@@ -118,7 +115,7 @@ export function renderMarkdown(packet: Packet): string {
       ['value', ''],
       [
         ['rollout_id', `\`${packet.manualRollback.rolloutId}\``],
-        ['seed rows', `created_by='${packet.manualRollback.seedCreatedBy}' and rollout_id = rollout_id`],
+        ['seed rows', `created_by='${packet.manualRollback.seedCreatedBy}', by the ledger's keys for rollout_id (governed_rollout.written)`],
         ...cursorRows(packet.manualRollback.cursor),
       ],
     ),

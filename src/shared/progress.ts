@@ -27,6 +27,8 @@ export interface Metrics {
   direct: number;
   inherited: number;
   coverage_pct: number;
+  /** Count and md5 of each table no code path may write (approvals, registry, outbox, issues), by name. */
+  sealed: Record<string, string>;
 }
 
 /** A SQL script a step executed, hashed as Sqitch records its scripts. */

@@ -28,7 +28,7 @@ import {
   type StepName,
   type StepProgress,
 } from '../shared';
-import { baselineMismatches, cursorMismatches, phase3Mismatches, scanMismatches, seedMismatches } from './expectations';
+import { baselineMismatches, cursorMismatches, phase3Mismatches, scanMismatches, sealedMismatches, seedMismatches } from './expectations';
 
 const transient: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' };
 
@@ -197,6 +197,10 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
         }
       });
       if (accepted && batch[0]) {
+        // Claims that arrived while the gate was being read: answered too, never silently dropped.
+        for (const late of claims.splice(0)) {
+          record({ ...late, ospa: null, outcome: 'ignored', reason: 'the gate was accepted by an earlier claim' });
+        }
         progress.gate = { ...progress.gate, accepted: true, openedBy: batch[0].by, acceptedAt: now() };
         announce('gate-accepted');
         return true;
@@ -237,7 +241,7 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
       const after = await reads.measure({ target, apr });
       step.after = after;
       progress.metrics = after;
-      const problems = [...verify(result, after), ...phase3Mismatches(expected, after)];
+      const problems = [...verify(result, after), ...phase3Mismatches(expected, after), ...sealedMismatches(step.before ?? after, after)];
       if (problems.length > 0) {
         throw ApplicationFailure.nonRetryable(`${step.name} verification failed: ${problems.join('; ')}`, ErrorType.VerificationFailed);
       }
@@ -255,6 +259,12 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
   let cancelled = false;
   try {
     progress.state = 'RUNNING';
+    // Every later step's prerequisites and the contract, read before the first write: a rollout that
+    // would be refused at the scan or the cursor must not commit its seed first.
+    const pre = await reads.preflight(input);
+    if (pre.verdict !== 'GO') {
+      return await finish('FAILED', `preflight refused, nothing written: ${pre.refusals.join('; ')}`);
+    }
     baseline = await reads.measure({ target, apr });
     progress.baseline = baseline;
     progress.metrics = baseline;
@@ -266,13 +276,13 @@ export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutPr
         const r = await undo.revertSeed(rollout);
         return { undone: r.deleted, detail: { deleted: r.deleted, sqlSha256: r.sqlSha256 } };
       },
-      () => writes.applySeed({ ...rollout, apr, expected }),
+      () => writes.applySeed({ ...rollout, apr, expected, ...(input.seedScript ? { seedScript: input.seedScript } : {}) }),
       (_, after) => seedMismatches(expected, after),
-      (r) => ({ inserted: r.inserted, alreadyPresent: r.alreadyPresent }),
+      (r) => ({ inserted: r.inserted, alreadyPresent: r.alreadyPresent, ...(input.seedScript ? { seedScriptSha256: input.seedScript.sha256 } : {}) }),
     );
 
     if (scan) {
-      let from: CursorRow = { snapshot_ref: null, previous_snapshot_ref: null, advanced_by_rollout: null, advanced_at: null };
+      let from: CursorRow = { snapshot_ref: null };
       await runStep(
         scanStep,
         async () => {

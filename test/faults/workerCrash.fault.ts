@@ -80,7 +80,7 @@ describe('worker process SIGKILLed mid-activity, a fresh worker takes over', () 
       const final = await handle.result();
       if (compensating) {
         expect(final.state).toBe('COMPENSATED');
-        expect(final.reason).toMatch(/scan cursor governance_scan moved meanwhile.*; 72 row\(s\) undone, baseline verified$/);
+        expect(final.reason).toMatch(/scan_cursor governance_scan moved meanwhile.*; 72 row\(s\) undone, baseline verified$/);
         expect(final.steps.map((s) => s.status)).toEqual(['compensated', 'compensated', 'compensated']);
         expect(final.steps[0]?.compensation).toMatchObject({ deleted: 30 });
         expect(final.steps[1]?.compensation).toMatchObject({ deleted: 5 + 35 + 1 + 1 });

@@ -1,5 +1,5 @@
 // Gate integrity and duplicates: signals only claim; os_proposal_approvals decides, once per batch.
-import { count, fingerprint, ratify } from '../support/db';
+import { count, fingerprint, ratify, takeSnapshot } from '../support/db';
 import { holdUntilCancelled } from '../support/faults';
 import { rolloutHarness, type Harness } from '../support/harness';
 
@@ -66,8 +66,9 @@ describe('the gate cannot be opened by signals, and duplicates are harmless', ()
   test('duplicate cancels are harmless: compensated once, every table as before', async () => {
     h = await rolloutHarness({ wrap: () => ({ applyScan: () => holdUntilCancelled() }) });
     await ratify(h.db.pool);
+    const snapshotRef = await takeSnapshot(h.db.pool);
     const before = await fingerprint(h.db.pool);
-    const handle = await h.start({ scan: { ruleset: { code: 'RS-X', version: 1, domains: ['GD01'] }, snapshotRef: 'SNAP-20200101T000000Z-00000000' } });
+    const handle = await h.start({ scan: { ruleset: { code: 'RS-X', version: 1, domains: ['GD01'] }, snapshotRef } });
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
     await h.waitFor(handle, (p) => p.steps[0]?.status === 'done');
     await Promise.all([handle.cancel(), handle.cancel(), handle.cancel()]);

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { measure } from '../../activities/gate';
+import { installLedger } from '../../db/ledger';
 import { initFixture } from '../../fixture/init';
 import { CLONE_DOMAINS, scaledFixture } from '../../fixture/scale';
 import { print, withDatabase } from '../context';
@@ -38,10 +39,26 @@ function writeJson(file: string, value: unknown): void {
 export function register(program: Command): void {
   const db = program
     .command('db')
-    .description('the clone fixture')
-    .addHelpText('after', '\nExample:\n  DATABASE_URL=postgresql://postgres@localhost:5432/clone rollout db init');
+    .description("the rollout's ledger on a target, and the clone fixture")
+    .addHelpText('after', '\nExamples:\n  DATABASE_URL=postgresql://owner@db:5432/directus rollout db install\n  DATABASE_URL=postgresql://postgres@localhost:5432/clone rollout db init');
+  db.command('install')
+    .description("install the rollout's ledger (schema governed_rollout) into DATABASE_URL, as the database owner; idempotent")
+    .addHelpText(
+      'after',
+      '\nRun once per target database, before `rollout plan`. It creates only the schema governed_rollout and its\n' +
+        'tables (sql/ledger/install.sql); no governance table is touched. Running it again changes nothing.\n\n' +
+        'Example:\n  DATABASE_URL=postgresql://owner@db:5432/directus rollout db install',
+    )
+    .action(
+      action(async () => {
+        await withDatabase(async (pool) => {
+          const { version } = await installLedger(pool);
+          print(`ledger installed: schema governed_rollout, version ${version} (sql/ledger/install.sql); next: rollout plan`);
+        });
+      }),
+    );
   db.command('init')
-    .description('load the clone fixture (schema and baseline data) into DATABASE_URL; refuses a non-empty database')
+    .description('load the clone fixture (schema, baseline data and the ledger) into DATABASE_URL; refuses a non-empty database')
     .option('--reset', 'rebuild a database this command built before')
     .option('--scale <domains>', `governance domains of 7 objects each (the clone has ${CLONE_DOMAINS})`)
     .option('--write-ruleset <file>', "write the fixture's ruleset JSON (for rollout start --ruleset)")

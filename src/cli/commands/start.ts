@@ -1,9 +1,25 @@
 import type { Command } from 'commander';
 import { WORKFLOW_TYPE, workflowIdForTarget } from '../../shared';
 import { targetOf } from '../../config';
+import { createPool, runScript, withClient } from '../../db/pool';
+import { sqlFile } from '../../db/sql';
 import { config, print, withTemporal } from '../context';
-import { action } from '../errors';
+import { CliError, action } from '../errors';
 import { startInput, workflowIdArg, type StartOptions } from '../options';
+
+/** The snapshot ref exists on the target, when the target can be reached from here; the preflight checks it again. */
+async function checkSnapshotRef(databaseUrl: string, ref: string): Promise<void> {
+  const pool = createPool(databaseUrl, { max: 1, connectionTimeoutMillis: 5_000 });
+  try {
+    const known = await withClient(pool, async (client) => (await runScript(client, sqlFile('snapshot/read.sql'), [ref])).rowCount === 1);
+    if (!known) throw new CliError(`snapshot ref ${ref} is unknown on the target: take one with \`rollout snapshot create\`, nothing was started`);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    print(`note: could not check snapshot ref ${ref} on the database from here; the preflight checks it after the gate`);
+  } finally {
+    await pool.end();
+  }
+}
 
 export function register(program: Command): void {
   program
@@ -17,6 +33,7 @@ export function register(program: Command): void {
     .option('--gate-timeout <duration>', 'end EXPIRED, having written nothing, if the gate is not accepted in time (e.g. 7d)')
     .option('--json', 'print JSON: the workflow id, target and APR')
     .option('--expected <file>', "the guards' baseline numbers as JSON (default: the clone's; rollout db init --scale N --write-expected FILE writes them)")
+    .option('--seed-sql <file>', "production's own commit_ready_f6_ownership_seed.sql, run unmodified by psql -v ratified_apr=APR on the worker (default: the bundled one)")
     .addHelpText(
       'after',
       '\nExample:\n  rollout start --apr APR-BOOT-AUTHMODEL-1 --scan --ruleset examples/ruleset.clone.json --snapshot-ref SNAP-20261124T101500Z-1a2b3c4d\n\nPrints the workflow id alone on the last line.',
@@ -25,6 +42,7 @@ export function register(program: Command): void {
       action(async (opts: StartOptions & { json?: boolean }) => {
         const cfg = config();
         const input = startInput(opts, targetOf(cfg));
+        if (input.scan && cfg.databaseUrl) await checkSnapshotRef(cfg.databaseUrl, input.scan.snapshotRef);
         const workflowId = opts.id ? workflowIdArg(opts.id) : workflowIdForTarget(input.target);
         await withTemporal(async (client) => {
           await client.workflow.start(WORKFLOW_TYPE, {
