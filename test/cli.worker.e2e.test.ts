@@ -1,5 +1,5 @@
 // `rollout worker` as it is deployed: the build's prebuilt workflow bundle (no webpack at start), a
-// JSON log, Prometheus metrics, and a versioned build that a second build does not displace unasked.
+// JSON log, Prometheus metrics, and a versioned build that a second build displaces only when made current.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../src/infra/ports';
@@ -28,7 +28,7 @@ describe('rollout worker', () => {
     await db.drop();
   });
 
-  test('starts from the prebuilt bundle, logs JSON lines, serves metrics; a second build waits until made current', async () => {
+  test('starts from the prebuilt bundle, logs JSON lines, serves metrics; a second build waits until made current, then takes new rollouts', async () => {
     db = await freshDatabase();
     const metricsAddress = `127.0.0.1:${await freePort()}`;
     const env = envFor(db, { ROLLOUT_METRICS_ADDRESS: metricsAddress });
@@ -64,12 +64,23 @@ describe('rollout worker', () => {
     expect((await rollout(['report', id], env)).stdout).toContain(`| Worker build | \`${buildIdOf(prebuilt)}\` (the run is pinned to it) |`);
 
     // Another build on the same deployment: it serves, but new rollouts stay with the current build.
-    const second = await startCliWorker({ ...env, ROLLOUT_BUILD_ID: 'next-build', ROLLOUT_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` });
+    const secondEnv = { ...env, ROLLOUT_BUILD_ID: 'next-build', ROLLOUT_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` };
+    const second = await startCliWorker(secondEnv);
     workers.push(second);
     expect(logOf(second).find((l) => l.event === 'ready')).toMatchObject({ buildId: 'next-build', current: false });
     expect(logOf(second).find((l) => l.event === 'ready')?.message).toContain(`new rollouts go to build ${buildIdOf(prebuilt)}`);
 
+    // Deploying it: with --make-current, new rollouts are pinned to it.
     expect(await second.stop()).toBe(0);
+    const promoted = await startCliWorker({ ...secondEnv, ROLLOUT_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` }, ['--make-current']);
+    workers.push(promoted);
+    expect(logOf(promoted).find((l) => l.event === 'ready')).toMatchObject({ buildId: 'next-build', current: true });
+    const next = lastLine((await rollout(['start', '--apr', 'APR-BOOT-AUTHMODEL-1'], env)).stdout);
+    expect(lastLine((await rollout(['gate-open', next, '--by', 'ops'], env)).stdout)).toBe('refused');
+    expect((JSON.parse((await rollout(['report', next, '--format', 'json'], env)).stdout) as Packet).temporal.buildId).toBe('next-build');
+    expect(await rollout(['cancel', next], env)).toMatchObject({ code: 0 });
+    expect((await rollout(['result', next], env)).code).toBe(4);
+    expect(await promoted.stop()).toBe(0);
     expect(await first.stop()).toBe(0);
     const log = logOf(first);
     expect(log.map((l) => l.message)).toContainEqual(expect.stringMatching(/^rollout waiting-for-gate: /));
