@@ -3,14 +3,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
+import { finalProgress } from '../src/cli/execution';
 import { EXIT_CODES, exitCodesMarkdown } from '../src/cli/exitCodes';
-import { createRolloutWorker } from '../src/worker';
-import { bundleWorkflows } from '../src/workflowBundle';
+import type { Packet } from '../src/report/packet';
 import { WORKFLOW_TYPE, gateOpenedSignal, type RolloutProgress } from '../src/shared';
 import { envFor, expectOneLineError, REPO, rollout } from './support/cli';
 import { ratify } from './support/db';
-import { rolloutHarness, temporalAddress, type Harness } from './support/harness';
+import { rolloutHarness, type Harness } from './support/harness';
 import { unique } from './support/names';
 
 const BIN = path.join(REPO, 'bin', 'rollout.js');
@@ -63,7 +62,7 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
 
     await ratify(h.db.pool);
     const done = await h.start();
-    await done.signal(gateOpenedSignal, { id: unique('claim'), by: 'ops on call' });
+    await h.openGate(done, 'ops on call');
     const ok = await resultOf(done.workflowId);
     expect([ok.code, ok.final?.state, ok.stderr]).toEqual([0, 'COMPLETED', '']);
 
@@ -72,7 +71,7 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
     expectOneLineError(open, new RegExp(`rollout ${done.workflowId} is closed: COMPLETED; nothing was sent\\. rollout report ${done.workflowId} shows how it ended`));
     expect(open.code).toBe(EXIT_CODES.CLOSED.code);
     const cancelClosed = await rollout(['cancel', cancelled.workflowId], env);
-    expectOneLineError(cancelClosed, /is closed: COMPENSATED \(Temporal status COMPLETED\), cancelled before the gate was accepted/);
+    expectOneLineError(cancelClosed, /is closed: COMPENSATED \(Temporal status FAILED\), cancelled before the gate was accepted/);
     expect(cancelClosed.code).toBe(EXIT_CODES.CLOSED.code);
     const closedProgress = await rollout(['progress', cancelled.workflowId], env);
     expect(closedProgress.code).toBe(0);
@@ -86,29 +85,20 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
     expectOneLineError(await rollout(['gate-open', unique('missing'), '--by', 'me'], env), /no rollout with workflow id .*: check the id/);
   });
 
-  test('a rollout that ends as a Temporal workflow failure carrying its final progress reads the same', async () => {
-    const code = await bundleWorkflows(path.join(__dirname, 'support', 'workflowsFailingEnd.ts'));
-    const taskQueue = unique('tq-failing');
-    const connection = await NativeConnection.connect({ address: temporalAddress() });
-    const worker = await createRolloutWorker({ connection, namespace: 'default', taskQueue, pool: h.db.pool, target: h.target, workflowBundle: { code } });
-    const running = worker.run();
-    try {
-      const handle = await h.client.workflow.start(WORKFLOW_TYPE, { taskQueue, workflowId: unique('failing'), args: [{ target: h.target, apr: 'not-an-apr' }] });
-      const failedEnv = { ...env, TEMPORAL_TASK_QUEUE: taskQueue };
-      const result = await rollout(['result', handle.workflowId, '--json'], failedEnv);
-      expect(result.code).toBe(EXIT_CODES.FAILED.code);
-      const final = JSON.parse(result.stdout) as RolloutProgress;
-      expect([final.workflowId, final.state]).toEqual([handle.workflowId, 'FAILED']);
-      expect(final.reason).toContain('invalid input');
-      expect((await handle.describe()).status.name).toBe('FAILED');
-      const progress = await rollout(['progress', handle.workflowId, '--json'], failedEnv);
-      expect(JSON.parse(progress.stdout)).toMatchObject({ state: 'FAILED' });
-      expectOneLineError(await rollout(['cancel', handle.workflowId], failedEnv), /is closed: FAILED, invalid input/);
-    } finally {
-      worker.shutdown();
-      await running;
-      await connection.close();
-    }
+  test('a rollout that ends as a Temporal workflow failure carrying its final progress reads the same everywhere', async () => {
+    // Every ending but COMPLETED fails the execution in Temporal, its final progress in the failure's details.
+    const handle = await h.client.workflow.start(WORKFLOW_TYPE, { taskQueue: h.taskQueue, workflowId: unique('failing'), args: [{ target: h.target, apr: 'not-an-apr' }] });
+    const result = await rollout(['result', handle.workflowId, '--json'], env);
+    expect(result.code).toBe(EXIT_CODES.FAILED.code);
+    const final = JSON.parse(result.stdout) as RolloutProgress;
+    expect([final.workflowId, final.state]).toEqual([handle.workflowId, 'FAILED']);
+    expect(final.reason).toContain('invalid input');
+    expect((await handle.describe()).status.name).toBe('FAILED');
+    const progress = await rollout(['progress', handle.workflowId, '--json'], env);
+    expect(JSON.parse(progress.stdout)).toEqual(final);
+    const report = JSON.parse((await rollout(['report', handle.workflowId, '--format', 'json'], env)).stdout) as Packet;
+    expect(report.rollout).toMatchObject({ state: 'FAILED' });
+    expectOneLineError(await rollout(['cancel', handle.workflowId], env), /is closed: FAILED, invalid input/);
   });
 
   test('--json on every command that prints a result', async () => {
@@ -122,7 +112,7 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
     const cancelled = await rollout(['cancel', id, '--json'], env);
     expect(JSON.parse(cancelled.stdout)).toEqual({ workflowId: id, cancellationRequested: true });
     const handle = h.client.workflow.getHandle(id);
-    expect(((await handle.result()) as RolloutProgress).state).toBe('COMPENSATED');
+    expect((await finalProgress(handle)).state).toBe('COMPENSATED');
   });
 
   test('progress --watch into a reader that closes after one line ends quietly, with no stack trace', async () => {

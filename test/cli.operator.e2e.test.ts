@@ -13,6 +13,7 @@ import { count, fingerprint, freshDatabase, ratify, takeSnapshot, type TestDatab
 import { holdUntilCancelled } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
 import { unique } from './support/names';
+import { finalProgress } from '../src/cli/execution';
 
 const RULESET = path.join(REPO, 'examples', 'ruleset.clone.json');
 const BIN = path.join(REPO, 'bin', 'rollout.js');
@@ -313,11 +314,11 @@ describe('progress --watch, report and list against a live rollout', () => {
     expect(packet.phases.flatMap((p) => p.deltas).filter((d) => d.ok !== true)).toEqual([]);
     expect(packet.phases[1]?.deltas.find((d) => d.name === 'candidate_object')).toMatchObject({ after: 35 });
 
-    // The list, closed: Temporal's status and the rollout's own state from the result.
+    // The list, closed: Temporal's status and the rollout's own state, both from visibility.
     const rows = await listUntil(env, (r) => r.some((row) => row.workflowId === id && row.status === 'COMPLETED'));
     expect(rows.find((r) => r.workflowId === id)).toMatchObject({ runId: final.runId, status: 'COMPLETED', state: 'COMPLETED', target: final.target, apr: APR });
     const table = ok(await rollout(['list'], env)).split('\n');
-    expect(table[0]).toMatch(/^WORKFLOW ID +TEMPORAL +STATE +APR +STARTED +CLOSED$/);
+    expect(table[0]).toMatch(/^WORKFLOW ID +TEMPORAL +STATE +APR +TARGET +STARTED +CLOSED$/);
     expect(table).toContainEqual(expect.stringMatching(new RegExp(`^${id.replace(/\./g, '\\.')} +COMPLETED +COMPLETED +${APR} `)));
   });
 
@@ -326,10 +327,10 @@ describe('progress --watch, report and list against a live rollout', () => {
     await ratify(h.db.pool);
     const snapshotRef = await takeSnapshot(h.db.pool);
     const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
-    await handle.signal('gateOpened', { id: 'c1', by: 'ops on call' });
+    await h.openGate(handle, 'ops on call');
     await h.waitFor(handle, (p) => p.steps[0]?.status === 'done');
     await handle.cancel();
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');
     const env = envFor(null, { TEMPORAL_TASK_QUEUE: h.taskQueue });
 
@@ -355,9 +356,10 @@ describe('progress --watch, report and list against a live rollout', () => {
     expect(md).toContain('Baseline restored: own, gap, conflict and gov_emit are as measured before the first write.');
     expect(md).toContain('http://localhost:8080/namespaces/default/workflows/');
 
-    const rows = await listUntil(env, (r) => r.some((row) => row.workflowId === handle.workflowId && row.status === 'COMPLETED'));
+    // Not a green "Completed" in Temporal: a compensated rollout closes Failed, its state says why.
+    const rows = await listUntil(env, (r) => r.some((row) => row.workflowId === handle.workflowId && row.status === 'FAILED'));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: 'COMPLETED', state: 'COMPENSATED' });
+    expect(rows[0]).toMatchObject({ status: 'FAILED', state: 'COMPENSATED' });
   });
 
   test("the runbook's rollback by hand, with the report's values, restores every table when Temporal cannot", async () => {

@@ -11,6 +11,7 @@ import { envFor, lastLine, REPO, rollout } from './support/cli';
 import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
 import { holdNthCall } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
+import { finalProgress } from '../src/cli/execution';
 
 const RULESET = path.join(REPO, 'examples', 'ruleset.clone.json');
 const PRODUCTION_SEED = path.join(REPO, 'test', 'fixtures', 'production_seed.sql');
@@ -155,7 +156,7 @@ describe("production's own seed script, through --seed-sql", () => {
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
     await h.waitFor(handle, (p) => p.steps[0]?.sqlSha256 != null);
     await handle.cancel();
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');
     expect(final.steps[0]?.compensation).toMatchObject({ deleted: 30 });
     expect(await fingerprint(h.db.pool)).toEqual(before);

@@ -187,7 +187,7 @@ describe('clone fixture and the psql seed script, on the real PostgreSQL', () =>
 
   test('no governance table carries a column of the rollout: its bookkeeping is in the ledger schema', async () => {
     expect(await count(db.pool, "select count(*) as n from information_schema.columns where table_schema = 'public' and column_name ~ 'rollout'")).toBe(0);
-    expect(await count(db.pool, "select count(*) as n from information_schema.tables where table_schema = 'governed_rollout'")).toBe(4);
+    expect(await count(db.pool, "select count(*) as n from information_schema.tables where table_schema = 'governed_rollout'")).toBe(6);
   });
 
   describe('the seed guard aborts with zero writes', () => {

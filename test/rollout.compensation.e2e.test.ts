@@ -3,6 +3,7 @@ import type { RolloutProgress } from '../src/shared';
 import { fingerprint, ratify, takeSnapshot, count } from './support/db';
 import { holdNthCall, holdUntilCancelled } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type ActivityWrapper, type Harness } from './support/harness';
+import { finalProgress } from '../src/cli/execution';
 
 async function baselineReady(pool: Pool): Promise<string> {
   await ratify(pool);
@@ -41,7 +42,7 @@ describe('compensation, end to end: cancel after each step restores every table 
     expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(30);
 
     await handle.cancel();
-    const final = await handle.result();
+    const final = await finalProgress(handle);
 
     expect(final.state).toBe('COMPENSATED');
     expect(final.reason).toContain(`${undone} row(s) undone`);
@@ -53,10 +54,9 @@ describe('compensation, end to end: cancel after each step restores every table 
     h = await rolloutHarness();
     const before = await fingerprint(h.db.pool);
     const handle = await h.start();
-    await handle.signal('gateOpened', { id: 'c1', by: 'eager operator' });
-    await h.waitFor(handle, (p) => p.gate.attempts.length === 1);
+    expect(await h.openGate(handle, 'eager operator', 'c1')).toMatchObject({ outcome: 'refused', ospa: 0 });
     await handle.cancel();
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');
     expect(final.reason).toContain('before the gate');
     expect(final.steps.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);

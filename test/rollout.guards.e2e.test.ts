@@ -4,6 +4,7 @@ import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
 import { attempt } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
 import { unique } from './support/names';
+import { finalProgress } from '../src/cli/execution';
 
 const candidateRows = `select md5(coalesce(string_agg(x, ',' order by x), '')) as n from (
   select 's' || xmin::text || ctid::text as x from candidate_state
@@ -127,7 +128,7 @@ describe('guards, idempotency and retries, end to end', () => {
     await ratify(h.db.pool);
     const handle = await h.start();
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(attempts).toEqual([1, 2]);
     expect(final.state).toBe('COMPLETED');
     // The retry reads its own ledger entry: the step reports the 30 rows it wrote, written once.
@@ -175,12 +176,12 @@ describe('guards, idempotency and retries, end to end', () => {
     const scan = { ruleset: CLONE_SCAN_RULESET, snapshotRef };
     const first = await h.start({ scan });
     await first.signal('gateOpened', { id: 'c1', by: 'president' });
-    expect((await first.result()).state).toBe('COMPLETED');
+    expect((await finalProgress(first)).state).toBe('COMPLETED');
     const candidatesBefore = await h.db.pool.query(candidateRows);
 
     const second = await h.start({ scan });
     await second.signal('gateOpened', { id: 'c2', by: 'president' });
-    const final = await second.result();
+    const final = await finalProgress(second);
     expect(final.state).toBe('COMPLETED');
     // The first rollout's rows are there and stay its own: the second writes and claims none of them.
     expect(final.steps[0]?.detail).toMatchObject({ inserted: 0, alreadyPresent: true });
@@ -207,7 +208,7 @@ describe('guards, idempotency and retries, end to end', () => {
     const before = await fingerprint(h.db.pool);
     const handle = await h.start({ gateTimeoutMs: 3_000 });
     for (let i = 0; i < 20; i += 1) await handle.signal('gateOpened', { id: `flood-${i}`, by: 'flood' });
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('EXPIRED');
     expect(final.gate.accepted).toBe(false);
     expect(final.gate.attempts).toHaveLength(20);

@@ -10,6 +10,7 @@ import { rollout } from './support/cli';
 import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
 import { rolloutHarness, temporalAddress, type Harness } from './support/harness';
 import { unique } from './support/names';
+import { finalProgress } from '../src/cli/execution';
 
 const DOMAINS = 3;
 
@@ -51,7 +52,7 @@ describe('a scaled fixture, on the real PostgreSQL and Temporal dev server', () 
     expect(input.expected).toEqual(expected);
     const handle = await h.start(input);
     await handle.signal(gateOpenedSignal, { id: unique('claim'), by: 'president' });
-    const result = await handle.result();
+    const result = await finalProgress(handle);
 
     expect(result.state).toBe('COMPLETED');
     expect(result.baseline).toMatchObject({ own: 0, gap: 21, conflict: 0, coverage_pct: 0 });

@@ -3,13 +3,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import { finalProgress } from '../src/cli/execution';
 import { currentBuildId, routeNewRollouts, type DeploymentVersion } from '../src/deployment';
-import { gateOpenedSignal } from '../src/shared';
 import { createRolloutWorker } from '../src/worker';
 import { buildIdOf, bundleWorkflows } from '../src/workflowBundle';
 import { ratify } from './support/db';
 import { rolloutHarness, temporalAddress, type Harness } from './support/harness';
-import { unique } from './support/names';
 import { BUILD_B_MARK } from './support/workflowsBuildB';
 
 describe('pinned worker versions (Worker Deployments)', () => {
@@ -66,10 +65,10 @@ describe('pinned worker versions (Worker Deployments)', () => {
     const third = await h.start();
 
     await ratify(h.db.pool);
-    await first.signal(gateOpenedSignal, { id: unique('claim'), by: 'ops on call' });
+    await h.openGate(first, 'ops on call');
     await second.cancel();
-    await third.signal(gateOpenedSignal, { id: unique('claim'), by: 'ops on call' });
-    const [one, two, three] = await Promise.all([first.result(), second.result(), third.result()]);
+    await h.openGate(third, 'ops on call');
+    const [one, two, three] = await Promise.all([finalProgress(first), finalProgress(second), finalProgress(third)]);
 
     // The first finished on A's code (B's would have marked its reason), with the packet's numbers.
     expect(one).toMatchObject({ state: 'COMPLETED', reason: null, metrics: { own: 30, gap: 0, conflict: 0, gov_emit: 0 } });

@@ -45,3 +45,25 @@ create table if not exists governed_rollout.step_started (
   started_at timestamptz not null default now(),
   primary key (rollout_id, step)
 );
+
+-- The evidence packet of every rollout that ended, sealed (src/evidence), so a report outlives
+-- Temporal's retention. Append-only: a retried write finds its own packet and writes nothing.
+create table if not exists governed_rollout.evidence (
+  rollout_id      text primary key,
+  workflow_id     text not null,
+  state           text not null,
+  digest          text not null unique,
+  previous_digest text,
+  packet          jsonb not null,
+  recorded_at     timestamptz not null default now()
+);
+create index if not exists evidence_workflow_idx on governed_rollout.evidence (workflow_id, recorded_at);
+
+-- The target's owner's rules for rollouts here, e.g. that production requires a completed clone
+-- rehearsal (`rollout db require-rehearsal`). The worker only reads them.
+create table if not exists governed_rollout.policy (
+  name   text primary key check (name in ('requires_rehearsal')),
+  value  jsonb not null,
+  set_by text not null default current_user,
+  set_at timestamptz not null default now()
+);

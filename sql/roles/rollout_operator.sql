@@ -80,3 +80,5 @@ grant update (reverted_at) on governed_rollout.written to rollout_operator;
 grant select, insert on governed_rollout.step_done to rollout_operator;
 grant update (reverted_at) on governed_rollout.step_done to rollout_operator;
 grant select, insert on governed_rollout.step_started to rollout_operator;
+grant select, insert on governed_rollout.evidence to rollout_operator;
+grant select on governed_rollout.policy to rollout_operator;

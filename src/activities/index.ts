@@ -5,6 +5,7 @@ import type { Metrics } from '../shared/progress';
 import { advanceCursor, readCursor, revertCursor } from './cursor';
 import { classify } from './failures';
 import { measure, readGate } from './gate';
+import { recordEvidence, type EvidenceInput, type StoredEvidence } from './evidence';
 import { notify, type Notification } from './notify';
 import { preflight, type PreflightResult } from './preflight';
 import { applyScan, revertScan } from './scan';
@@ -25,6 +26,7 @@ import type {
 export type * from './types';
 export type { Notification, NotifyEvent } from './notify';
 export type { PreflightResult } from './preflight';
+export type { EvidenceInput, StoredEvidence } from './evidence';
 
 /**
  * All I/O of a rollout. The worker builds these once with its own pool and target;
@@ -59,6 +61,7 @@ export function createActivities(deps: ActivityDeps) {
     advanceCursor: activity((i: CursorInput): Promise<CursorResult> => advanceCursor(pool, i)),
     revertCursor: activity((i: CursorInput): Promise<CursorResult> => revertCursor(pool, i)),
     notify: activity((i: Notification) => notify(deps.notifier ?? {}, i)),
+    recordEvidence: activity((i: Targeted & EvidenceInput): Promise<StoredEvidence> => recordEvidence(pool, i)),
   };
 }
 

@@ -7,6 +7,8 @@ import type { Pool, PoolClient } from '../db/pool';
 import { runScript, withClient } from '../db/pool';
 import { sqlFile } from '../db/sql';
 import type { Metrics, RolloutInput, ScanInput } from '../shared';
+import { rehearsalProblems, type RehearsalRule } from '../evidence/packet';
+import { plannedSql } from './planned';
 import { snapshotProblem } from './snapshot';
 
 export interface Check {
@@ -144,6 +146,20 @@ async function inspectScan(client: PoolClient, scan: ScanInput): Promise<{ check
   };
 }
 
+/** A target whose owner requires a clone rehearsal: the run must carry a rehearsal's evidence that stands for it. */
+async function inspectRehearsal(client: PoolClient, input: RolloutInput): Promise<Check[]> {
+  const rule = (await one<{ value: RehearsalRule }>(client, 'ledger/policy_read.sql', []))?.value;
+  if (!rule) return [];
+  const name = 'rehearsal';
+  const note = `this target requires a COMPLETED clone rehearsal of the same SQL, contract and numbers, at most ${rule.maxAgeDays} days old`;
+  if (!input.rehearsal) {
+    return [check(name, false, 'the evidence of a completed clone rehearsal (--rehearsal FILE)', 'none given', `${note}: rehearse on the clone, then pass its evidence (rollout report ID --format evidence > FILE)`)];
+  }
+  const problems = rehearsalProblems(input.rehearsal, plannedSql(input), input.expected, rule, new Date());
+  const digest = input.rehearsal.digest;
+  return [check(name, problems.length === 0, 'a completed rehearsal of this very rollout', problems.length ? problems.join('; ') : `rehearsal ${digest.slice(0, 12)} stands`, note)];
+}
+
 async function measureWith(client: PoolClient, apr: string): Promise<Metrics> {
   const row = (await runScript<Metrics>(client, sqlFile('metrics/measure.sql'), [apr])).rows[0];
   if (!row) throw new Error('metrics/measure.sql returned no row');
@@ -165,6 +181,7 @@ export async function inspectRollout(client: PoolClient, input: RolloutInput, op
     return { verdict: 'NO-GO', role: catalog.role, contract, relations, checks: [], changes: [gateChange], metrics: null };
   }
   const { expected: e, apr, scan } = input;
+  const rehearsal = await inspectRehearsal(client, input);
   const m = await measureWith(client, apr);
   const seed = await inspectSeed(client, input, m);
   const scanned = scan ? await inspectScan(client, scan) : null;
@@ -174,6 +191,7 @@ export async function inspectRollout(client: PoolClient, input: RolloutInput, op
     check('gov_emit', m.gov_emit === e.govEmit, e.govEmit, m.gov_emit, 'event_outbox rows of governance types'),
     check('gov_types_active', m.gov_types_active === 0, 0, m.gov_types_active, 'event_type_registry.active of governance types (Phase 3 is manual)'),
     ...(scanned?.checks ?? []),
+    ...rehearsal,
   ];
   const changes: Change[] = [
     gateChange,

@@ -10,10 +10,10 @@ import { createPool, withTransaction, type Pool } from '../db/pool';
 import { initFixture } from '../fixture/init';
 import { startEmbeddedPostgres } from '../infra/embeddedPostgres';
 import { startTemporalDevServer } from '../infra/temporalDevServer';
-import { GateClaim, WORKFLOW_TYPE, gateOpenedSignal, progressQuery, workflowIdForTarget, type RolloutProgress } from '../shared';
+import { GateClaim, WORKFLOW_TYPE, openGateUpdate, progressQuery, workflowIdForTarget, type RolloutProgress } from '../shared';
 import { createRolloutWorker } from '../worker';
 import type { rolloutWorkflow } from '../workflows';
-import type { RolloutHandle } from './execution';
+import { finalProgress, type RolloutHandle } from './execution';
 import { startInput } from './options';
 
 const APR = 'APR-BOOT-AUTHMODEL-1';
@@ -39,10 +39,8 @@ async function poll(handle: RolloutHandle, until: (p: RolloutProgress) => boolea
 async function gateOpen(handle: RolloutHandle, by: string, out: Out): Promise<void> {
   const claim = GateClaim.parse({ id: randomUUID(), by });
   out(`$ rollout gate-open ${handle.workflowId} --by "${by}"`);
-  await handle.signal(gateOpenedSignal, claim);
-  const p = await poll(handle, (q) => q.gate.attempts.some((a) => a.id === claim.id));
-  const attempt = p.gate.attempts.find((a) => a.id === claim.id);
-  if (attempt) out(`  ${formatAttempt(attempt)}`);
+  const attempt = await handle.executeUpdate(openGateUpdate, { args: [claim] });
+  out(`  ${formatAttempt(attempt)}`);
 }
 
 export async function runDemo(out: Out): Promise<void> {
@@ -104,7 +102,7 @@ export async function runDemo(out: Out): Promise<void> {
     await a.pool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [APR, 'President (L4 e-signature)']);
     await gateOpen(first, 'operator on call', out);
     out(`$ rollout result ${first.workflowId}`);
-    const done = await first.result();
+    const done = await finalProgress(first);
     out(indent(formatProgress(done)));
 
     out('');
@@ -117,7 +115,7 @@ export async function runDemo(out: Out): Promise<void> {
     out(`  seed ${seeded.steps[0]?.status}: ${formatMetrics(seeded.steps[0]?.after ?? null)}`);
     out(`$ rollout cancel ${second.workflowId}`);
     await second.cancel();
-    const undone = await second.result();
+    const undone = await finalProgress(second);
     out(indent(formatProgress(undone)));
     out(`  baseline restored: ${formatMetrics(await measure(b.pool, APR))}`);
     out('');

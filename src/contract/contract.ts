@@ -222,6 +222,8 @@ export const CONTRACT: Contract = {
       { name: 'written', privileges: { select: true, insert: true, update: ['reverted_at'] } },
       { name: 'step_done', privileges: { select: true, insert: true, update: ['reverted_at'] } },
       { name: 'step_started', privileges: { select: true, insert: true } },
+      { name: 'evidence', privileges: { select: true, insert: true } },
+      { name: 'policy', privileges: { select: true } },
     ],
   },
 };

@@ -13,3 +13,8 @@ export async function installLedger(pool: Pool): Promise<{ version: number }> {
     return { version };
   });
 }
+
+/** The owner's rule that rollouts on this target require a completed clone rehearsal (null lifts it). */
+export async function setRehearsalRule(pool: Pool, rule: { maxAgeDays: number } | null): Promise<void> {
+  await withTransaction(pool, (client) => runScript(client, sqlFile('ledger/policy_set.sql'), [rule === null ? null : JSON.stringify(rule)]));
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SqlRef } from '../shared/progress';
+import type { Executed, SqlRef } from '../shared/progress';
 
 /** sql/ at the repository root, from src/db and from dist/db alike. */
 export const SQL_DIR = path.resolve(__dirname, '..', '..', 'sql');
@@ -77,11 +77,8 @@ export function sqlSection(file: string, section: string): SqlScript {
   return loaded;
 }
 
-/** What a step executed: each script's hash, and one digest over them in order, for the report. */
-export interface Executed {
-  sql: SqlRef[];
-  sqlSha256: string;
-}
+// Defined in the shared contract, which the workflow reads too; re-exported for the activities.
+export type { Executed };
 
 export function executed(scripts: readonly SqlScript[]): Executed {
   const sql = scripts.map(({ name, sha256: digest }) => ({ name, sha256: digest }));

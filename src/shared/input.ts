@@ -87,12 +87,25 @@ export const SeedScript = z
   .strict();
 export type SeedScript = z.infer<typeof SeedScript>;
 
+/**
+ * A clone rehearsal's sealed evidence (`rollout report ID --format evidence` on the clone), carried by
+ * a production run whose target requires one; its digests are checked in the preflight.
+ */
+export const RehearsalEvidence = z
+  .object({
+    body: z.record(z.string(), z.unknown()),
+    fieldDigests: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
+    digest: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict();
+
 export const RolloutInput = z
   .object({
     target: TargetName,
     apr: AprCode,
     scan: ScanInput.optional(),
     seedScript: SeedScript.optional(),
+    rehearsal: RehearsalEvidence.optional(),
     expected: Expected.default(Expected.parse({})),
     gateTimeoutMs: z.number().int().min(1000).max(366 * 24 * 3600 * 1000).optional(),
   })

@@ -37,6 +37,12 @@ export interface SqlRef {
   sha256: string;
 }
 
+/** What a write step executed: each script's hash, and one digest over them in order, for the report. */
+export interface Executed {
+  sql: SqlRef[];
+  sqlSha256: string;
+}
+
 export interface StepProgress {
   name: StepName;
   status: StepStatus;

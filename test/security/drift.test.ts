@@ -4,6 +4,7 @@ import { APR, count, fingerprint, ratify } from '../support/db';
 import { rolloutHarness, type ActivityWrapper, type Harness } from '../support/harness';
 import { holdRolloutLock, waitForBlockedBackend } from '../faults/support/processWorker';
 import { activityFailures } from './support';
+import { finalProgress } from '../../src/cli/execution';
 
 describe('drift between the gate and the seed is refused with a clear reason and zero writes', () => {
   let h: Harness | undefined;
@@ -32,7 +33,7 @@ describe('drift between the gate and the seed is refused with a clear reason and
       await h.db.pool.query('delete from os_proposal_approvals where proposal_code = $1', [APR]);
       const before = await fingerprint(h.db.pool);
       await lock.release();
-      const final = await handle.result();
+      const final = await finalProgress(handle);
       expect(final.state).toBe('FAILED');
       expect(final.reason).toMatch(/F6 seed guard refused: ospa=0 gap=210 own=0 conflict=0 \(needs ospa>=1/);
       expect(final.reason).toContain('nothing needed undoing');
@@ -66,7 +67,7 @@ describe('drift between the gate and the seed is refused with a clear reason and
     const before = await fingerprint(h.db.pool);
     const handle = await h.start();
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('FAILED');
     expect(final.reason).toMatch(/F6 seed guard refused: ospa=1 gap=211 own=0 conflict=0 \(needs ospa>=1 gap=210 own=0 conflict=0\)/);
     await expectRefusedOnce(handle, /gap=211/);
@@ -83,7 +84,7 @@ describe('drift between the gate and the seed is refused with a clear reason and
     const before = await fingerprint(h.db.pool);
     const handle = await h.start({ expected: { own: 2, gap: 209 } });
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('FAILED');
     expect(final.reason).toMatch(/F6 seed guard refused: ospa=1 gap=209 own=2 conflict=1 \(needs ospa>=1 gap=209 own=2 conflict=0\)/);
     await expectRefusedOnce(handle, /conflict=1/);

@@ -12,6 +12,7 @@ import { fingerprint, queryOnce, ratify, takeSnapshot, urlOf } from '../support/
 import { holdNthCall } from '../support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, temporalAddress, type ActivityWrapper, type Harness } from '../support/harness';
 import { envFor, REPO, rollout } from '../support/cli';
+import { finalProgress } from '../../src/cli/execution';
 
 const ROLE_SQL = readFileSync(path.join(REPO, 'sql', 'roles', 'rollout_operator.sql'), 'utf8');
 
@@ -117,7 +118,7 @@ describe('least privilege: the worker as rollout_operator', () => {
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
     await h.waitFor(handle, (p) => p.steps[2]?.sqlSha256 != null);
     await handle.cancel();
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');
     expect(final.steps.map((s) => s.status)).toEqual(['compensated', 'compensated', 'compensated']);
     expect(final.reason).toContain('73 row(s) undone');

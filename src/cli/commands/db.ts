@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { measure } from '../../activities/gate';
-import { installLedger } from '../../db/ledger';
+import { installLedger, setRehearsalRule } from '../../db/ledger';
 import { initFixture } from '../../fixture/init';
 import { CLONE_DOMAINS, scaledFixture } from '../../fixture/scale';
 import { print, withDatabase } from '../context';
@@ -54,6 +54,27 @@ export function register(program: Command): void {
         await withDatabase(async (pool) => {
           const { version } = await installLedger(pool);
           print(`ledger installed: schema governed_rollout, version ${version} (sql/ledger/install.sql); next: rollout plan`);
+        });
+      }),
+    );
+  db.command('require-rehearsal')
+    .description('as the owner of a production target: every rollout here must carry the evidence of a completed clone rehearsal')
+    .option('--max-age-days <days>', 'the oldest a rehearsal may be', '14')
+    .option('--off', 'lift the rule')
+    .addHelpText(
+      'after',
+      '\nThe rule lives in the target\'s ledger (governed_rollout.policy); the worker only reads it. With it set, the preflight\n' +
+        'refuses (FAILED, nothing written) and `rollout plan` says NO-GO unless `rollout start --rehearsal FILE` carries the\n' +
+        'sealed evidence of a COMPLETED rehearsal of the same seed/scan/cursor SQL, contract and expected numbers.\n\n' +
+        'Example:\n  DATABASE_URL=postgresql://owner@db:5432/directus rollout db require-rehearsal --max-age-days 7',
+    )
+    .action(
+      action(async (opts: { maxAgeDays: string; off?: boolean }) => {
+        const days = /^\d{1,4}$/.test(opts.maxAgeDays) ? Number(opts.maxAgeDays) : NaN;
+        if (!(days >= 1 && days <= 3650)) throw new CliError(`--max-age-days ${JSON.stringify(opts.maxAgeDays)}: a whole number of days, 1 to 3650`);
+        await withDatabase(async (pool) => {
+          await setRehearsalRule(pool, opts.off ? null : { maxAgeDays: days });
+          print(opts.off ? 'rehearsal no longer required on this target' : `rollouts on this target now require a completed clone rehearsal, at most ${days} days old`);
         });
       }),
     );

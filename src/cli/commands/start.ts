@@ -1,11 +1,18 @@
 import type { Command } from 'commander';
-import { WORKFLOW_TYPE, workflowIdForTarget } from '../../shared';
+import { WORKFLOW_TYPE, rolloutSummary, workflowIdForTarget, type RolloutInputDraft } from '../../shared';
 import { targetOf } from '../../config';
 import { createPool, runScript, withClient } from '../../db/pool';
 import { sqlFile } from '../../db/sql';
 import { config, print, withTemporal } from '../context';
 import { CliError, action } from '../errors';
 import { startInput, workflowIdArg, type StartOptions } from '../options';
+
+/** The UI's fixed details of a rollout: what it will do, in markdown. */
+export function rolloutDetails(input: RolloutInputDraft): string {
+  const seed = input.seedScript ? `seed (production's own script, sha256 ${input.seedScript.sha256.slice(0, 12)})` : 'seed';
+  const steps = input.scan ? `${seed}, scan (ruleset ${input.scan.ruleset.code} v${input.scan.ruleset.version}), cursor to ${input.scan.snapshotRef}` : seed;
+  return [`**APR** ${input.apr}`, `**target** ${input.target}`, `**steps** ${steps}`, 'Waits at the gate (os_proposal_approvals >= 1) and writes nothing before people open it.'].join('\n\n');
+}
 
 /** The snapshot ref exists on the target, when the target can be reached from here; the preflight checks it again. */
 async function checkSnapshotRef(databaseUrl: string, ref: string): Promise<void> {
@@ -50,6 +57,8 @@ export function register(program: Command): void {
             workflowId,
             args: [input],
             workflowIdConflictPolicy: 'FAIL',
+            staticSummary: rolloutSummary(input.apr, input.target),
+            staticDetails: rolloutDetails(input),
           });
         });
         if (opts.json) {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { requireDatabaseUrl, targetOf } from '../../config';
 import { createPool } from '../../db/pool';
 import { routeNewRollouts } from '../../deployment';
+import { ensureSearchAttributes } from '../../infra/searchAttributes';
 import { SHUTDOWN_GRACE_MS, connectWorker, createRolloutWorker, installWorkerRuntime } from '../../worker';
 import { buildIdOf, loadWorkflowBundle } from '../../workflowBundle';
 import { config } from '../context';
@@ -33,6 +34,9 @@ export function register(program: Command): void {
           const deployment = { deploymentName: cfg.worker.deploymentName ?? cfg.taskQueue, buildId: cfg.worker.buildId ?? buildIdOf(bundle.code) };
           const connection = await connectWorker(cfg);
           try {
+            // The workflow upserts them on every state change; without them its tasks would fail.
+            const added = await ensureSearchAttributes(connection.operatorService, cfg.temporal.namespace);
+            if (added.length > 0) log.info(`registered search attributes ${added.join(', ')} in namespace ${cfg.temporal.namespace}`, { event: 'search-attributes', added });
             const worker = await createRolloutWorker({
               connection,
               namespace: cfg.temporal.namespace,
