@@ -422,7 +422,7 @@ describe('help and the pure formatters', () => {
       { name: 'scan', status: 'running', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, error: null },
       { name: 'cursor', status: 'pending', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, error: null },
     ],
-    baseline: null, metrics: null, startedAt: '2026-11-24T10:00:00.000Z', updatedAt: '2026-11-24T10:00:01.000Z',
+    baseline: null, metrics: null, evidence: null, startedAt: '2026-11-24T10:00:00.000Z', updatedAt: '2026-11-24T10:00:01.000Z',
     ...over,
   });
 

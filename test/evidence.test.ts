@@ -19,6 +19,7 @@ const progress: RolloutProgress = {
   steps: [{ name: 'seed', status: 'done', before: null, after: metrics, sqlSha256: 'a'.repeat(64), sql: [], detail: { inserted: 30 }, compensation: null, error: null }],
   baseline: { ...metrics, own: 0, gap: 210, direct: 0, inherited: 0, coverage_pct: 0 },
   metrics,
+  evidence: null,
   startedAt: '2026-11-28T00:00:00.000Z',
   updatedAt: new Date().toISOString(),
 };

@@ -10,8 +10,7 @@ import { plannedSql } from './planned';
 export interface EvidenceInput {
   progress: RolloutProgress;
   input: RolloutInput;
-  approvals: Json[];
-  workerBuild: string | null;
+  approvals: Record<string, unknown>[];
 }
 
 export interface StoredEvidence {
@@ -25,7 +24,7 @@ export interface StoredEvidence {
  * Seals the rollout's evidence and stores it in the target's ledger, chained to the packet before it.
  * Idempotent: a retry finds the packet already stored and returns it unchanged.
  */
-export async function recordEvidence(pool: Pool, src: EvidenceInput): Promise<StoredEvidence> {
+export async function recordEvidence(pool: Pool, src: EvidenceInput, workerBuild: string | null): Promise<StoredEvidence> {
   return withTransaction(pool, async (client) => {
     const stored = (await runScript<{ packet: Evidence; digest: string }>(client, sqlFile('ledger/evidence_read.sql'), [src.progress.rolloutId])).rows[0];
     if (stored) return { digest: stored.digest, previousDigest: stored.packet.body.previousDigest, where: 'governed_rollout.evidence' };
@@ -33,9 +32,9 @@ export async function recordEvidence(pool: Pool, src: EvidenceInput): Promise<St
     const evidence = buildEvidence({
       progress: src.progress,
       input: src.input,
-      approvals: src.approvals,
+      approvals: src.approvals as Json[],
       planned: plannedSql(src.input),
-      workerBuild: src.workerBuild,
+      workerBuild,
       previousDigest: previous,
       rehearsal: (src.input.rehearsal as Evidence | undefined) ?? null,
     });

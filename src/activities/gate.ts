@@ -25,3 +25,13 @@ export async function measure(pool: Pool, apr: string): Promise<Metrics> {
     return row;
   });
 }
+
+/** Every table the rollout writes or must leave untouched, fingerprinted: what compensation must restore. */
+export async function fingerprintTables(pool: Pool, scan: boolean): Promise<Record<string, string>> {
+  return withClient(pool, async (client) => {
+    const files = ['fingerprint/base.sql', ...(scan ? ['fingerprint/scan.sql'] : [])];
+    const parts: Record<string, string>[] = [];
+    for (const file of files) parts.push((await runScript<{ tables: Record<string, string> }>(client, sqlFile(file))).rows[0]?.tables ?? {});
+    return Object.assign({}, ...parts) as Record<string, string>;
+  });
+}

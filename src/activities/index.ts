@@ -4,7 +4,7 @@ import type { RolloutInput } from '../shared/input';
 import type { Metrics } from '../shared/progress';
 import { advanceCursor, readCursor, revertCursor } from './cursor';
 import { classify } from './failures';
-import { measure, readGate } from './gate';
+import { fingerprintTables, measure, readGate } from './gate';
 import { recordEvidence, type EvidenceInput, type StoredEvidence } from './evidence';
 import { notify, type Notification } from './notify';
 import { preflight, type PreflightResult } from './preflight';
@@ -52,6 +52,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     readGate: activity((i: Targeted & { apr: string }) => readGate(pool, i.apr)),
     measure: activity((i: Targeted & { apr: string }): Promise<Metrics> => measure(pool, i.apr)),
+    fingerprint: activity((i: Targeted & { scan: boolean }) => fingerprintTables(pool, i.scan)),
     preflight: activity((i: RolloutInput): Promise<PreflightResult> => preflight(pool, i)),
     applySeed: activity((i: SeedInput): Promise<SeedResult> => applySeed(pool, i)),
     revertSeed: activity((i: RolloutRef): Promise<RevertResult> => revertSeed(pool, i)),
@@ -61,7 +62,7 @@ export function createActivities(deps: ActivityDeps) {
     advanceCursor: activity((i: CursorInput): Promise<CursorResult> => advanceCursor(pool, i)),
     revertCursor: activity((i: CursorInput): Promise<CursorResult> => revertCursor(pool, i)),
     notify: activity((i: Notification) => notify(deps.notifier ?? {}, i)),
-    recordEvidence: activity((i: Targeted & EvidenceInput): Promise<StoredEvidence> => recordEvidence(pool, i)),
+    recordEvidence: activity((i: Targeted & EvidenceInput): Promise<StoredEvidence> => recordEvidence(pool, i, deps.workerBuild ?? null)),
   };
 }
 

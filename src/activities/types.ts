@@ -9,6 +9,8 @@ export interface ActivityDeps {
   target: string;
   /** Where rollout events go besides the log: the worker's own setting, never workflow input. */
   notifier?: Notifier;
+  /** The worker's build id, recorded in each evidence packet. */
+  workerBuild?: string;
 }
 
 /** Every activity input names its target, so a worker never acts on a database it was not meant for. */

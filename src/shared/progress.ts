@@ -84,6 +84,10 @@ export interface RolloutProgress {
   steps: StepProgress[];
   baseline: Metrics | null;
   metrics: Metrics | null;
+  /** Where the sealed evidence packet was stored when the rollout ended (or why it could not be). */
+  evidence: StoredEvidenceRef | null;
   startedAt: string;
   updatedAt: string;
 }
+
+export type StoredEvidenceRef = { digest: string; previousDigest: string | null; where: string } | { error: string };

@@ -55,3 +55,11 @@ export function sealedMismatches(before: Metrics, after: Metrics): string[] {
     .filter((table) => before.sealed[table] !== after.sealed[table])
     .map((table) => `${table} changed (${before.sealed[table]} -> ${after.sealed[table] ?? 'missing'}): it must never be written`);
 }
+
+/** After compensation every table the rollout writes is row for row as before the first write. */
+export function fingerprintMismatches(before: Record<string, string>, after: Record<string, string>): string[] {
+  return Object.keys(before)
+    .sort()
+    .filter((table) => before[table] !== after[table])
+    .map((table) => `${table} is not as before the first write (${before[table]} -> ${after[table] ?? 'missing'})`);
+}

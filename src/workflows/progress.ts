@@ -12,6 +12,7 @@ import {
   type RolloutState,
   type StepName,
   type StepProgress,
+  type StoredEvidenceRef,
 } from '../shared';
 
 function newStep(name: StepName, enabled: boolean): StepProgress {
@@ -50,6 +51,7 @@ export class ProgressBook {
       steps: [newStep('seed', true), newStep('scan', scan), newStep('cursor', scan)],
       baseline: null,
       metrics: null,
+      evidence: null,
       startedAt: now(),
       updatedAt: now(),
     };
@@ -97,6 +99,11 @@ export class ProgressBook {
 
   acceptGate(openedBy: string): void {
     this.progress.gate = { ...this.progress.gate, accepted: true, openedBy, acceptedAt: now() };
+    this.touch();
+  }
+
+  storedEvidence(evidence: StoredEvidenceRef): void {
+    this.progress.evidence = evidence;
     this.touch();
   }
 

@@ -38,3 +38,9 @@ export const notices = proxyActivities<RolloutActivities>({
   startToCloseTimeout: '15 seconds',
   retry: { ...transient, maximumAttempts: 5 },
 });
+
+/** The evidence is written when the rollout ends, whatever the ending: patient, but never for ever. */
+export const evidence = proxyActivities<RolloutActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { ...transient, maximumAttempts: 10 },
+});

@@ -14,6 +14,7 @@ import {
   type RolloutProgress,
   type RolloutState,
 } from '../shared';
+import * as proxies from './proxies';
 import { gateReads, reads, undo, writes } from './proxies';
 import { cursorMismatches, phase3Mismatches, scanMismatches, sealedMismatches, seedMismatches } from './expectations';
 import { messageOf } from './failure';
@@ -54,9 +55,14 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
   });
   setHandler(gateOpenedSignal, (claim) => gate.offer(claim), { description: 'the same claim as openGate, unanswered' });
 
+  // Set once the input is valid and as the gate is read: what the evidence packet records at the end.
+  let input: RolloutInput | null = null;
+  let approvals: Record<string, unknown>[] = [];
+
   async function finish(state: RolloutState, reason: string | null): Promise<RolloutProgress> {
     const progress = book.end(state, reason);
     gate.dismiss(`the rollout is ${state}: the gate is no longer waiting`);
+    if (input) await storeEvidence(input);
     const event = FINAL_EVENTS[state];
     if (event) notices.announce(event);
     await notices.delivered();
@@ -65,8 +71,23 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
     return progress;
   }
 
+  /** The sealed evidence packet, into the target's ledger: it outlives Temporal's retention. */
+  async function storeEvidence(valid: RolloutInput): Promise<void> {
+    try {
+      const stored = await CancellationScope.nonCancellable(() =>
+        proxies.evidence.recordEvidence.executeWithOptions({ summary: 'store the sealed evidence packet in the target\'s ledger' }, [
+          { target: valid.target, progress: book.progress, input: valid, approvals },
+        ]),
+      );
+      book.storedEvidence(stored);
+    } catch (err) {
+      book.storedEvidence({ error: `the evidence packet could not be stored: ${messageOf(err)}` });
+    }
+  }
+
   const parsed = RolloutInput.safeParse(raw);
   if (!parsed.success) return finish('FAILED', `invalid input, nothing written: ${describeIssues(parsed.error)}`);
+  input = parsed.data;
   const { target, apr, expected, scan, seedScript, gateTimeoutMs } = parsed.data;
   notices.announce('waiting-for-gate');
 
@@ -76,7 +97,12 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
       apr,
       ospaMin: expected.ospaMin,
       timeoutMs: gateTimeoutMs,
-      readOspa: async () => (await gateReads.readGate.executeWithOptions({ summary: `read the gate: os_proposal_approvals for ${apr}` }, [{ target, apr }])).ospa,
+      readOspa: async () => {
+        const reading = await gateReads.readGate.executeWithOptions({ summary: `read the gate: os_proposal_approvals for ${apr}` }, [{ target, apr }]);
+        // The rows as read by the claim that opens the gate are the ones the evidence keeps.
+        approvals = reading.approvals;
+        return reading.ospa;
+      },
       onRefused: () => notices.announce('gate-refused'),
     });
     if (!opened) return await finish('EXPIRED', 'the gate timeout passed without an accepted gate-open claim: nothing was written');
@@ -91,6 +117,8 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
     measureAfterUndo: () => undo.measure.executeWithOptions({ summary: 'measure the numbers after compensation' }, [{ target, apr }]),
     // Phase 3 stays manual, and the tables no code path may write are as they were before the step.
     invariants: (before, after) => [...phase3Mismatches(expected, after), ...sealedMismatches(before, after)],
+    fingerprint: () => reads.fingerprint.executeWithOptions({ summary: 'fingerprint every table the rollout writes' }, [{ target, scan: Boolean(scan) }]),
+    fingerprintAfterUndo: () => undo.fingerprint.executeWithOptions({ summary: 'fingerprint the tables after compensation' }, [{ target, scan: Boolean(scan) }]),
   });
   const ours = { target, rolloutId: book.progress.rolloutId };
 

@@ -3,7 +3,7 @@
 // from the cancellation that may have caused them, and the numbers must then be back at the baseline.
 import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
 import { ErrorType, type Executed, type Metrics, type StepProgress } from '../shared';
-import { baselineMismatches } from './expectations';
+import { baselineMismatches, fingerprintMismatches } from './expectations';
 import { messageOf } from './failure';
 import type { ProgressBook } from './progress';
 
@@ -34,6 +34,10 @@ export interface SagaMeasures {
   measureAfterUndo: () => Promise<Metrics>;
   /** Checked after every step, whatever the step, from the numbers before and after it. */
   invariants: (before: Metrics, after: Metrics) => string[];
+  /** Every table the rollout writes, fingerprinted (count and row hashes). */
+  fingerprint: () => Promise<Record<string, string>>;
+  /** The same, with the compensations' patience. */
+  fingerprintAfterUndo: () => Promise<Record<string, string>>;
 }
 
 export interface Compensated {
@@ -44,15 +48,17 @@ export interface Compensated {
 export class Saga {
   private readonly compensations: { step: StepProgress; compensate: () => Promise<Undone> }[] = [];
   private baseline: Metrics | null = null;
+  private tables: Record<string, string> | null = null;
 
   constructor(
     private readonly book: ProgressBook,
     private readonly measures: SagaMeasures,
   ) {}
 
-  /** The numbers before the first write: what compensation must restore. */
+  /** The numbers and every table's fingerprint before the first write: what compensation must restore. */
   async measureBaseline(): Promise<void> {
     this.baseline = await this.measures.measure();
+    this.tables = await this.measures.fingerprint();
     this.book.setBaseline(this.baseline);
   }
 
@@ -107,6 +113,10 @@ export class Saga {
         const after = await this.measures.measureAfterUndo();
         this.book.measured(after);
         problems.push(...baselineMismatches(this.baseline, after).map((m) => `baseline not restored: ${m}`));
+      }
+      if (this.tables) {
+        const after = await this.measures.fingerprintAfterUndo();
+        problems.push(...fingerprintMismatches(this.tables, after).map((m) => `baseline not restored: ${m}`));
       }
       return { undone, problems };
     });
