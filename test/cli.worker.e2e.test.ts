@@ -1,12 +1,16 @@
 // `rollout worker` as it is deployed: the build's prebuilt workflow bundle (no webpack at start), a
 // JSON log, Prometheus metrics, and a versioned build that a second build displaces only when made current.
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../src/infra/ports';
 import type { Packet } from '../src/report/packet';
 import { buildIdOf } from '../src/workflowBundle';
 import { envFor, lastLine, REPO, rollout, startCliWorker, type CliWorker } from './support/cli';
 import { freshDatabase, type TestDatabase } from './support/db';
+import { temporalAddress } from './support/harness';
 
 interface LogLine {
   time: string;
@@ -87,6 +91,41 @@ describe('rollout worker', () => {
     expect(log.map((l) => l.message)).toContainEqual(expect.stringMatching(/^rollout compensated: /));
     expect(log[log.length - 1]).toMatchObject({ event: 'stopped', level: 'INFO' });
     for (const line of log) expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  test('a log pipe that closes stops the worker gracefully: the in-flight notice finishes, exit 0, no stack trace', async () => {
+    db = await freshDatabase();
+    // A slow webhook keeps the notice activity in flight after its log line met the closed pipe.
+    const posts: string[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => setTimeout(() => { posts.push(body); res.end('ok'); }, 1500));
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const port = (hook.address() as AddressInfo).port;
+    const env = envFor(db, { ROLLOUT_WEBHOOK_URL: `http://127.0.0.1:${port}/hook` });
+    const temporal = new Client({ connection: await Connection.connect({ address: temporalAddress() }) });
+    try {
+      const worker = await startCliWorker(env);
+      workers.push(worker);
+      let stderr = '';
+      worker.process.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => worker.process.on('close', resolve));
+      // The log shipper goes away; the worker's next log line (the rollout's first notice) meets the closed pipe.
+      worker.process.stdout?.destroy();
+      const id = lastLine((await rollout(['start', '--apr', 'APR-BOOT-AUTHMODEL-1'], env)).stdout);
+      expect(await exited).toBe(0);
+      expect(stderr).toBe('');
+      expect(posts.map((p) => (JSON.parse(p) as { event: string }).event)).toEqual(['waiting-for-gate']);
+      const events = (await temporal.workflow.getHandle(id).fetchHistory()).events ?? [];
+      const notice = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify');
+      expect(events.some((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(notice?.eventId))).toBe(true);
+      await temporal.workflow.getHandle(id).terminate('test done');
+    } finally {
+      await temporal.connection.close();
+      hook.close();
+    }
   });
 
   test('a bad metrics address is one line naming the variable, before anything starts', async () => {

@@ -34,11 +34,16 @@ export function print(line = ''): void {
 /**
  * A reader that closes the pipe early (`rollout progress ID --watch | head -1`) has what it wanted:
  * the command ends there, quietly, instead of dying on EPIPE with a stack trace. Any other failure to
- * write stdout is one line on stderr, like every other error.
+ * write stdout is one line on stderr, like every other error. A command with work in flight (the
+ * worker) replaces `outputClosed` to stop gracefully instead.
  */
+export const outputClosed = {
+  handle: (code: string | undefined): void => {
+    if (code !== 'EPIPE') process.stderr.write(`rollout: cannot write the output (${code ?? 'unknown error'})\n`);
+    process.exit(code === 'EPIPE' ? 0 : 1);
+  },
+};
+
 export function endQuietlyWhenOutputCloses(): void {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') process.stderr.write(`rollout: cannot write the output (${err.code ?? err.message})\n`);
-    process.exit(err.code === 'EPIPE' ? 0 : 1);
-  });
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => outputClosed.handle(err.code));
 }

@@ -5,7 +5,7 @@ import { routeNewRollouts } from '../../deployment';
 import { ensureSearchAttributes } from '../../infra/searchAttributes';
 import { SHUTDOWN_GRACE_MS, connectWorker, createRolloutWorker, installWorkerRuntime } from '../../worker';
 import { buildIdOf, loadWorkflowBundle } from '../../workflowBundle';
-import { config } from '../context';
+import { config, outputClosed } from '../context';
 import { action } from '../errors';
 
 export function register(program: Command): void {
@@ -50,6 +50,10 @@ export function register(program: Command): void {
             });
             // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has.
             const running = worker.run();
+            // A log pipe that closes stops the worker as SIGTERM would: in-flight activities get their grace.
+            outputClosed.handle = () => {
+              if (worker.getState() === 'RUNNING') worker.shutdown();
+            };
             let routing;
             try {
               routing = await routeNewRollouts(connection, cfg.temporal.namespace, deployment, Boolean(opts.makeCurrent));
