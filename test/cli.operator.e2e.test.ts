@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readOnlyPool, type Plan } from '../src/plan/plan';
 import type { ListedRollout } from '../src/cli/commands/list';
-import { formatChanges, formatFrame } from '../src/cli/format';
+import { formatChanges, formatFrame } from '../src/format/progress';
 import type { Packet } from '../src/report/packet';
 import type { RolloutProgress } from '../src/shared';
 import { envFor, expectOneLineError, lastLine, REPO, rollout, startCliWorker, type CliResult, type CliWorker } from './support/cli';

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startInput } from '../src/cli/commands/start';
+import { startInput } from '../src/cli/options';
 import { initFixture } from '../src/fixture/init';
 import { Expected, Ruleset, gateOpenedSignal } from '../src/shared';
 import { rollout } from './support/cli';

@@ -60,9 +60,10 @@ describe("the rollout through Temporal's own tools", () => {
     await listedUnder("RolloutState='COMPLETED' AND ExecutionStatus='Completed'", workflowId);
     const final = await finalProgress(h.client.workflow.getHandle(workflowId));
     expect(final.gate.attempts.map((a) => [a.id, a.outcome])).toEqual([['c1', 'refused'], ['c2', 'accepted']]);
-    // After the end, `rollout gate-open` says so in one line.
+    // After the end, `rollout gate-open` says so in one line: closed, how, and the exit code for it.
     const late = await rollout(['gate-open', workflowId, '--by', 'late'], envFor(null, { TEMPORAL_TASK_QUEUE: h.taskQueue }));
-    expectOneLineError(late, new RegExp(`^rollout: claim rejected, nothing recorded: rollout ${workflowId} has ended \\(COMPLETED in Temporal\\): the gate no longer waits$`));
+    expectOneLineError(late, new RegExp(`^rollout: rollout ${workflowId} is closed: COMPLETED; nothing was sent\\. rollout report ${workflowId} shows how it ended`));
+    expect(late.code).toBe(7);
   });
 
   test('with the worker stopped, rollout list and rollout progress answer within 5 s with the state', async () => {

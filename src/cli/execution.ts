@@ -1,6 +1,7 @@
-import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo, WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { WorkflowFailedError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowNotFoundError, defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { CursorRow } from '../activities/types';
+import type { Execution } from '../report/packet';
 import {
   DETAILS_MEMO,
   ROLLOUT_STATES,
@@ -8,6 +9,7 @@ import {
   RolloutInput,
   RolloutStateAttribute,
   RolloutTargetAttribute,
+  TERMINAL_STATES,
   WORKFLOW_TYPE,
   progressFromFailure,
   progressQuery,
@@ -17,21 +19,15 @@ import {
 import type { rolloutWorkflow } from '../workflows';
 import { CliError } from './errors';
 
+/** A handle typed by the workflow itself: its result is a RolloutProgress, no cast needed. */
 export type RolloutHandle = WorkflowHandle<typeof rolloutWorkflow>;
 
 export function rolloutHandle(client: Client, workflowId: string, runId?: string): RolloutHandle {
   return client.workflow.getHandle<typeof rolloutWorkflow>(workflowId, runId);
 }
 
-/** What Temporal itself knows of one execution, as plain values. */
-export interface Execution {
-  workflowId: string;
-  runId: string;
-  status: string;
-  taskQueue: string;
-  startTime: string;
-  closeTime: string | null;
-}
+// The execution's plain values are the report's type (report sits below the CLI).
+export type { Execution };
 
 export interface Observed {
   execution: Execution;
@@ -62,14 +58,23 @@ export const QUERY_TIMEOUT_MS = 2_000;
 
 /**
  * The final progress of a rollout that ended: a completed execution's result, or the details of the
- * failure every other ending (COMPENSATED, FAILED, EXPIRED) closes with. Waits for the end; needs no worker.
+ * failure every other ending (COMPENSATED, FAILED, EXPIRED) closes with. Waits for the end; needs no
+ * worker. The one place that knows how a rollout hands back its end.
  */
-export async function finalProgress(handle: Pick<WorkflowHandle, 'result'>): Promise<RolloutProgress> {
+export async function finalProgress(handle: Pick<WorkflowHandle, 'result' | 'workflowId'>): Promise<RolloutProgress> {
   try {
     return (await handle.result()) as RolloutProgress;
   } catch (err) {
     const progress = progressFromFailure(err);
     if (progress) return progress;
+    if (err instanceof WorkflowFailedError) {
+      // Terminated or timed out by Temporal: the rollout never handed back an end of its own.
+      const how = err.cause instanceof TerminatedFailure ? 'TERMINATED' : err.cause instanceof TimeoutFailure ? 'TIMED_OUT' : err.cause instanceof CancelledFailure ? 'CANCELED' : 'FAILED';
+      throw new CliError(
+        `rollout ${handle.workflowId} ended ${how} in Temporal without a rollout result (${err.cause?.message ?? err.message}): rollout report ${handle.workflowId} shows what it recorded, the Temporal UI its history`,
+        'NO_RESULT',
+      );
+    }
     throw err;
   }
 }
@@ -124,6 +129,7 @@ export async function progressOf(client: Client, handle: RolloutHandle, executio
     // Terminated or timed out by Temporal: no result, and a query needs a worker to replay it.
     throw new CliError(
       `rollout ${handle.workflowId} ended ${execution.status} in Temporal without a result and no worker answered its progress query: start a worker, or open it in the Temporal UI`,
+      'NO_RESULT',
     );
   }
 }
@@ -150,6 +156,7 @@ export async function describeRollout(client: Client, workflowId: string, runId?
       taskQueue: description.taskQueue,
       startTime: description.startTime.toISOString(),
       closeTime: description.closeTime?.toISOString() ?? null,
+      buildId: description.raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId || null,
     },
     visible: visibleOf(description),
     summary: (await description.staticSummary().catch(() => undefined)) ?? null,
@@ -165,6 +172,45 @@ export async function observe(client: Client, workflowId: string, runId?: string
   return { execution, progress };
 }
 
+/**
+ * The error for a rollout that is no longer open: its own ending when it has one (the final progress
+ * needs no worker), else Temporal's status and where the rollout was. Null while it runs.
+ */
+export async function closedError(client: Client, workflowId: string): Promise<CliError | null> {
+  // Described first: a running rollout is not queried, so a claim still reaches one whose worker is down.
+  const { execution } = await describeRollout(client, workflowId);
+  const status = execution.status;
+  if (status === 'RUNNING') return null;
+  const progress = await progressOf(client, rolloutHandle(client, workflowId, execution.runId), execution).catch(() => null);
+  const ended = progress && TERMINAL_STATES.includes(progress.state) ? progress.state : status;
+  const how = [
+    ended === status ? '' : ` (Temporal status ${status})`,
+    progress && !TERMINAL_STATES.includes(progress.state) ? `, while ${progress.state}` : '',
+    progress?.reason ? `, ${progress.reason}` : '',
+  ].join('');
+  return new CliError(
+    `rollout ${workflowId} is closed: ${ended}${how}; nothing was sent. rollout report ${workflowId} shows how it ended; rollout start begins a new one`,
+    'CLOSED',
+  );
+}
+
+/**
+ * Sends something to a rollout that must still be open (a gate-open claim, a cancellation). A closed
+ * rollout is said to be closed, with how it ended, rather than missing (Temporal answers "not found"
+ * to a message, and quietly accepts a second cancellation): checked before, and again if the send
+ * finds the rollout gone.
+ */
+export async function whileOpen<T>(client: Client, workflowId: string, send: (handle: RolloutHandle) => Promise<T>): Promise<T> {
+  const before = await closedError(client, workflowId);
+  if (before) throw before;
+  try {
+    return await send(rolloutHandle(client, workflowId));
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    throw (await closedError(client, workflowId).catch(() => null)) ?? err;
+  }
+}
+
 /** What only the run's history holds: the input it was started with, and the scan cursor as read before the scan. */
 export interface Recorded {
   input: RolloutInput | null;
@@ -172,7 +218,7 @@ export interface Recorded {
 }
 
 export async function recorded(client: Client, workflowId: string, runId: string): Promise<Recorded> {
-  const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+  const events = (await rolloutHandle(client, workflowId, runId).fetchHistory()).events ?? [];
   const decode = (payload: Payload | undefined): unknown => (payload ? defaultPayloadConverter.fromPayload(payload) : undefined);
   const parsed = RolloutInput.safeParse(decode(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0] ?? undefined));
   // The readCursor activity's result is the row a revert restores; a manual rollback needs it too.

@@ -1,4 +1,4 @@
-import { formatMetrics } from '../cli/format';
+import { formatMetrics } from '../format/progress';
 import type { Plan } from './plan';
 
 function contractLines(plan: Plan): string[] {

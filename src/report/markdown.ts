@@ -1,4 +1,4 @@
-import { formatMetrics } from '../cli/format';
+import { formatMetrics } from '../format/progress';
 import type { Delta, Packet, PhaseEvidence } from './packet';
 
 type Cell = string | number | boolean | null | undefined;
@@ -72,6 +72,7 @@ export function renderMarkdown(packet: Packet): string {
         ['Temporal run id', `\`${t.runId}\``],
         ['Temporal status', `${t.status} (namespace ${t.namespace}, task queue ${t.taskQueue})`],
         ['Started / closed', `${t.startTime} / ${t.closeTime ?? 'still running'}`],
+        ['Worker build', t.buildId ? `\`${t.buildId}\` (the run is pinned to it)` : 'unversioned worker'],
         ['Temporal UI', `[${t.uiUrl}](${t.uiUrl})`],
         ['Expected numbers from', packet.expectedFrom],
       ],

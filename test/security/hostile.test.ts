@@ -6,7 +6,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { ZodError, type ZodType } from 'zod';
 import { CliError, describeError } from '../../src/cli/errors';
-import { startInput } from '../../src/cli/commands/start';
+import { startInput } from '../../src/cli/options';
 import { AprCode, GateClaim, RolloutInput, Ruleset, SnapshotRef, TargetName, WorkflowId } from '../../src/shared';
 import { APR, count, fingerprint, ratify, takeSnapshot } from '../support/db';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from '../support/harness';

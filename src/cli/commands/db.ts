@@ -6,13 +6,14 @@ import { initFixture } from '../../fixture/init';
 import { CLONE_DOMAINS, scaledFixture } from '../../fixture/scale';
 import { print, withDatabase } from '../context';
 import { CliError, action } from '../errors';
-import { formatMetrics } from '../format';
+import { formatMetrics } from '../../format/progress';
 
 interface InitOptions {
   reset?: boolean;
   scale?: string;
   writeRuleset?: string;
   writeExpected?: string;
+  json?: boolean;
 }
 
 // A million domains is seven million governed objects: far past anything the benchmark runs.
@@ -83,6 +84,7 @@ export function register(program: Command): void {
     .option('--scale <domains>', `governance domains of 7 objects each (the clone has ${CLONE_DOMAINS})`)
     .option('--write-ruleset <file>', "write the fixture's ruleset JSON (for rollout start --ruleset)")
     .option('--write-expected <file>', "write the fixture's expected numbers (for rollout start --expected)")
+    .option('--json', 'print JSON: the fixture, its measured numbers and its expected ones')
     .addHelpText(
       'after',
       '\nExamples:\n  DATABASE_URL=postgresql://postgres@localhost:5432/clone rollout db init --reset\n' +
@@ -92,13 +94,18 @@ export function register(program: Command): void {
       action(async (opts: InitOptions) => {
         // Validated and computed before the database is touched: a bad option loads nothing.
         const fixture = scaledFixture(domainsOf(opts.scale));
-        await withDatabase(async (pool) => {
+        const metrics = await withDatabase(async (pool) => {
           await initFixture(pool, { reset: Boolean(opts.reset), domains: fixture.domains, objectsPerDomain: fixture.objectsPerDomain });
-          const label = opts.scale === undefined ? 'clone fixture' : `scaled fixture (${fixture.domains} domains, ${fixture.inventoryRows} inventory rows)`;
-          print(`${label} loaded: ${formatMetrics(await measure(pool, 'APR-BOOT-AUTHMODEL-1'))}`);
+          return measure(pool, 'APR-BOOT-AUTHMODEL-1');
         });
         if (opts.writeRuleset) writeJson(opts.writeRuleset, fixture.ruleset);
         if (opts.writeExpected) writeJson(opts.writeExpected, fixture.expected);
+        if (opts.json) {
+          print(JSON.stringify({ domains: fixture.domains, inventoryRows: fixture.inventoryRows, metrics, expected: fixture.expected }));
+          return;
+        }
+        const label = opts.scale === undefined ? 'clone fixture' : `scaled fixture (${fixture.domains} domains, ${fixture.inventoryRows} inventory rows)`;
+        print(`${label} loaded: ${formatMetrics(metrics)}`);
         print(`expected: ${JSON.stringify(fixture.expected)}`);
       }),
     );

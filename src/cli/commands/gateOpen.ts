@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { GateClaim, openGateUpdate, type GateAttempt } from '../../shared';
 import { print, withTemporal } from '../context';
 import { CliError, action } from '../errors';
-import { anyPoller, describeRollout, rolloutHandle } from '../execution';
-import { formatAttempt } from '../format';
+import { anyPoller, closedError, describeRollout, rolloutHandle } from '../execution';
+import { formatAttempt } from '../../format/progress';
 import { workflowIdArg } from '../options';
 
 /** The gate read retries a failing database a little; beyond this no worker is answering. */
 const ANSWER_TIMEOUT_MS = 90_000;
 
-const ended = (workflowId: string, status: string) =>
-  new CliError(`claim rejected, nothing recorded: rollout ${workflowId} has ended (${status} in Temporal): the gate no longer waits`);
+// A closed rollout is said to be closed, with how it ended (the shared helper, as cancel says it).
+const ended = async (client: Client, workflowId: string): Promise<CliError> =>
+  (await closedError(client, workflowId)) ?? new CliError(`claim rejected, nothing recorded: rollout ${workflowId} is no longer waiting at the gate`);
 
 export function register(program: Command): void {
   program
@@ -20,18 +21,19 @@ export function register(program: Command): void {
     .description('claim that people opened the gate; the workflow checks os_proposal_approvals and answers accepted or refused')
     .argument('<id>', 'workflow id')
     .requiredOption('--by <name>', 'who opens the gate (recorded with the attempt)')
+    .option('--json', 'print the attempt as JSON')
     .addHelpText(
       'after',
       '\nExample:\n  rollout gate-open rollout-db-5432-directus --by "ops on call"\n\nOne round trip (the openGate update). Exit 0 whether accepted or refused; non-zero when the claim was rejected (the gate no longer waits) or could not be delivered.',
     )
     .action(
-      action(async (idArg: string, opts: { by: string }) => {
+      action(async (idArg: string, opts: { by: string; json?: boolean }) => {
         const workflowId = workflowIdArg(idArg);
         const claim = GateClaim.parse({ id: randomUUID(), by: opts.by });
         await withTemporal(async (client) => {
           // Said at once rather than after the answer timeout: an ended rollout, or no worker to check the claim.
           const { execution } = await describeRollout(client, workflowId);
-          if (execution.status !== 'RUNNING') throw ended(workflowId, execution.status);
+          if (execution.status !== 'RUNNING') throw await ended(client, workflowId);
           if (!(await anyPoller(client, execution.taskQueue))) {
             throw new CliError(`no worker is polling task queue ${execution.taskQueue}: start one (rollout worker), then claim again; nothing was recorded`);
           }
@@ -45,8 +47,12 @@ export function register(program: Command): void {
               throw new CliError(`no answer from ${workflowId} within ${ANSWER_TIMEOUT_MS / 1000}s: is a worker running (rollout worker)? Nothing was recorded`);
             }
             // Temporal answers an update to an execution that closed meanwhile as "not found".
-            if (err instanceof WorkflowNotFoundError) throw ended(workflowId, (await handle.describe()).status.name);
+            if (err instanceof WorkflowNotFoundError) throw await ended(client, workflowId);
             throw err;
+          }
+          if (opts.json) {
+            print(JSON.stringify({ workflowId, answered: true, attempt }));
+            return;
           }
           print(formatAttempt(attempt));
           print(attempt.outcome);

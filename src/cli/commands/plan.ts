@@ -5,7 +5,8 @@ import { planRollout, readOnlyPool } from '../../plan/plan';
 import { RolloutInput } from '../../shared';
 import { config, print } from '../context';
 import { action } from '../errors';
-import { startInput } from './start';
+import { EXIT_CODES } from '../exitCodes';
+import { startInput } from '../options';
 
 interface PlanOptions {
   apr: string;
@@ -17,9 +18,6 @@ interface PlanOptions {
   workerRole?: string;
   json?: boolean;
 }
-
-/** The exit code of a NO-GO: not 1, which means the plan itself could not be made. */
-export const NO_GO_EXIT = 2;
 
 export function register(program: Command): void {
   program
@@ -37,8 +35,7 @@ export function register(program: Command): void {
       'after',
       '\nExample:\n  rollout plan --apr APR-BOOT-AUTHMODEL-1 --scan --ruleset examples/ruleset.clone.json --snapshot-ref SNAP-20261124T101500Z-1a2b3c4d\n\n' +
         'Checks the contract (docs/CONTRACT.md) against the live catalog first: every missing or different object is a NO-GO line.\n' +
-        'Exit 0 for GO, 2 for NO-GO, 1 when the plan could not be made. The verdict is alone on the last line.\n' +
-        'Every transaction is READ ONLY (default_transaction_read_only=on): PostgreSQL refuses any write.',
+        'The verdict is alone on the last line. Every transaction is READ ONLY (default_transaction_read_only=on): PostgreSQL refuses any write.',
     )
     .action(
       action(async (opts: PlanOptions) => {
@@ -49,7 +46,7 @@ export function register(program: Command): void {
         try {
           const plan = await planRollout(pool, input, opts.workerRole ? { workerRole: opts.workerRole } : {});
           print(opts.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
-          if (plan.verdict !== 'GO') process.exitCode = NO_GO_EXIT;
+          if (plan.verdict !== 'GO') process.exitCode = EXIT_CODES.NO_GO.code;
         } finally {
           await pool.end();
         }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { print, withTemporal } from '../context';
 import { action } from '../errors';
 import { NoWorkerAnswered, describeRollout, progressOf, rolloutHandle, type Described } from '../execution';
-import { formatProgress } from '../format';
+import { formatProgress } from '../../format/progress';
 import { parseDuration, workflowIdArg } from '../options';
 import { watch } from '../watch';
 
