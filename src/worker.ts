@@ -38,7 +38,14 @@ export async function createRolloutWorker(options: RolloutWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle,
-    activities: options.activities ?? createActivities({ pool: options.pool, target: options.target, notifier: options.notifier }),
+    activities:
+      options.activities ??
+      createActivities({
+        pool: options.pool,
+        target: options.target,
+        notifier: options.notifier,
+        ...(options.deployment ? { workerBuild: options.deployment.buildId } : {}),
+      }),
     // Cancellation reaches a running activity only with a heartbeat; don't let the SDK hold them back long.
     maxHeartbeatThrottleInterval: '2 seconds',
     ...(options.shutdownGraceMs !== undefined ? { shutdownGraceTime: options.shutdownGraceMs } : {}),

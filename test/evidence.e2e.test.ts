@@ -28,7 +28,9 @@ describe('evidence that lasts and proves itself', () => {
     await ratify(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef: await takeSnapshot(h.db.pool) } });
     expect(final.state).toBe('COMPLETED');
-    expect(final.evidence).toMatchObject({ digest: expect.stringMatching(/^[0-9a-f]{64}$/), previousDigest: null, where: 'governed_rollout.evidence' });
+    const stored = final.evidence as { digest: string; previousDigest: string | null; where: string };
+    expect(stored.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored).toMatchObject({ previousDigest: null, where: 'governed_rollout.evidence' });
 
     fresh = await startTemporalDevServer();
     const env = envFor(h.db, { TEMPORAL_ADDRESS: fresh.address });
@@ -37,7 +39,7 @@ describe('evidence that lasts and proves itself', () => {
     expect(report.code).toBe(0);
     const printed = JSON.parse(report.stdout) as { source: string; evidence: Evidence };
     expect(printed.source).toMatch(/the target's ledger \(governed_rollout\.evidence\)/);
-    expect(printed.evidence.digest).toBe((final.evidence as { digest: string }).digest);
+    expect(printed.evidence.digest).toBe(stored.digest);
     expect(printed.evidence.body.rollout).toMatchObject({ state: 'COMPLETED', workflowId: final.workflowId, rolloutId: final.rolloutId });
     expect(printed.evidence.body.metrics).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, direct: 30, inherited: 210, coverage_pct: 100 });
     expect(printed.evidence.body.gate.approvals).toEqual([expect.objectContaining({ proposal_code: APR, approved_by: 'president@l4', approval_level: 'L4' })]);
@@ -56,8 +58,8 @@ describe('evidence that lasts and proves itself', () => {
     expect(good.stdout).toContain("equal to the copy stored in the target's ledger");
     (packet.body.metrics as { gap: number }).gap = 1;
     writeFileSync(file, JSON.stringify(packet, null, 2));
-    const bad = await rollout(['report', 'verify', file], { ...env, DATABASE_URL: '' });
-    expect(bad.code).not.toBe(0);
+    const bad = await rollout(['report', 'verify', file], envFor(null));
+    expect(bad.code).toBe(8);
     expect(lastLine(bad.stdout)).toBe('TAMPERED: /body/metrics/gap differs from the sealed value');
     // Chained: the next packet on this target names this one's digest.
     expect(await count(h.db.pool, 'select count(*) as n from governed_rollout.evidence')).toBe(1);
@@ -116,6 +118,11 @@ describe('evidence that lasts and proves itself', () => {
       expect(final.metrics).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0 });
       const stored = await prod.db.pool.query<{ packet: Evidence }>('select packet from governed_rollout.evidence where rollout_id = $1', [final.rolloutId]);
       expect(stored.rows[0]?.packet.body.rehearsal).toMatchObject({ digest: good.digest, state: 'COMPLETED', metrics: good.body.metrics });
+      // The production report shows the rehearsal and the production numbers side by side.
+      const report = await rollout(['report', final.workflowId], envFor(prod.db, { TEMPORAL_TASK_QUEUE: prod.taskQueue }));
+      expect(report.stdout).toContain('## Rehearsal and production, side by side');
+      expect(report.stdout).toMatch(new RegExp(`\\| numbers \\| own=30 gap=0 conflict=0 gov_emit=0 coverage_pct=100 .* \\| own=30 gap=0 conflict=0 gov_emit=0 coverage_pct=100 .* \\|`));
+      expect(report.stdout).toContain(good.digest);
     });
 
     test('a rehearsal that ended COMPENSATED does not stand', async () => {

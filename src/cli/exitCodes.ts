@@ -11,6 +11,7 @@ export const EXIT_CODES = {
   EXPIRED: { code: 5, meaning: 'result: the rollout ended EXPIRED (the gate timeout passed; nothing was written)' },
   NO_RESULT: { code: 6, meaning: 'result: Temporal ended the execution without a rollout result (terminated or timed out)' },
   CLOSED: { code: 7, meaning: 'gate-open, cancel: the rollout is closed already; nothing was sent' },
+  TAMPERED: { code: 8, meaning: 'report verify: the evidence packet was edited (the first edited field is named) or differs from the copy stored in the target\'s ledger' },
 } as const;
 
 export type ExitName = keyof typeof EXIT_CODES;
@@ -35,6 +36,7 @@ export const COMMAND_EXITS: Readonly<Record<string, readonly ExitName[]>> = {
   result: ['FAILED', 'COMPENSATED', 'EXPIRED', 'NO_RESULT'],
   'gate-open': ['CLOSED'],
   cancel: ['CLOSED'],
+  report: ['TAMPERED'],
 };
 
 /** The rows a command can exit with, for its `--help`. */

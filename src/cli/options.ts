@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileSha256 } from '../db/sql';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { z } from 'zod';
-import { Expected, RolloutInput, Ruleset, SeedScript, WorkflowId, type RolloutInputDraft } from '../shared';
+import { Expected, RehearsalEvidence, RolloutInput, Ruleset, SeedScript, WorkflowId, type RolloutInputDraft } from '../shared';
 import { CliError } from './errors';
 
 /** A JSON document from a file, validated: each failure is one line naming the file and what is wrong. */
@@ -66,6 +66,7 @@ export function readSeedScript(file: string): SeedScript {
 export interface StartOptions {
   apr: string;
   seedSql?: string;
+  rehearsal?: string;
   scan?: boolean;
   ruleset?: string;
   snapshotRef?: string;
@@ -85,8 +86,14 @@ export function startInput(opts: StartOptions, target: string): RolloutInputDraf
       ? { scan: { ruleset: readRuleset(opts.ruleset), snapshotRef: opts.snapshotRef } }
       : {}),
     ...(opts.seedSql ? { seedScript: readSeedScript(opts.seedSql) } : {}),
+    ...(opts.rehearsal ? { rehearsal: readRehearsal(opts.rehearsal) } : {}),
     ...(opts.gateTimeout ? { gateTimeoutMs: parseDuration(opts.gateTimeout) } : {}),
     ...(opts.expected ? { expected: readExpected(opts.expected) } : {}),
   };
   return RolloutInput.parse(draft);
+}
+
+/** A clone rehearsal's sealed evidence (`rollout report ID --format evidence` on the clone). */
+export function readRehearsal(file: string): RehearsalEvidence {
+  return readJsonDocument(file, RehearsalEvidence, 'rehearsal evidence file');
 }

@@ -1,5 +1,6 @@
 import { formatMetrics } from '../format/progress';
 import type { Delta, Packet, PhaseEvidence } from './packet';
+import type { Metrics } from '../shared';
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -125,6 +126,24 @@ export function renderMarkdown(packet: Packet): string {
     '## Final numbers',
     '',
     formatMetrics(packet.metrics),
+    '',
+    ...(packet.rehearsal
+      ? [
+          '## Rehearsal and production, side by side',
+          '',
+          ...table(
+            ['', 'rehearsal (clone)', 'this run'],
+            [
+              ['target', packet.rehearsal.target, packet.rollout.target],
+              ['ended', packet.rehearsal.endedAt, packet.rollout.updatedAt],
+              ['numbers', formatMetrics(packet.rehearsal.metrics as Metrics | null), formatMetrics(packet.metrics)],
+              ['evidence digest', `\`${packet.rehearsal.digest}\``, packet.evidence && 'digest' in packet.evidence ? `\`${packet.evidence.digest}\`` : 'not stored yet'],
+            ],
+          ),
+          '',
+        ]
+      : []),
+    `Evidence: ${packet.evidence ? ('digest' in packet.evidence ? `sealed and stored in the target's ledger (${packet.evidence.where}), digest \`${packet.evidence.digest}\`` : packet.evidence.error) : 'stored when the rollout ends'}.`,
     '',
   ].join('\n');
 }

@@ -85,6 +85,10 @@ export interface Packet {
     cursor: { name: string; advancedTo: string; before: CursorRow } | null;
   };
   metrics: Metrics | null;
+  /** The sealed evidence stored in the target's ledger when the rollout ended (null while it runs). */
+  evidence: RolloutProgress['evidence'];
+  /** The clone rehearsal a production run carried: its digest and numbers, beside this run's. */
+  rehearsal: { digest: string; rolloutId: string; target: string; endedAt: string; metrics: unknown } | null;
 }
 
 export interface PacketSource {
@@ -213,5 +217,14 @@ export function buildPacket(source: PacketSource): Packet {
           : null,
     },
     metrics: p.metrics,
+    evidence: p.evidence,
+    rehearsal: rehearsalOf(input),
   };
+}
+
+function rehearsalOf(input: RolloutInput | null): Packet['rehearsal'] {
+  const r = input?.rehearsal;
+  if (!r) return null;
+  const rollout = (r.body.rollout ?? {}) as { rolloutId?: string; target?: string; endedAt?: string };
+  return { digest: r.digest, rolloutId: rollout.rolloutId ?? '?', target: rollout.target ?? '?', endedAt: rollout.endedAt ?? '?', metrics: r.body.metrics ?? null };
 }

@@ -98,6 +98,7 @@ export const RehearsalEvidence = z
     digest: z.string().regex(/^[0-9a-f]{64}$/),
   })
   .strict();
+export type RehearsalEvidence = z.infer<typeof RehearsalEvidence>;
 
 export const RolloutInput = z
   .object({

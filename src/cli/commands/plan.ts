@@ -15,6 +15,7 @@ interface PlanOptions {
   snapshotRef?: string;
   expected?: string;
   seedSql?: string;
+  rehearsal?: string;
   workerRole?: string;
   json?: boolean;
 }
@@ -29,6 +30,7 @@ export function register(program: Command): void {
     .option('--snapshot-ref <ref>', 'the source snapshot ref for --scan (from rollout snapshot create)')
     .option('--expected <file>', 'the baseline numbers of a scaled fixture, as for rollout start (default: the packet\'s)')
     .option('--seed-sql <file>', "production's own seed script, as for rollout start (its sha256 is shown; it is not dry-run)")
+    .option('--rehearsal <file>', "the clone rehearsal's sealed evidence, as for rollout start")
     .option('--worker-role <role>', "check the privileges of the worker's role (e.g. rollout_worker) instead of the connected one")
     .option('--json', 'print JSON')
     .addHelpText(

@@ -41,6 +41,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON: the workflow id, target and APR')
     .option('--expected <file>', "the guards' baseline numbers as JSON (default: the clone's; rollout db init --scale N --write-expected FILE writes them)")
     .option('--seed-sql <file>', "production's own commit_ready_f6_ownership_seed.sql, run unmodified by psql -v ratified_apr=APR on the worker (default: the bundled one)")
+    .option('--rehearsal <file>', "the clone rehearsal's sealed evidence (rollout report ID --format evidence), for a target that requires one")
     .addHelpText(
       'after',
       '\nExample:\n  rollout start --apr APR-BOOT-AUTHMODEL-1 --scan --ruleset examples/ruleset.clone.json --snapshot-ref SNAP-20261124T101500Z-1a2b3c4d\n\nPrints the workflow id alone on the last line.',
