@@ -35,3 +35,17 @@ export async function fingerprintTables(pool: Pool, scan: boolean): Promise<Reco
     return Object.assign({}, ...parts) as Record<string, string>;
   });
 }
+
+export interface TargetIdentity {
+  /** system_identifier/database oid: the same however the database is reached. */
+  identity: string;
+  database: string;
+}
+
+export async function identifyTarget(pool: Pool): Promise<TargetIdentity> {
+  return withClient(pool, async (client) => {
+    const row = (await runScript<TargetIdentity>(client, sqlFile('target/identity.sql'))).rows[0];
+    if (!row) throw new Error('target/identity.sql returned no row');
+    return row;
+  });
+}

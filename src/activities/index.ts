@@ -4,7 +4,8 @@ import type { RolloutInput } from '../shared/input';
 import type { Metrics } from '../shared/progress';
 import { advanceCursor, readCursor, revertCursor } from './cursor';
 import { classify } from './failures';
-import { fingerprintTables, measure, readGate } from './gate';
+import { fingerprintTables, identifyTarget, measure, readGate } from './gate';
+import { otherRollouts } from './running';
 import { recordEvidence, type EvidenceInput, type StoredEvidence } from './evidence';
 import { notify, type Notification } from './notify';
 import { preflight, type PreflightResult } from './preflight';
@@ -52,6 +53,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     readGate: activity((i: Targeted & { apr: string }) => readGate(pool, i.apr)),
     measure: activity((i: Targeted & { apr: string }): Promise<Metrics> => measure(pool, i.apr)),
+    identifyTarget: activity((_: Targeted) => identifyTarget(pool)),
+    otherRollouts: activity((i: Targeted & { identity: string }) => otherRollouts(i.identity)),
     fingerprint: activity((i: Targeted & { scan: boolean }) => fingerprintTables(pool, i.scan)),
     preflight: activity((i: RolloutInput): Promise<PreflightResult> => preflight(pool, i)),
     applySeed: activity((i: SeedInput): Promise<SeedResult> => applySeed(pool, i)),

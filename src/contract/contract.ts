@@ -72,6 +72,7 @@ export const CONTRACT: Contract = {
     { signature: 'pg_advisory_xact_lock(bigint)', why: 'one rollout writes at a time (the seed guard and every write step)' },
     { signature: 'hashtextextended(text,bigint)', why: "the advisory lock's key" },
     { signature: 'md5(text)', why: 'the inventory hash of a snapshot and the digests of sealed tables' },
+    { signature: 'pg_control_system()', why: "the target's identity (system identifier): one rollout per database, however it is reached" },
   ],
   relations: [
     {

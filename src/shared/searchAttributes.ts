@@ -8,7 +8,10 @@ export const RolloutTargetAttribute = defineSearchAttributeKey('RolloutTarget', 
 /** The APR that ratifies it. */
 export const RolloutAprAttribute = defineSearchAttributeKey('RolloutApr', SearchAttributeType.KEYWORD);
 
-export const ROLLOUT_SEARCH_ATTRIBUTES = [RolloutStateAttribute, RolloutTargetAttribute, RolloutAprAttribute] as const;
+/** The database by its own identity (system identifier / database oid): one running rollout per database. */
+export const RolloutDatabaseAttribute = defineSearchAttributeKey('RolloutDatabase', SearchAttributeType.KEYWORD);
+
+export const ROLLOUT_SEARCH_ATTRIBUTES = [RolloutStateAttribute, RolloutTargetAttribute, RolloutAprAttribute, RolloutDatabaseAttribute] as const;
 
 /** The memo field holding the rollout's current details (the UI's "Current Details"), for readers without a worker. */
 export const DETAILS_MEMO = 'details';

@@ -4,6 +4,7 @@ import { setCurrentDetails, upsertMemo, upsertSearchAttributes, workflowInfo } f
 import {
   DETAILS_MEMO,
   RolloutAprAttribute,
+  RolloutDatabaseAttribute,
   RolloutStateAttribute,
   RolloutTargetAttribute,
   type GateAttempt,
@@ -95,6 +96,11 @@ export class ProgressBook {
     this.progress.gate.attempts.push(recorded);
     this.touch();
     return recorded;
+  }
+
+  /** The database by its own identity, searchable: how a second rollout for it is found and refused. */
+  identify(identity: string): void {
+    upsertSearchAttributes([{ key: RolloutDatabaseAttribute, value: identity }]);
   }
 
   acceptGate(openedBy: string): void {

@@ -23,6 +23,10 @@ import { Notices } from './notices';
 import { ProgressBook, text } from './progress';
 import { Saga } from './saga';
 
+function anotherRollout(database: string, identity: string, other: { workflowId: string; startTime: string }): string {
+  return `another rollout is running for this database (${database}, ${identity}): ${other.workflowId}, started ${other.startTime}; follow it with rollout progress ${other.workflowId}, or cancel it. Nothing was written`;
+}
+
 const FINAL_EVENTS: Partial<Record<RolloutState, NotifyEvent>> = {
   COMPLETED: 'completed',
   COMPENSATED: 'compensated',
@@ -89,6 +93,18 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
   if (!parsed.success) return finish('FAILED', `invalid input, nothing written: ${describeIssues(parsed.error)}`);
   input = parsed.data;
   const { target, apr, expected, scan, seedScript, gateTimeoutMs } = parsed.data;
+  // One rollout per database, by what the database says it is: a second one is refused here, before its gate.
+  let identity = '';
+  try {
+    const found = await reads.identifyTarget.executeWithOptions({ summary: 'identify the target database (system identifier, oid)' }, [{ target }]);
+    identity = found.identity;
+    book.identify(identity);
+    const [other] = await reads.otherRollouts.executeWithOptions({ summary: 'look for another rollout running for this database' }, [{ target, identity }]);
+    if (other) return await finish('FAILED', anotherRollout(found.database, identity, other));
+  } catch (err) {
+    if (isCancellation(err)) return finish('COMPENSATED', 'cancelled before the gate was accepted: nothing was written, nothing to undo');
+    return finish('FAILED', `could not identify the target database: ${messageOf(err)}; nothing was written`);
+  }
   notices.announce('waiting-for-gate');
 
   // The gate: nothing is written before a claim holds against os_proposal_approvals.
@@ -128,6 +144,11 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
     book.setState('RUNNING');
     // Every later step's prerequisites and the contract, read before the first write: a rollout that
     // would be refused at the scan or the cursor must not commit its seed first.
+    // Two rollouts started in the same instant both pass the check before the gate: the younger yields here.
+    const elder = (await reads.otherRollouts.executeWithOptions({ summary: 'look again for an older rollout running for this database' }, [{ target, identity }])).find(
+      (o) => o.startTime < book.progress.startedAt || (o.startTime === book.progress.startedAt && o.workflowId < book.progress.workflowId),
+    );
+    if (elder) return await finish('FAILED', anotherRollout(target, identity, elder));
     const pre = await reads.preflight.executeWithOptions({ summary: 'preflight: the contract and every step\'s prerequisites, read only' }, [parsed.data]);
     if (pre.verdict !== 'GO') return await finish('FAILED', `preflight refused, nothing written: ${pre.refusals.join('; ')}`);
     await saga.measureBaseline();
