@@ -2,6 +2,7 @@
 // naming the holder in Temporal's record of the retrying step, and finishes once the lock goes.
 import { formatWaiting, pendingWaits, type Waiting } from '../src/cli/waiting';
 import { SESSION_LIMITS } from '../src/db/pool';
+import { envFor, rollout } from './support/cli';
 import { fingerprint, ratify } from './support/db';
 import { holdRolloutLock } from './faults/support/processWorker';
 import { rolloutHarness, type Harness } from './support/harness';
@@ -32,8 +33,10 @@ describe('a rollout lock held elsewhere', () => {
       expect(formatWaiting(seen as Waiting)).toMatch(
         new RegExp(`^waiting: applySeed attempt \\d+: waiting for the rollout lock: held by pid ${holderPid} \\(fault-test-lock, user \\w+, idle since`),
       );
-      // Nothing was written while it waited.
+      // Nothing was written while it waited, and `rollout progress` says what for.
       expect((await h.progress(handle)).steps[0]?.status).toBe('running');
+      const shown = await rollout(['progress', handle.workflowId], envFor(h.db, { TEMPORAL_TASK_QUEUE: h.taskQueue }));
+      expect(shown.stdout).toMatch(new RegExp(`\\nwaiting: applySeed attempt \\d+: waiting for the rollout lock: held by pid ${holderPid} \\(fault-test-lock`));
       await lock.release();
       const final = await handle.result();
       expect(final.state).toBe('COMPLETED');

@@ -4,6 +4,7 @@ import { action } from '../errors';
 import { NoWorkerAnswered, describeRollout, progressOf, rolloutHandle, type Described } from '../execution';
 import { formatProgress } from '../../format/progress';
 import { parseDuration, workflowIdArg } from '../options';
+import { formatWaiting, pendingWaits } from '../waiting';
 import { watch } from '../watch';
 
 /** A terminal with a size: a pty that reports 0 rows would show log-update's frame as nothing. */
@@ -68,8 +69,12 @@ export function register(program: Command): void {
           }
           const described = await describeRollout(client, workflowId);
           try {
-            const progress = await progressOf(client, rolloutHandle(client, workflowId, described.execution.runId), described.execution);
-            print(opts.json ? JSON.stringify(progress, null, 2) : formatProgress(progress));
+            const handle = rolloutHandle(client, workflowId, described.execution.runId);
+            const progress = await progressOf(client, handle, described.execution);
+            // A step retrying (the rollout lock held elsewhere, a database away): what it waits for, from Temporal.
+            const waits = progress.state === 'RUNNING' || progress.state === 'COMPENSATING' ? await pendingWaits(handle).catch(() => []) : [];
+            if (opts.json) print(JSON.stringify(waits.length > 0 ? { ...progress, waiting: waits } : progress, null, 2));
+            else print([formatProgress(progress), ...waits.map(formatWaiting)].join('\n'));
           } catch (err) {
             if (!(err instanceof NoWorkerAnswered)) throw err;
             const seen = visibleProgress(described, err.message);
