@@ -11,6 +11,9 @@ import { CLONE_SCAN_RULESET, rolloutHarness, type ActivityWrapper, type Harness 
 import { historyFromText, historyToText } from './format';
 import { searchableHistory, testPassword } from './secrets';
 import { finalProgress } from '../../src/cli/execution';
+import { fileSha256 } from '../../src/db/sql';
+
+const PRODUCTION_SEED = path.join(__dirname, '..', 'fixtures', 'production_seed.sql');
 
 const RECORD = process.env.GR_RECORD_HISTORIES === '1';
 
@@ -106,6 +109,40 @@ const paths: Path[] = [
       const handle = await h.start();
       await handle.signal('gateOpened', { id: 'c1', by: 'president' });
       return handle;
+    },
+  },
+  {
+    // The contract does not hold on the target (no ledger): the preflight refuses after the gate, nothing written.
+    name: 'preflight-refused',
+    state: 'FAILED',
+    async drive(h) {
+      await ratify(h.db.pool);
+      await h.db.pool.query('drop schema governed_rollout cascade');
+      const handle = await h.start();
+      await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+      return handle;
+    },
+  },
+  {
+    // Production's own seed script through psql (--seed-sql), then the scan and the cursor.
+    name: 'seed-script',
+    state: 'COMPLETED',
+    async drive(h) {
+      await ratify(h.db.pool);
+      const snapshotRef = await takeSnapshot(h.db.pool);
+      const handle = await h.start({ seedScript: { path: PRODUCTION_SEED, sha256: fileSha256(PRODUCTION_SEED) }, scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+      await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+      return handle;
+    },
+  },
+  {
+    // A second rollout for the same database (another workflow id): refused before its gate.
+    name: 'second-rollout-refused',
+    state: 'FAILED',
+    async drive(h) {
+      const first = await h.start();
+      await h.waitFor(first, (p) => p.state === 'WAITING_FOR_GATE');
+      return h.start();
     },
   },
   {
