@@ -47,6 +47,13 @@ namespace() {
   else
     "$cli" operator namespace create --address "$address" --namespace "$NAMESPACE" --retention "$NAMESPACE_RETENTION"
   fi
+  # A new namespace reaches the server's namespace cache within its refresh interval (10 s).
+  tries=0
+  until "$cli" operator search-attribute list --address "$address" --namespace "$NAMESPACE" >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 60 ]; then echo "namespace $NAMESPACE did not become usable within 60 s" >&2; exit 1; fi
+    sleep 1
+  done
   # Registering an attribute that exists with the same type changes nothing.
   for spec in $(echo "$SEARCH_ATTRIBUTES" | tr ',' ' '); do
     "$cli" operator search-attribute create --address "$address" --namespace "$NAMESPACE" \
