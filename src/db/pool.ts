@@ -1,15 +1,69 @@
-import { Pool, type PoolClient, type PoolConfig, type QueryResult, type QueryResultRow } from 'pg';
+import { Client, Pool, type PoolClient, type PoolConfig, type QueryResult, type QueryResultRow } from 'pg';
+import { isSocket, passwordFromFile, resolvePgTarget, serverAcceptsSsl, tlsOptions, type PgTarget } from '../infra/libpq';
 import type { SqlScript } from './sql';
 
 export type { Pool, PoolClient };
 
-export function createPool(connectionString: string, options: Partial<PoolConfig> = {}): Pool {
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * sslmode=prefer as libpq does it: SSL when the server offers it, plain text when it does not.
+ * pg fails outright on a server without SSL, so each connection first asks the server.
+ */
+type ConnectCallback = ((err: Error) => void) | ((err: null, c: Client) => void);
+class PreferSslClient extends Client {
+  override connect(): Promise<Client>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<Client> | void {
+    const ask = serverAcceptsSsl(this.host, this.port, CONNECT_TIMEOUT_MS).then((accepts) => {
+      if (accepts === false) {
+        // The Connection was made in the constructor with the TLS options; nothing is sent yet.
+        (this as unknown as { connection: { ssl: unknown } }).connection.ssl = false;
+        (this as unknown as { ssl: unknown }).ssl = false;
+      }
+    });
+    if (!callback) return ask.then(() => super.connect());
+    void ask.then(() => super.connect(callback));
+  }
+}
+
+/** pg's options for a libpq target: where, as whom, the password when asked, TLS per sslmode. */
+export function connectionConfig(target: PgTarget, env: NodeJS.ProcessEnv = process.env): PoolConfig {
+  return {
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    database: target.database,
+    // Asked only when the server wants a password; pg's own ~/.pgpass lookup is deprecated.
+    password: async () => {
+      const password = target.password ?? (await passwordFromFile(target));
+      if (password === undefined) {
+        throw new Error(`no password supplied for ${target.user}: put it in ${target.passfile}, PGPASSWORD or the connection string`);
+      }
+      return password;
+    },
+    ssl: tlsOptions(target, env),
+    application_name: target.applicationName ?? 'governed-rollout',
+    ...(target.options ? { options: target.options } : {}),
+    ...(target.connectTimeoutSeconds ? { connectionTimeoutMillis: target.connectTimeoutSeconds * 1000 } : {}),
+    ...(target.sslmode === 'prefer' && !isSocket(target) ? { Client: PreferSslClient } : {}),
+  };
+}
+
+/**
+ * A pool on what psql would connect to with the same connection string (a postgres:// URI,
+ * key=value conninfo, or '' for the PG* environment alone) and the same environment.
+ */
+export function createPool(connectionString: string, options: Partial<PoolConfig> = {}, env: NodeJS.ProcessEnv = process.env): Pool {
+  const target = resolvePgTarget(connectionString, env);
+  const config = connectionConfig(target, env);
   const pool = new Pool({
-    connectionString,
     max: 4,
-    connectionTimeoutMillis: 10_000,
-    application_name: 'governed-rollout',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    ...config,
     ...options,
+    // The caller's session options (plan's read-only default) add to the user's PGOPTIONS.
+    ...(config.options && options.options ? { options: `${config.options} ${options.options}` } : {}),
   });
   // An idle client dies when the server restarts; the pool replaces it. Without a listener
   // node would treat the error as unhandled and take the worker down.
