@@ -6,6 +6,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, requireDatabaseUrl, targetOf } from '../src/config';
+import { redact } from '../src/cli/errors';
 import { createPool } from '../src/db/pool';
 import { startOwnPostgres, type OwnPostgres } from './faults/support/ownPostgres';
 import { rollout } from './support/cli';
@@ -171,6 +172,9 @@ describe('connections as psql makes them', () => {
       expect(await session(conninfo, base())).toMatchObject({ db: 'directus', ssl: true });
       expect(() => loadConfig({ DATABASE_URL: 'directus' })).toThrow(/key=value conninfo/);
       await expect(session('host=127.0.0.1 bogus=1', base())).rejects.toThrow(/invalid connection option "bogus"/);
+      // A conninfo's password never leaves the CLI, quoted or not.
+      expect(redact(`could not use ${conninfo}`)).not.toContain(passwordOf(withSsl));
+      expect(redact("host=h password='a \\' b' user=u password = plain")).toBe('host=h password=*** user=u password = ***');
     });
 
     test('the password from ~/.pgpass (PGPASSFILE) without a warning, and not from a file others can read', async () => {
