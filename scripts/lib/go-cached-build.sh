@@ -20,7 +20,7 @@ go_cached_build() {
   fi
   mkdir -p "$cache_dir"
   (
-    flock 9
+    if command -v flock >/dev/null 2>&1; then flock 9; fi
     if [ -x "$cached" ]; then exit 0; fi
     echo "building $name ($package) into $cache_dir (first run only, a few minutes)" >&2
     scratch=$(mktemp -d "$cache_dir/.build.XXXXXX")

@@ -151,8 +151,12 @@ describe('rollout list on SQL visibility', () => {
     expect(rows.find((r) => r.workflowId === waiting.workflowId)).toMatchObject({ status: 'COMPLETED', state: 'COMPLETED', taskQueue: h.taskQueue });
   });
 
-  // The workflow upserts RolloutState/RolloutTarget/RolloutApr on another branch (the Temporal-native
-  // features). Once it is merged, enable this: the attributes registered here are queryable on SQL
-  // visibility with the CLI an operator uses.
+  // Enable once the workflow upserts RolloutState/RolloutTarget/RolloutApr (the Temporal-native
+  // features branch; not on this one). The attributes are registered by deploy/temporal/setup.sh
+  // (checked above). The test: start a rollout with h.start(), then, with the CLI of
+  // scripts/temporal-cli.sh (temporalCliPath() in src/infra/temporalDevServer.ts), run
+  //   temporal workflow list --address <temporalAddress()> --query "RolloutState='WAITING_FOR_GATE'" -o json
+  // until its workflowId is listed (visibility is eventually consistent); open the gate, wait for the
+  // result, and the same query with 'COMPLETED' lists it while 'WAITING_FOR_GATE' no longer does.
   test.todo("temporal workflow list --query \"RolloutState='WAITING_FOR_GATE'\" finds the rollout waiting at the gate");
 });
