@@ -290,6 +290,7 @@ export function serverAcceptsSsl(host: string, port: number, timeoutMs: number):
     };
     socket.setTimeout(timeoutMs, () => done(undefined));
     socket.once('error', () => done(undefined));
+    socket.once('close', () => done(undefined));
     socket.once('connect', () => {
       const request = Buffer.alloc(8);
       request.writeInt32BE(8, 0);
