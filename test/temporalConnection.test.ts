@@ -5,8 +5,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { describeTemporalFailure } from '../src/infra/temporalConnectError';
-import { expectOneLineError, rollout } from './support/cli';
+import { describeNativeConnectError, describeTemporalFailure } from '../src/infra/temporalConnectError';
+import { envFor, expectOneLineError, rollout } from './support/cli';
+import { freshDatabase } from './support/db';
 import { temporalAddress } from './support/harness';
 
 const env = (extra: Record<string, string>): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: os.tmpdir(), ...extra });
@@ -58,5 +59,24 @@ describe('Temporal connection errors keep their cause', () => {
     expect(line).toBe(
       'Temporal at temporal.example:7233 refused the credentials (Request unauthorized.): check TEMPORAL_API_KEY, the TLS client certificate or the profile (TEMPORAL_PROFILE)',
     );
+  });
+
+  test.concurrent('the worker (the SDK\'s native connection): refused and TLS in words, not tonic\'s debug text', async () => {
+    const db = await freshDatabase();
+    try {
+      const refused = await rollout(['worker'], envFor(db, { TEMPORAL_ADDRESS: '127.0.0.1:1' }));
+      expectOneLineError(refused, /^rollout: Temporal is unreachable at 127\.0\.0\.1:1 \(connection refused\): start it/);
+      const address = temporalAddress().replace('127.0.0.1', 'localhost');
+      const tls = await rollout(['worker'], envFor(db, { TEMPORAL_ADDRESS: address, TEMPORAL_TLS: 'true' }));
+      expectOneLineError(tls, /^rollout: TLS with Temporal failed \(the server did not answer in TLS: is it a plain-text server/);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  test('the worker and a certificate it does not trust', () => {
+    const message = 'tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(UnknownIssuer) }))';
+    expect(describeNativeConnectError(message)).toMatch(/^TLS with Temporal failed \(the server's certificate was refused: UnknownIssuer\): check TEMPORAL_TLS/);
+    expect(describeNativeConnectError('some other failure')).toBeUndefined();
   });
 });

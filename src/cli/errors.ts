@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { ZodError } from 'zod';
+import { describeNativeConnectError } from '../infra/temporalConnectError';
 import { describeIssues } from '../shared';
 
 /** A failure the CLI explains in its own words. */
@@ -38,6 +39,9 @@ export function describeError(err: unknown): string {
   if (code === '28P01' || code === '28000') return 'PostgreSQL refused the credentials in DATABASE_URL';
   if (code === '3D000') return 'the database named in DATABASE_URL does not exist';
   const message = err instanceof Error ? err.message : String(err);
+  // The worker's Temporal connection: tonic's debug text, put in words.
+  const native = describeNativeConnectError(message);
+  if (native) return native;
   return message.split('\n')[0] ?? 'unknown error';
 }
 
