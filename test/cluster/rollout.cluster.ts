@@ -12,6 +12,7 @@ import { CLONE_SCAN_RULESET, rolloutHarness, temporalAddress, type Harness } fro
 import { unique } from '../support/names';
 import { holdRolloutLock, startProcessWorker, waitForBlockedBackend, type ProcessWorker } from '../faults/support/processWorker';
 import { expectPacketNumbers, openGate, startScanRollout, temporalClient } from '../faults/support/rollouts';
+import { tableNumbers } from './support';
 
 const settings = loadTemporalSettings();
 
@@ -60,8 +61,9 @@ describe('rollouts on the server proper', () => {
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     expect(final.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
     await expectPacketNumbers(h.db.pool, final, true);
-    expect(await count(h.db.pool, 'select count(*) as n from v_object_owner_gap')).toBe(0);
-    expect(await count(h.db.pool, 'select count(*) as n from v_object_owner_conflict')).toBe(0);
+    expect(await tableNumbers(h.db.pool)).toEqual({
+      own: 30, gap: 0, conflict: 0, gov_emit: 0, gov_types_active: 0, candidate_state: 5, candidate_object: 35,
+    });
   });
 
   test('a cancel after the scan: compensated, every table\'s fingerprint as before', async () => {
@@ -113,6 +115,7 @@ describe('two workers on the task queue, one SIGKILLed mid-seed', () => {
       const final: RolloutProgress = await handle.result();
       await expectPacketNumbers(db.pool, final, true);
       expect(final.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
+      expect(await tableNumbers(db.pool)).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, candidate_state: 5, candidate_object: 35 });
     } finally {
       await lock.close();
       await temporal.close();

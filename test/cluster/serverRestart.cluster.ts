@@ -8,7 +8,7 @@ import { freshDatabase, ratify, takeSnapshot, type TestDatabase } from '../suppo
 import { unique } from '../support/names';
 import { expectPacketNumbers, openGate, quietRuntime, startScanRollout, temporalClient } from '../faults/support/rollouts';
 import { startOwnPostgres, type OwnPostgres } from '../faults/support/ownPostgres';
-import { clusterPostgres } from './support';
+import { clusterPostgres, tableNumbers } from './support';
 
 describe('Temporal server proper restarted while a rollout waits at the gate', () => {
   let postgres: OwnPostgres | undefined;
@@ -59,6 +59,7 @@ describe('Temporal server proper restarted while a rollout waits at the gate', (
       await openGate(handle);
       const final = await handle.result();
       await expectPacketNumbers(db.pool, final, true);
+      expect(await tableNumbers(db.pool)).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, candidate_state: 5, candidate_object: 35 });
       expect(final.gate.attempts.map((a) => [a.by, a.outcome])).toEqual([
         ['eager operator', 'refused'],
         ['president', 'accepted'],
