@@ -83,7 +83,7 @@ export function targetFromDatabaseUrl(databaseUrl: string, env: NodeJS.ProcessEn
   try {
     target = resolvePgTarget(databaseUrl, env);
   } catch (err) {
-    throw new ConfigError(`DATABASE_URL: ${err instanceof ConninfoError ? err.message : 'not a valid URL or conninfo'}`);
+    throw new ConfigError(`the database connection (DATABASE_URL, PG* variables): ${err instanceof ConninfoError ? err.message : 'not a valid URL or conninfo'}`);
   }
   const host = isSocket(target) ? 'localhost' : target.host;
   const raw = `${host}-${target.port}-${target.database}`;
