@@ -1,5 +1,6 @@
 // The baseline: the very SQL a rollout runs after the gate, in the workflow's order and
 // transactions, from one database session with nothing around it.
+import { inspectRollout } from '../src/activities/preflight';
 import type { PoolClient } from '../src/db/pool';
 import { runScript } from '../src/db/pool';
 import { SEED_SCRIPT, sqlFile, sqlSection, type SqlScript } from '../src/db/sql';
@@ -44,13 +45,20 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
 
   const started = performance.now();
   await run(sqlFile('gate/ospa.sql'), [apr]);
+  // The preflight: the contract against the catalog and every step's prerequisites, read only.
+  await client.query('begin transaction read only');
+  const t = performance.now();
+  await inspectRollout(client, { target: 'bench', apr, expected, scan: { ruleset, snapshotRef, cursorName } });
+  steps.preflight = performance.now() - t;
+  await client.query('rollback');
   await measure();
   await tx([
     [lock, []],
-    [sqlFile('seed/status.sql'), [apr]],
-    [sqlFile('seed/settings.sql'), [apr, rolloutId, String(expected.gap), String(expected.own), String(expected.conflict)]],
+    [sqlFile('seed/status.sql'), [rolloutId, apr]],
+    [sqlFile('seed/settings.sql'), [apr, String(expected.gap), String(expected.own), String(expected.conflict)]],
     [sqlSection(SEED_SCRIPT, 'guard'), []],
     [sqlSection(SEED_SCRIPT, 'apply'), []],
+    [sqlFile('seed/claim.sql'), [rolloutId, apr]],
   ]);
   await measure();
   const cursor = (await run(sqlFile('cursor/read.sql'), [cursorName])).rows[0] as { snapshot_ref: string | null } | undefined;
@@ -58,7 +66,7 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
   await client.query('begin');
   await run(lock);
   await run(sqlFile('scan/expect.sql'), [ruleset.domains]);
-  await run(sqlFile('scan/status.sql'), [rolloutId, ruleset.code, ruleset.version]);
+  await run(sqlFile('scan/status.sql'), [rolloutId]);
   await run(sqlFile('snapshot/read.sql'), [snapshotRef]);
   await run(sqlFile('snapshot/inventory.sql'));
   const seeded = await run(sqlFile('scan/ruleset_apply.sql'), [ruleset.code, ruleset.version, JSON.stringify(ruleset), rolloutId]);
@@ -67,15 +75,18 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
   const states = await run(sqlFile('scan/apply_states.sql'), [rulesetId, ruleset.domains, ruleset.state, rolloutId]);
   const objects = await run(sqlFile('scan/apply_objects.sql'), [rulesetId, rolloutId]);
   const writeHalfMs = performance.now() - writeStarted;
-  const rowsWritten = (states.rowCount ?? 0) + (objects.rowCount ?? 0);
-  await run(sqlFile('scan/run_apply.sql'), [rulesetId, snapshotRef, rolloutId, states.rowCount ?? 0, objects.rowCount ?? 0]);
+  const inserted = (r: { rows: unknown[] }) => (r.rows[0] as { inserted: number } | undefined)?.inserted ?? 0;
+  const rowsWritten = inserted(states) + inserted(objects);
+  await run(sqlFile('scan/run_apply.sql'), [rulesetId, snapshotRef, rolloutId, inserted(states), inserted(objects)]);
   await run(sqlFile('scan/verify.sql'), [rulesetId]);
   await client.query('commit');
   await measure();
 
   await tx([
     [lock, []],
+    [sqlFile('ledger/step.sql'), [rolloutId, 'cursor']],
     [sqlFile('cursor/apply.sql'), [cursorName, cursor?.snapshot_ref ?? null, snapshotRef, rolloutId]],
+    [sqlFile('ledger/done.sql'), [rolloutId, 'cursor', JSON.stringify({ changed: true, current: snapshotRef })]],
   ]);
   await measure();
   return { totalMs: performance.now() - started, writeHalfMs, rowsWritten, rulesetId, steps };

@@ -19,6 +19,7 @@ import { createRolloutWorker, WORKFLOWS_PATH } from '../src/worker';
 import type { rolloutWorkflow } from '../src/workflows';
 import { copyBaseline, runDirect } from './direct';
 import { explainBaseline, explainSeeded, type Plan } from './explain';
+import { finalProgress } from '../src/cli/execution';
 
 const APR = 'APR-BOOT-AUTHMODEL-1';
 const CURSOR = 'governance_scan';
@@ -234,7 +235,7 @@ class Bench {
       const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 10);
       const t = performance.now();
       await handle.signal(gateOpenedSignal, { id: 'bench', by: 'bench' });
-      const progress = await handle.result();
+      const progress = await finalProgress(handle);
       const ms = performance.now() - t;
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage.rss());

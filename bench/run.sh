@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the benchmark with its own tsc output (.tmp/bench, gitignored) and runs it.
+# Builds the benchmark with its own tsc output (.tmp/bench, gitignored) and runs it
+# (--startup: the worker start-to-ready benchmark, bench/startup.ts, instead of bench/main.ts).
 # The compiled src/ there finds sql/ and scripts/ two levels up, so both are linked in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,4 +8,8 @@ bash scripts/temporal-cli.sh >/dev/null
 npx tsc -p bench/tsconfig.json
 ln -sfn ../../sql .tmp/bench/sql
 ln -sfn ../../scripts .tmp/bench/scripts
+if [ "${1:-}" = "--startup" ]; then
+  shift
+  exec node .tmp/bench/bench/startup.js "$@"
+fi
 exec node .tmp/bench/bench/main.js "$@"

@@ -8,6 +8,7 @@
 --
 -- The rollout workflow's seed activity runs the "-- @section" blocks below verbatim, inside its own
 -- transaction, after setting the same f6.* settings from bound parameters: this file is the only copy.
+-- (Production's own script, without these markers, runs whole through psql: rollout start --seed-sql.)
 -- Sections read their inputs with current_setting() because psql does not interpolate :'vars' inside
 -- dollar-quoted bodies, and because the activity must bind values, never splice them.
 \set ON_ERROR_STOP on
@@ -16,16 +17,11 @@
   \echo 'usage: psql -v ratified_apr=<APR-CODE> -f commit_ready_f6_ownership_seed.sql'
   do $$ begin raise exception 'missing -v ratified_apr=<APR-CODE>'; end $$;
 \endif
-\if :{?rollout_id}
-\else
-  \set rollout_id ''
-\endif
 
 begin;
 -- By hand the guard holds the packet's numbers: pinned here, inside the transaction, so no PGOPTIONS
 -- or role/database setting can loosen them.
 select set_config('f6.ratified_apr', :'ratified_apr', true),
-       set_config('f6.rollout_id', :'rollout_id', true),
        set_config('f6.expect_gap', '210', true),
        set_config('f6.expect_own', '0', true),
        set_config('f6.expect_conflict', '0', true);
@@ -57,11 +53,10 @@ begin
 end $$;
 
 -- @section apply
-insert into governance_object_ownership (object_ref, owner_role, ratified_apr, rollout_id, created_by)
+insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by)
 select 'domain:' || d.domain_code,
        d.steward_role,
        current_setting('f6.ratified_apr'),
-       nullif(current_setting('f6.rollout_id'), ''),
        'F6_OWNERSHIP_SEED_COMMIT'
   from governance_domain d
  order by d.domain_code;

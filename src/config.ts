@@ -25,6 +25,13 @@ const Env = z.object({
   ROLLOUT_WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'ROLLOUT_WEBHOOK_URL must be an http(s) URL').optional(),
 });
 
+// The worker's own settings: its version (Worker Deployments) and where it serves metrics.
+const WorkerEnv = z.object({
+  ROLLOUT_BUILD_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/, 'letters, digits and . _ + -').optional(),
+  ROLLOUT_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'letters, digits and . _ -').optional(),
+  ROLLOUT_METRICS_ADDRESS: z.string().regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464').optional(),
+});
+
 export interface Config {
   /** DATABASE_URL as given: a URI or key=value conninfo; the PG* variables fill in what it leaves out. */
   databaseUrl: string | undefined;
@@ -36,6 +43,8 @@ export interface Config {
   target: string | undefined;
   /** Rollout events are POSTed here by the worker (besides its log line). */
   webhookUrl: string | undefined;
+  /** ROLLOUT_BUILD_ID (default: from the workflow bundle), ROLLOUT_DEPLOYMENT_NAME (default: the task queue), ROLLOUT_METRICS_ADDRESS. */
+  worker: { buildId: string | undefined; deploymentName: string | undefined; metricsAddress: string | undefined };
 }
 
 export class ConfigError extends Error {}
@@ -47,6 +56,8 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(env);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
+  const worker = WorkerEnv.safeParse(env);
+  if (!worker.success) throw new ConfigError(describeIssues(worker.error));
   const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const temporal = loadClientConnectConfig({ overrideEnvVars: vars });
   const pgEnv = Object.fromEntries(Object.entries(vars).filter(([key]) => key.startsWith('PG') || key === 'HOME'));
@@ -60,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskQueue: parsed.data.TEMPORAL_TASK_QUEUE,
     target: parsed.data.ROLLOUT_TARGET,
     webhookUrl: parsed.data.ROLLOUT_WEBHOOK_URL,
+    worker: { buildId: worker.data.ROLLOUT_BUILD_ID, deploymentName: worker.data.ROLLOUT_DEPLOYMENT_NAME, metricsAddress: worker.data.ROLLOUT_METRICS_ADDRESS },
   };
 }
 

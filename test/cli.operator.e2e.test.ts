@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readOnlyPool, type Plan } from '../src/plan/plan';
 import type { ListedRollout } from '../src/cli/commands/list';
-import { formatChanges, formatFrame } from '../src/cli/format';
+import { formatChanges, formatFrame } from '../src/format/progress';
 import type { Packet } from '../src/report/packet';
 import type { RolloutProgress } from '../src/shared';
 import { envFor, expectOneLineError, lastLine, REPO, rollout, startCliWorker, type CliResult, type CliWorker } from './support/cli';
@@ -13,6 +13,7 @@ import { count, fingerprint, freshDatabase, ratify, takeSnapshot, type TestDatab
 import { holdUntilCancelled } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
 import { unique } from './support/names';
+import { finalProgress } from '../src/cli/execution';
 
 const RULESET = path.join(REPO, 'examples', 'ruleset.clone.json');
 const BIN = path.join(REPO, 'bin', 'rollout.js');
@@ -89,8 +90,8 @@ describe('rollout plan: a read-only dry run of every guard', () => {
       /GO\s+snapshot\s+expected SNAP-\S+ exists and matches the inventory; actual exists, matches/,
       /GO\s+domains\s+expected 5 domains in the inventory; actual 5 of 5/,
       /GO\s+ruleset\s+expected absent, or the same definition; actual absent/,
-      /GO\s+cursor\s+expected governance_scan exists; actual at null/,
-      /seed\s+automated\s+insert 30 governance_object_ownership rows .*own 0->30, gap 210->0, conflict 0, gov_emit 0 unchanged; then 30 direct \+ 210 inherited, coverage 100%/,
+      /GO\s+cursor\s+expected scan_cursor row governance_scan exists; actual at null/,
+      /seed\s+automated\s+the bundled seed script: insert 30 governance_object_ownership rows .*own 0->30, gap 210->0, conflict 0, gov_emit 0 unchanged; then 30 direct \+ 210 inherited, coverage 100%/,
       /scan\s+automated\s+insert ruleset RS-OWNERSHIP-COVERAGE v1; upsert 5 candidate_state \+ 35 candidate_object/,
       new RegExp(`cursor\\s+automated\\s+scan_cursor governance_scan from null to ${snapshotRef}`),
       /gate\s+MANUAL\s+people ratify/,
@@ -304,7 +305,7 @@ describe('progress --watch, report and list against a live rollout', () => {
       manualRollback: {
         rolloutId: final.rolloutId,
         seedCreatedBy: 'F6_OWNERSHIP_SEED_COMMIT',
-        cursor: { name: 'governance_scan', advancedTo: snapshotRef, before: { snapshot_ref: null, previous_snapshot_ref: null, advanced_by_rollout: null, advanced_at: null } },
+        cursor: { name: 'governance_scan', advancedTo: snapshotRef, before: { snapshot_ref: null } },
       },
       metrics: { own: 30, gap: 0, conflict: 0, gov_emit: 0, coverage_pct: 100 },
     });
@@ -313,11 +314,11 @@ describe('progress --watch, report and list against a live rollout', () => {
     expect(packet.phases.flatMap((p) => p.deltas).filter((d) => d.ok !== true)).toEqual([]);
     expect(packet.phases[1]?.deltas.find((d) => d.name === 'candidate_object')).toMatchObject({ after: 35 });
 
-    // The list, closed: Temporal's status and the rollout's own state from the result.
+    // The list, closed: Temporal's status and the rollout's own state, both from visibility.
     const rows = await listUntil(env, (r) => r.some((row) => row.workflowId === id && row.status === 'COMPLETED'));
     expect(rows.find((r) => r.workflowId === id)).toMatchObject({ runId: final.runId, status: 'COMPLETED', state: 'COMPLETED', target: final.target, apr: APR });
     const table = ok(await rollout(['list'], env)).split('\n');
-    expect(table[0]).toMatch(/^WORKFLOW ID +TEMPORAL +STATE +APR +STARTED +CLOSED$/);
+    expect(table[0]).toMatch(/^WORKFLOW ID +TEMPORAL +STATE +APR +TARGET +STARTED +CLOSED$/);
     expect(table).toContainEqual(expect.stringMatching(new RegExp(`^${id.replace(/\./g, '\\.')} +COMPLETED +COMPLETED +${APR} `)));
   });
 
@@ -326,10 +327,10 @@ describe('progress --watch, report and list against a live rollout', () => {
     await ratify(h.db.pool);
     const snapshotRef = await takeSnapshot(h.db.pool);
     const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
-    await handle.signal('gateOpened', { id: 'c1', by: 'ops on call' });
+    await h.openGate(handle, 'ops on call');
     await h.waitFor(handle, (p) => p.steps[0]?.status === 'done');
     await handle.cancel();
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');
     const env = envFor(null, { TEMPORAL_TASK_QUEUE: h.taskQueue });
 
@@ -355,9 +356,10 @@ describe('progress --watch, report and list against a live rollout', () => {
     expect(md).toContain('Baseline restored: own, gap, conflict and gov_emit are as measured before the first write.');
     expect(md).toContain('http://localhost:8080/namespaces/default/workflows/');
 
-    const rows = await listUntil(env, (r) => r.some((row) => row.workflowId === handle.workflowId && row.status === 'COMPLETED'));
+    // Not a green "Completed" in Temporal: a compensated rollout closes Failed, its state says why.
+    const rows = await listUntil(env, (r) => r.some((row) => row.workflowId === handle.workflowId && row.status === 'FAILED'));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: 'COMPLETED', state: 'COMPENSATED' });
+    expect(rows[0]).toMatchObject({ status: 'FAILED', state: 'COMPENSATED' });
   });
 
   test("the runbook's rollback by hand, with the report's values, restores every table when Temporal cannot", async () => {
@@ -367,40 +369,26 @@ describe('progress --watch, report and list against a live rollout', () => {
     // The cursor has a history, so putting it back is more than setting nulls.
     const earlier = 'SNAP-20260102T030405Z-0123abcd';
     await h.db.pool.query("insert into source_snapshot (snapshot_ref, inventory_hash, object_count) values ($1, 'an earlier inventory', 0)", [earlier]);
-    await h.db.pool.query("update scan_cursor set snapshot_ref = $1, advanced_by_rollout = 'an-earlier-rollout', advanced_at = '2026-01-02 03:04:05.678901+00' where cursor_name = 'governance_scan'", [earlier]);
+    await h.db.pool.query("update scan_cursor set snapshot_ref = $1 where cursor_name = 'governance_scan'", [earlier]);
     const before = await fingerprint(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     expect(final.state).toBe('COMPLETED');
     expect(await fingerprint(h.db.pool)).not.toEqual(before);
 
     const packet = JSON.parse(ok(await rollout(['report', final.workflowId, '--format', 'json'], envFor(null, { TEMPORAL_TASK_QUEUE: h.taskQueue })))) as Packet;
-    const cursor = packet.manualRollback.cursor;
-    expect(cursor).toEqual({
-      name: 'governance_scan',
-      advancedTo: snapshotRef,
-      before: { snapshot_ref: earlier, previous_snapshot_ref: null, advanced_by_rollout: 'an-earlier-rollout', advanced_at: '2026-01-02 03:04:05.678901+00' },
-    });
+    expect(packet.manualRollback.cursor).toEqual({ name: 'governance_scan', advancedTo: snapshotRef, before: { snapshot_ref: earlier } });
 
+    // The runbook's command, as docs/OPERATIONS.md section 7 gives it: the rollout id is all it needs.
     const doc = readFileSync(path.join(REPO, 'docs', 'OPERATIONS.md'), 'utf8');
-    const sql = /<!-- manual-rollback:begin -->\n```sql\n([\s\S]*?)```\n<!-- manual-rollback:end -->/.exec(doc)?.[1];
-    expect(sql).toBeDefined();
-    const vars = {
-      rollout_id: packet.manualRollback.rolloutId,
-      cursor_name: cursor?.name ?? '',
-      cursor_to: cursor?.advancedTo ?? '',
-      cursor_snapshot_ref: cursor?.before.snapshot_ref ?? '',
-      cursor_previous_snapshot_ref: cursor?.before.previous_snapshot_ref ?? '',
-      cursor_advanced_by_rollout: cursor?.before.advanced_by_rollout ?? '',
-      cursor_advanced_at: cursor?.before.advanced_at ?? '',
-    };
-    const psql = spawnSync('psql', [h.db.url, '-X', '-v', 'ON_ERROR_STOP=1', ...Object.entries(vars).flatMap(([k, v]) => ['-v', `${k}=${v}`])], {
-      input: sql, encoding: 'utf8', timeout: 60_000,
+    expect(doc).toContain('-v rollout_id="$(jq -r .manualRollback.rolloutId $R)" -f sql/ledger/rollback_by_hand.sql');
+    const psql = spawnSync('psql', [h.db.url, '-X', '-v', `rollout_id=${packet.manualRollback.rolloutId}`, '-f', path.join(REPO, 'sql', 'ledger', 'rollback_by_hand.sql')], {
+      encoding: 'utf8', timeout: 60_000,
     });
     expect(psql.stderr).toBe('');
     expect(psql.status).toBe(0);
     for (const line of ['UPDATE 1', 'DELETE 35', 'DELETE 5', 'DELETE 30', 'COMMIT']) expect(psql.stdout).toContain(line);
-    expect(psql.stdout).toMatch(/own \| gap \| conflict\s*\n-+\+-+\+-+\s*\n\s+0 \|\s+210 \|\s+0/);
     expect(await fingerprint(h.db.pool)).toEqual(before);
+    expect(await count(h.db.pool, 'select count(*) as n from governed_rollout.written where rollout_id = $1 and reverted_at is null', [final.rolloutId])).toBe(0);
   });
 
   test('errors name what was wrong and what to do', async () => {
@@ -434,7 +422,7 @@ describe('help and the pure formatters', () => {
       { name: 'scan', status: 'running', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, error: null },
       { name: 'cursor', status: 'pending', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, error: null },
     ],
-    baseline: null, metrics: null, startedAt: '2026-11-24T10:00:00.000Z', updatedAt: '2026-11-24T10:00:01.000Z',
+    baseline: null, metrics: null, evidence: null, startedAt: '2026-11-24T10:00:00.000Z', updatedAt: '2026-11-24T10:00:01.000Z',
     ...over,
   });
 

@@ -8,6 +8,7 @@ import { count, ratify, takeSnapshot } from './support/db';
 import { holdUntilCancelled } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
 import { unique } from './support/names';
+import { finalProgress } from '../src/cli/execution';
 
 interface Received {
   body: Notification;
@@ -70,7 +71,7 @@ describe('notifications: a log line always, a webhook when set, retried, never b
     await h.waitFor(handle, (p) => p.gate.attempts.length === 1);
     await ratify(h.db.pool);
     await handle.signal('gateOpened', { id: unique('claim'), by: 'ops on call' });
-    const final: RolloutProgress = await handle.result();
+    const final: RolloutProgress = await finalProgress(handle);
     expect(final.state).toBe('COMPLETED');
 
     // The workflow awaits its notices before it ends: every one is in by now, each exactly once.
@@ -101,7 +102,7 @@ describe('notifications: a log line always, a webhook when set, retried, never b
     await handle.signal('gateOpened', { id: unique('claim'), by: 'ops on call' });
     await h.waitFor(handle, (p) => p.steps[0]?.status === 'done');
     await handle.cancel();
-    const final: RolloutProgress = await handle.result();
+    const final: RolloutProgress = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');
 
     const bodies = delivered(hook.received);
@@ -130,7 +131,7 @@ describe('notifications: a log line always, a webhook when set, retried, never b
     expect(acceptedSoFar.every((r) => r.status === 500)).toBe(true);
     expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(30);
 
-    const final: RolloutProgress = await handle.result();
+    const final: RolloutProgress = await finalProgress(handle);
     expect(final.state).toBe('COMPLETED');
     const tries = (event: NotifyEvent) => hook?.received.filter((r) => r.body.event === event).map((r) => r.status);
     expect(tries('gate-accepted')).toEqual([500, 500, 500, 500, 204]);

@@ -3,6 +3,7 @@ import type { RolloutProgress } from '../src/shared';
 import { fingerprint, ratify, takeSnapshot, count } from './support/db';
 import { holdNthCall, holdUntilCancelled } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type ActivityWrapper, type Harness } from './support/harness';
+import { finalProgress } from '../src/cli/execution';
 
 async function baselineReady(pool: Pool): Promise<string> {
   await ratify(pool);
@@ -41,7 +42,7 @@ describe('compensation, end to end: cancel after each step restores every table 
     expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(30);
 
     await handle.cancel();
-    const final = await handle.result();
+    const final = await finalProgress(handle);
 
     expect(final.state).toBe('COMPENSATED');
     expect(final.reason).toContain(`${undone} row(s) undone`);
@@ -53,10 +54,9 @@ describe('compensation, end to end: cancel after each step restores every table 
     h = await rolloutHarness();
     const before = await fingerprint(h.db.pool);
     const handle = await h.start();
-    await handle.signal('gateOpened', { id: 'c1', by: 'eager operator' });
-    await h.waitFor(handle, (p) => p.gate.attempts.length === 1);
+    expect(await h.openGate(handle, 'eager operator', 'c1')).toMatchObject({ outcome: 'refused', ospa: 0 });
     await handle.cancel();
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');
     expect(final.reason).toContain('before the gate');
     expect(final.steps.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
@@ -75,5 +75,30 @@ describe('compensation, end to end: cancel after each step restores every table 
     expect(final.reason).toMatch(/seed verification failed: own=31, expected 30/);
     expect(final.steps[0]).toMatchObject({ status: 'compensated', compensation: { deleted: 31 } });
     expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+
+  // The check that guards compensation is itself guarded: a compensation that leaves rows behind while the
+  // packet's four numbers look restored must not end COMPENSATED. (Remove the fingerprint check from
+  // src/workflows/saga.ts and this test goes red.)
+  test('a compensation that leaves candidate rows behind is caught by the baseline fingerprint: FAILED, naming the tables', async () => {
+    h = await rolloutHarness({
+      wrap: () => ({
+        advanceCursor: () => holdUntilCancelled(),
+        revertScan: async () => ({ deleted: 0, sql: [], sqlSha256: '0'.repeat(64) }),
+      }),
+    });
+    const snapshotRef = await baselineReady(h.db.pool);
+    const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+    await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+    await h.waitFor(handle, stepDone('scan'));
+    await handle.cancel();
+    const final = await finalProgress(handle);
+    // own, gap, conflict and gov_emit are back: the seed's compensation ran. The candidates are not.
+    expect(final.metrics).toMatchObject({ own: 0, gap: 210, conflict: 0, gov_emit: 0 });
+    expect(final.state).toBe('FAILED');
+    const table = (name: string, rows: number) => `baseline not restored: ${name} is not as before the first write \\(0:0 -> ${rows}:-?\\d+\\)`;
+    expect(final.reason).toMatch(
+      new RegExp(`compensation could not verify: ${[table('candidate_object', 35), table('candidate_scan_run', 1), table('candidate_state', 5), table('governance_ruleset', 1)].join('; ')}$`),
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
 import { CLONE_SCAN_RULESET, isTerminal, rolloutHarness, type Harness } from './support/harness';
+import { finalProgress } from '../src/cli/execution';
 
 describe('rollout workflow, end to end on the real Temporal dev server and PostgreSQL', () => {
   let h: Harness;
@@ -15,15 +16,14 @@ describe('rollout workflow, end to end on the real Temporal dev server and Postg
     const before = await fingerprint(h.db.pool);
     const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
 
-    await handle.signal('gateOpened', { id: 'claim-1', by: 'eager operator' });
-    const refused = await h.waitFor(handle, (p) => p.gate.attempts.length === 1);
-    expect(refused.state).toBe('WAITING_FOR_GATE');
-    expect(refused.gate.attempts[0]).toMatchObject({ by: 'eager operator', ospa: 0, outcome: 'refused' });
+    const refused = await h.openGate(handle, 'eager operator', 'claim-1');
+    expect(refused).toMatchObject({ id: 'claim-1', by: 'eager operator', ospa: 0, outcome: 'refused' });
+    expect((await h.progress(handle)).state).toBe('WAITING_FOR_GATE');
     expect(await fingerprint(h.db.pool)).toEqual(before);
 
     await ratify(h.db.pool);
-    await handle.signal('gateOpened', { id: 'claim-2', by: 'president' });
-    const done = await handle.result();
+    expect(await h.openGate(handle, 'president', 'claim-2')).toMatchObject({ id: 'claim-2', ospa: 1, outcome: 'accepted' });
+    const done = await finalProgress(handle);
 
     expect(done.state).toBe('COMPLETED');
     expect(done.gate).toMatchObject({ accepted: true, openedBy: 'president' });

@@ -4,6 +4,7 @@ import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
 import { attempt } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
 import { unique } from './support/names';
+import { finalProgress } from '../src/cli/execution';
 
 const candidateRows = `select md5(coalesce(string_agg(x, ',' order by x), '')) as n from (
   select 's' || xmin::text || ctid::text as x from candidate_state
@@ -16,8 +17,23 @@ describe('guards, idempotency and retries, end to end', () => {
     h = undefined;
   });
 
-  test('drift (own is not 0) is refused by the seed guard with zero writes: FAILED, nothing to undo', async () => {
+  test('drift (own is not 0) is refused before the first write with zero writes: FAILED, nothing to undo', async () => {
     h = await rolloutHarness();
+    await ratify(h.db.pool);
+    await h.db.pool.query(
+      "insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by) values ('domain:GD07', 'someone', 'APR-OTHER-1', 'hand')",
+    );
+    const before = await fingerprint(h.db.pool);
+    const final = await h.run();
+    expect(final.state).toBe('FAILED');
+    expect(final.reason).toBe(
+      'preflight refused, nothing written: gap: expected 210, actual 203 (v_object_owner_gap); own: expected 0, actual 1 (governance_object_ownership)',
+    );
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+
+  test('the same drift past a preflight that let it through is refused by the seed guard itself', async () => {
+    h = await rolloutHarness({ wrap: () => ({ preflight: async () => ({ verdict: 'GO', refusals: [], notes: [], metrics: null }) }) });
     await ratify(h.db.pool);
     await h.db.pool.query(
       "insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by) values ('domain:GD07', 'someone', 'APR-OTHER-1', 'hand')",
@@ -30,17 +46,37 @@ describe('guards, idempotency and retries, end to end', () => {
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
 
-  test('a stale snapshot ref is refused by the scan; the seed is compensated and every table is as before', async () => {
+  test('a stale snapshot ref is refused by the preflight: the seed never commits, every table is as before', async () => {
     h = await rolloutHarness();
     await ratify(h.db.pool);
     const snapshotRef = await takeSnapshot(h.db.pool);
     await h.db.pool.query("update governed_object set object_type = 'report' where object_code = 'GD01-O1'");
     const before = await fingerprint(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+    expect(final.state).toBe('FAILED');
+    expect(final.reason).toMatch(/^preflight refused, nothing written: snapshot: .*snapshot ref .* is stale/);
+    expect(final.steps.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+
+  test('a snapshot that goes stale after the preflight is refused by the scan; the seed is compensated', async () => {
+    h = await rolloutHarness({
+      wrap: (real) => ({
+        applySeed: async (input) => {
+          const result = await real.applySeed(input);
+          await h?.db.pool.query("update governed_object set object_type = 'report' where object_code = 'GD01-O1'");
+          return result;
+        },
+      }),
+    });
+    await ratify(h.db.pool);
+    const snapshotRef = await takeSnapshot(h.db.pool);
+    const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     expect(final.state).toBe('COMPENSATED');
     expect(final.reason).toMatch(/snapshot ref .* is stale/);
     expect(final.steps.map((s) => s.status)).toEqual(['compensated', 'compensated', 'skipped']);
-    expect(await fingerprint(h.db.pool)).toEqual(before);
+    expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(0);
+    expect(await count(h.db.pool, 'select count(*) as n from candidate_state')).toBe(0);
   });
 
   test('an unknown snapshot ref is refused the same way', async () => {
@@ -48,7 +84,8 @@ describe('guards, idempotency and retries, end to end', () => {
     await ratify(h.db.pool);
     const before = await fingerprint(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef: 'SNAP-20200101T000000Z-deadbeef' } });
-    expect(final.reason).toMatch(/snapshot ref SNAP-20200101T000000Z-deadbeef is unknown/);
+    expect(final.state).toBe('FAILED');
+    expect(final.reason).toMatch(/^preflight refused, nothing written: snapshot: .*snapshot ref SNAP-20200101T000000Z-deadbeef is unknown/);
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
 
@@ -70,7 +107,7 @@ describe('guards, idempotency and retries, end to end', () => {
     const before = await fingerprint(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     expect(final.state).toBe('COMPENSATED');
-    expect(final.reason).toMatch(/scan cursor governance_scan moved meanwhile: expected null, found SNAP-20250101T000000Z-0badcafe/);
+    expect(final.reason).toMatch(/scan_cursor governance_scan moved meanwhile: expected null, found SNAP-20250101T000000Z-0badcafe/);
     const after = await fingerprint(h.db.pool);
     expect({ ...after, scan_cursor: '' }).toEqual({ ...before, scan_cursor: '' });
     expect(await count(h.db.pool, 'select count(*) as n from scan_cursor where snapshot_ref = $1', [otherRef])).toBe(1);
@@ -91,12 +128,45 @@ describe('guards, idempotency and retries, end to end', () => {
     await ratify(h.db.pool);
     const handle = await h.start();
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(attempts).toEqual([1, 2]);
     expect(final.state).toBe('COMPLETED');
-    expect(final.steps[0]?.detail).toMatchObject({ inserted: 0, alreadyPresent: true });
+    // The retry reads its own ledger entry: the step reports the 30 rows it wrote, written once.
+    expect(final.steps[0]?.detail).toMatchObject({ inserted: 30, alreadyPresent: false });
+    expect(await count(h.db.pool, 'select count(*) as n from governed_rollout.written where rollout_id = $1', [final.rolloutId])).toBe(1);
     expect(final.metrics).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, direct: 30, inherited: 210, coverage_pct: 100 });
     expect(await count(h.db.pool, "select count(*) as n from governance_object_ownership where created_by = 'F6_OWNERSHIP_SEED_COMMIT'")).toBe(30);
+  });
+
+  test('a scan and a cursor advance retried after their commit read their own ledger entries: applied once', async () => {
+    const attempts: Record<string, number[]> = { applyScan: [], advanceCursor: [] };
+    h = await rolloutHarness({
+      wrap: (real) => ({
+        applyScan: async (input) => {
+          const result = await real.applyScan(input);
+          attempts.applyScan?.push(attempt());
+          if (attempt() === 1) throw new Error('worker lost after the scan committed, before reporting');
+          return result;
+        },
+        advanceCursor: async (input) => {
+          const result = await real.advanceCursor(input);
+          attempts.advanceCursor?.push(attempt());
+          if (attempt() === 1) throw new Error('worker lost after the cursor moved, before reporting');
+          return result;
+        },
+      }),
+    });
+    await ratify(h.db.pool);
+    const snapshotRef = await takeSnapshot(h.db.pool);
+    const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+    expect(attempts).toEqual({ applyScan: [1, 2], advanceCursor: [1, 2] });
+    expect(final.state).toBe('COMPLETED');
+    // The retries report what the first attempts wrote, not zero: their own ledger entries, nobody else's.
+    expect(final.steps[1]?.detail).toMatchObject({ candidate_state: 5, candidate_object: 35, statesInserted: 5, objectsInserted: 35, alreadyApplied: true });
+    expect(final.steps[2]?.detail).toMatchObject({ changed: true, to: snapshotRef });
+    expect(await count(h.db.pool, 'select count(*) as n from candidate_scan_run')).toBe(1);
+    expect(await count(h.db.pool, 'select count(*) as n from candidate_object')).toBe(35);
+    expect(await count(h.db.pool, 'select count(*) as n from scan_cursor where snapshot_ref = $1', [snapshotRef])).toBe(1);
   });
 
   test('an identical re-run changes no candidate row and appends exactly one candidate_scan_run row', async () => {
@@ -106,14 +176,16 @@ describe('guards, idempotency and retries, end to end', () => {
     const scan = { ruleset: CLONE_SCAN_RULESET, snapshotRef };
     const first = await h.start({ scan });
     await first.signal('gateOpened', { id: 'c1', by: 'president' });
-    expect((await first.result()).state).toBe('COMPLETED');
+    expect((await finalProgress(first)).state).toBe('COMPLETED');
     const candidatesBefore = await h.db.pool.query(candidateRows);
 
     const second = await h.start({ scan });
     await second.signal('gateOpened', { id: 'c2', by: 'president' });
-    const final = await second.result();
+    const final = await finalProgress(second);
     expect(final.state).toBe('COMPLETED');
+    // The first rollout's rows are there and stay its own: the second writes and claims none of them.
     expect(final.steps[0]?.detail).toMatchObject({ inserted: 0, alreadyPresent: true });
+    expect(await count(h.db.pool, "select count(*) as n from governed_rollout.written where rollout_id = $1 and step = 'seed'", [final.rolloutId])).toBe(0);
     expect(final.steps[1]?.detail).toMatchObject({ candidate_state: 5, candidate_object: 35, statesInserted: 0, objectsInserted: 0, rulesetCreated: false });
     expect(final.steps[2]?.detail).toMatchObject({ changed: false });
     // Same xmin and ctid for every candidate row: no insert, no update, not even a no-op one.
@@ -136,7 +208,7 @@ describe('guards, idempotency and retries, end to end', () => {
     const before = await fingerprint(h.db.pool);
     const handle = await h.start({ gateTimeoutMs: 3_000 });
     for (let i = 0; i < 20; i += 1) await handle.signal('gateOpened', { id: `flood-${i}`, by: 'flood' });
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('EXPIRED');
     expect(final.gate.accepted).toBe(false);
     expect(final.gate.attempts).toHaveLength(20);

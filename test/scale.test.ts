@@ -3,13 +3,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startInput } from '../src/cli/commands/start';
+import { startInput } from '../src/cli/options';
 import { initFixture } from '../src/fixture/init';
 import { Expected, Ruleset, gateOpenedSignal } from '../src/shared';
 import { rollout } from './support/cli';
 import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
 import { rolloutHarness, temporalAddress, type Harness } from './support/harness';
 import { unique } from './support/names';
+import { finalProgress } from '../src/cli/execution';
 
 const DOMAINS = 3;
 
@@ -51,7 +52,7 @@ describe('a scaled fixture, on the real PostgreSQL and Temporal dev server', () 
     expect(input.expected).toEqual(expected);
     const handle = await h.start(input);
     await handle.signal(gateOpenedSignal, { id: unique('claim'), by: 'president' });
-    const result = await handle.result();
+    const result = await finalProgress(handle);
 
     expect(result.state).toBe('COMPLETED');
     expect(result.baseline).toMatchObject({ own: 0, gap: 21, conflict: 0, coverage_pct: 0 });
@@ -61,14 +62,14 @@ describe('a scaled fixture, on the real PostgreSQL and Temporal dev server', () 
     expect(await count(pool, 'select count(*) as n from candidate_scan_run')).toBe(1);
   });
 
-  test("the clone's numbers do not hold on a scaled fixture: the seed guard refuses and nothing is written", async () => {
+  test("the clone's numbers do not hold on a scaled fixture: the preflight refuses and nothing is written", async () => {
     const { pool } = h.db;
     await initFixture(pool, { reset: true, domains: DOMAINS });
     await ratify(pool);
     const before = await fingerprint(pool);
     const result = await h.run();
     expect(result.state).toBe('FAILED');
-    expect(result.reason).toMatch(/gap=21 own=0 conflict=0 \(needs ospa>=1 gap=210/);
+    expect(result.reason).toBe('preflight refused, nothing written: gap: expected 210, actual 21 (v_object_owner_gap)');
     expect(await fingerprint(pool)).toEqual(before);
   });
 });

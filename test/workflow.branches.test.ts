@@ -2,10 +2,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType, type Metrics } from '../src/shared';
 import { fingerprint, ratify } from './support/db';
-import { attempt } from './support/faults';
+import { attempt, holdUntilCancelled } from './support/faults';
 import { rolloutHarness, type Harness } from './support/harness';
+import { finalProgress } from '../src/cli/execution';
 
-const BASELINE: Metrics = { ospa: 1, own: 0, gap: 210, conflict: 0, gov_emit: 0, gov_types_active: 0, direct: 0, inherited: 0, coverage_pct: 0 };
+const BASELINE: Metrics = { ospa: 1, own: 0, gap: 210, conflict: 0, gov_emit: 0, gov_types_active: 0, direct: 0, inherited: 0, coverage_pct: 0, sealed: {} };
 
 describe('workflow branches (stubbed activities where a real fault is impractical)', () => {
   let h: Harness | undefined;
@@ -22,7 +23,7 @@ describe('workflow branches (stubbed activities where a real fault is impractica
       workflowId: `bad-input-${h.target}`,
       args: [{ target: h.target, apr: "APR-1'; drop table governance_object_ownership; --" }],
     });
-    const final = (await handle.result()) as { state: string; reason: string };
+    const final = (await finalProgress(handle)) as { state: string; reason: string };
     expect(final.state).toBe('FAILED');
     expect(final.reason).toMatch(/^invalid input, nothing written: apr: an APR code looks like/);
     expect(await fingerprint(h.db.pool)).toEqual(before);
@@ -36,7 +37,7 @@ describe('workflow branches (stubbed activities where a real fault is impractica
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
     await h.waitFor(handle, (p) => p.state === 'RUNNING');
     await handle.signal('gateOpened', { id: 'c2', by: 'late' });
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.gate.attempts.map((a) => [a.id, a.outcome])).toEqual([
       ['', 'ignored'],
       ['c1', 'accepted'],
@@ -59,12 +60,27 @@ describe('workflow branches (stubbed activities where a real fault is impractica
     });
     await ratify(h.db.pool);
     const handle = await h.start();
-    await handle.signal('gateOpened', { id: 'c1', by: 'ops' });
-    const refused = await h.waitFor(handle, (p) => p.gate.attempts.length === 1, 30_000);
-    expect(refused.gate.attempts[0]).toMatchObject({ outcome: 'refused', ospa: null });
-    expect(refused.gate.attempts[0]?.reason).toContain('could not read os_proposal_approvals');
-    await handle.signal('gateOpened', { id: 'c2', by: 'ops' });
-    expect((await handle.result()).state).toBe('COMPLETED');
+    const refused = await h.openGate(handle, 'ops', 'c1');
+    expect(refused).toMatchObject({ outcome: 'refused', ospa: null });
+    expect(refused.reason).toContain('could not read os_proposal_approvals');
+    expect(await h.openGate(handle, 'ops', 'c2')).toMatchObject({ outcome: 'accepted', ospa: 1 });
+    expect((await finalProgress(handle)).state).toBe('COMPLETED');
+  });
+
+  test('an openGate claim still being checked when the rollout is cancelled is answered, before the rollout ends', async () => {
+    h = await rolloutHarness({ wrap: () => ({ readGate: () => holdUntilCancelled() }) });
+    const handle = await h.start();
+    const answer = h.openGate(handle, 'ops', 'p1');
+    const deadline = Date.now() + 30_000;
+    while (!(await handle.describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'readGate')) {
+      if (Date.now() > deadline) throw new Error('the gate was never read');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await handle.cancel();
+    expect(await answer).toMatchObject({ id: 'p1', outcome: 'ignored', ospa: null, reason: 'the rollout is COMPENSATED: the gate is no longer waiting' });
+    const final = await finalProgress(handle);
+    expect(final.state).toBe('COMPENSATED');
+    expect(final.gate.attempts.map((a) => [a.id, a.outcome])).toEqual([['p1', 'ignored']]);
   });
 
   test('a compensation that fails transiently is retried until it succeeds', async () => {

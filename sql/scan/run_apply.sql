@@ -1,4 +1,16 @@
--- The one row a scan appends on every run. $1 ruleset id, $2 snapshot ref, $3 rollout id, $4/$5 inserted counts.
-insert into candidate_scan_run (ruleset_id, snapshot_ref, rollout_id, states_inserted, objects_inserted)
-values ($1, $2, $3, $4, $5)
-returning scan_run_id;
+-- The one row a scan appends on every run, its ledger entry, and the step done, in one statement.
+-- $1 ruleset id, $2 snapshot ref, $3 rollout id, $4/$5 states/objects inserted.
+with run as (
+  insert into candidate_scan_run (ruleset_id, snapshot_ref)
+  values ($1, $2)
+  returning scan_run_id
+), recorded as (
+  insert into governed_rollout.written (rollout_id, step, relation, key_column, keys)
+  select $3, 'scan', 'candidate_scan_run', 'scan_run_id', array[scan_run_id::text] from run
+), done as (
+  insert into governed_rollout.step_done (rollout_id, step, result)
+  select $3, 'scan', jsonb_build_object('scanRunId', scan_run_id, 'rulesetId', $1::bigint,
+                                        'statesInserted', $4::int, 'objectsInserted', $5::int)
+    from run
+)
+select scan_run_id from run;

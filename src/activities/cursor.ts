@@ -3,11 +3,12 @@ import { runScript, withClient, withTransaction } from '../db/pool';
 import { executed, sqlFile } from '../db/sql';
 import { compensationRefused, guardRefused } from './failures';
 import { withHeartbeat } from './heartbeat';
+import { takeRolloutLock } from './lock';
 import type { CursorInput, CursorResult, CursorRow } from './types';
 
 async function readRow(client: PoolClient, cursorName: string): Promise<CursorRow> {
   const row = (await runScript<CursorRow>(client, sqlFile('cursor/read.sql'), [cursorName])).rows[0];
-  if (!row) throw guardRefused(`scan cursor ${cursorName} does not exist`);
+  if (!row) throw guardRefused(`scan_cursor has no row ${cursorName}: create it, or name the cursor the scanner uses`);
   return row;
 }
 
@@ -18,42 +19,56 @@ export async function readCursor(pool: Pool, cursorName: string): Promise<Cursor
 
 export async function advanceCursor(pool: Pool, input: CursorInput): Promise<CursorResult> {
   const lock = sqlFile('lock.sql');
+  const step = sqlFile('ledger/step.sql');
   const apply = sqlFile('cursor/apply.sql');
-  const ran = executed([lock, apply]);
+  const done = sqlFile('ledger/done.sql');
+  const ran = executed([lock, step, apply, done]);
   const from = input.from.snapshot_ref;
   return withHeartbeat(() => withTransaction(pool, async (client) => {
-    await runScript(client, lock);
+    await takeRolloutLock(client);
+    // A retry after commit reads its own ledger entry: the cursor may have moved on since, by others.
+    const earlier = (await runScript<{ result: { changed: boolean; current: string } }>(client, step, [input.rolloutId, 'cursor'])).rows[0];
+    if (earlier) return { changed: earlier.result.changed, current: earlier.result.current, ...ran };
     const moved = await runScript(client, apply, [input.cursorName, from, input.to, input.rolloutId]);
-    if ((moved.rowCount ?? 0) === 1) return { changed: true, current: input.to, ...ran };
-    const now = await readRow(client, input.cursorName);
-    // Already where this rollout puts it: a retry after commit, or a re-run over the same snapshot.
-    if (now.snapshot_ref === input.to && (from === input.to || now.advanced_by_rollout === input.rolloutId)) {
-      return { changed: false, current: now.snapshot_ref, ...ran };
+    const changed = (moved.rowCount ?? 0) === 1;
+    if (!changed) {
+      const now = await readRow(client, input.cursorName);
+      // Already where this rollout puts it: a re-run over the same snapshot.
+      if (!(now.snapshot_ref === input.to && from === input.to)) {
+        throw guardRefused(
+          `scan_cursor ${input.cursorName} moved meanwhile: expected ${from ?? 'null'}, found ${now.snapshot_ref ?? 'null'}`,
+        );
+      }
     }
-    throw guardRefused(
-      `scan cursor ${input.cursorName} moved meanwhile: expected ${from ?? 'null'}, found ${now.snapshot_ref ?? 'null'}`,
-    );
+    await runScript(client, done, [input.rolloutId, 'cursor', JSON.stringify({ changed, current: input.to })]);
+    return { changed, current: input.to, ...ran };
   }));
 }
 
 export async function revertCursor(pool: Pool, input: CursorInput): Promise<CursorResult> {
   const lock = sqlFile('lock.sql');
+  const bind = sqlFile('ledger/bind.sql');
   const revert = sqlFile('cursor/revert.sql');
-  const ran = executed([lock, revert]);
-  const { snapshot_ref, previous_snapshot_ref, advanced_by_rollout, advanced_at } = input.from;
+  const status = sqlFile('cursor/status.sql');
+  const reverted = sqlFile('ledger/reverted.sql');
+  const ran = executed([lock, bind, revert, status, reverted]);
   return withHeartbeat(() => withTransaction(pool, async (client) => {
-    await runScript(client, lock);
-    const back = await runScript(client, revert, [
-      input.cursorName, input.to, input.rolloutId, snapshot_ref, previous_snapshot_ref, advanced_by_rollout, advanced_at,
-    ]);
-    if ((back.rowCount ?? 0) === 1) return { changed: true, current: snapshot_ref, ...ran };
+    await takeRolloutLock(client);
+    await runScript(client, bind, [input.rolloutId]);
+    const back = await runScript<{ snapshot_ref: string | null }>(client, revert);
+    if ((back.rowCount ?? 0) === 1) {
+      await runScript(client, reverted, ['cursor']);
+      return { changed: true, current: back.rows[0]?.snapshot_ref ?? null, ...ran };
+    }
+    const advanced = (await runScript<{ advanced: boolean }>(client, status, [input.rolloutId])).rows[0]?.advanced;
     const now = await readRow(client, input.cursorName);
-    if (now.advanced_by_rollout !== input.rolloutId) {
+    if (!advanced) {
       // Never advanced by this rollout, or already put back: nothing of ours to undo.
+      await runScript(client, reverted, ['cursor']);
       return { changed: false, current: now.snapshot_ref, ...ran };
     }
     throw compensationRefused(
-      `scan cursor ${input.cursorName} was moved after this rollout advanced it (now ${now.snapshot_ref ?? 'null'}): put it back by hand`,
+      `scan_cursor ${input.cursorName} was moved after this rollout advanced it (now ${now.snapshot_ref ?? 'null'}): put it back by hand`,
     );
   }));
 }

@@ -1,10 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../shared/errors';
+import type { RolloutInput } from '../shared/input';
 import type { Metrics } from '../shared/progress';
 import { advanceCursor, readCursor, revertCursor } from './cursor';
 import { classify } from './failures';
-import { measure, readGate } from './gate';
+import { fingerprintTables, measure, readGate } from './gate';
+import { recordEvidence, type EvidenceInput, type StoredEvidence } from './evidence';
 import { notify, type Notification } from './notify';
+import { preflight, type PreflightResult } from './preflight';
 import { applyScan, revertScan } from './scan';
 import { applySeed, revertSeed } from './seed';
 import type {
@@ -22,6 +25,8 @@ import type {
 
 export type * from './types';
 export type { Notification, NotifyEvent } from './notify';
+export type { PreflightResult } from './preflight';
+export type { EvidenceInput, StoredEvidence } from './evidence';
 
 /**
  * All I/O of a rollout. The worker builds these once with its own pool and target;
@@ -47,6 +52,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     readGate: activity((i: Targeted & { apr: string }) => readGate(pool, i.apr)),
     measure: activity((i: Targeted & { apr: string }): Promise<Metrics> => measure(pool, i.apr)),
+    fingerprint: activity((i: Targeted & { scan: boolean }) => fingerprintTables(pool, i.scan)),
+    preflight: activity((i: RolloutInput): Promise<PreflightResult> => preflight(pool, i)),
     applySeed: activity((i: SeedInput): Promise<SeedResult> => applySeed(pool, i)),
     revertSeed: activity((i: RolloutRef): Promise<RevertResult> => revertSeed(pool, i)),
     readCursor: activity((i: Targeted & { cursorName: string }) => readCursor(pool, i.cursorName)),
@@ -55,6 +62,7 @@ export function createActivities(deps: ActivityDeps) {
     advanceCursor: activity((i: CursorInput): Promise<CursorResult> => advanceCursor(pool, i)),
     revertCursor: activity((i: CursorInput): Promise<CursorResult> => revertCursor(pool, i)),
     notify: activity((i: Notification) => notify(deps.notifier ?? {}, i)),
+    recordEvidence: activity((i: Targeted & EvidenceInput): Promise<StoredEvidence> => recordEvidence(pool, i, deps.workerBuild ?? null)),
   };
 }
 

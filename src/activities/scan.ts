@@ -3,6 +3,7 @@ import { runScript, withTransaction } from '../db/pool';
 import { executed, sqlFile } from '../db/sql';
 import { guardRefused } from './failures';
 import { withHeartbeat } from './heartbeat';
+import { takeRolloutLock } from './lock';
 import { revertMarked } from './revert';
 import { snapshotProblem } from './snapshot';
 import type { RevertResult, RolloutRef, ScanApplyInput, ScanResult } from './types';
@@ -15,7 +16,8 @@ interface Counts {
 /**
  * Phase 2: seed the ruleset, then the scanner's write-half, as natural-key upserts in one
  * transaction. Writes candidate_state, candidate_object, candidate_scan_run and (when new)
- * governance_ruleset only: never system_issues or event_outbox.
+ * governance_ruleset only: never system_issues or event_outbox. Each statement records the ids it
+ * inserted in the ledger itself, so the ledger costs no round trip.
  */
 export async function applyScan(pool: Pool, input: ScanApplyInput): Promise<ScanResult> {
   const { ruleset, rolloutId, snapshotRef } = input;
@@ -31,19 +33,18 @@ export async function applyScan(pool: Pool, input: ScanApplyInput): Promise<Scan
   };
   return withHeartbeat(() =>
     withTransaction(pool, async (client) => {
-      await runScript(client, scripts.lock);
+      await takeRolloutLock(client);
       const expected = (await runScript<Counts>(client, scripts.expect, [ruleset.domains])).rows[0] ?? { states: 0, objects: 0 };
       const verify = async (rulesetId: number) => (await runScript<Counts>(client, scripts.verify, [rulesetId])).rows[0] ?? { states: 0, objects: 0 };
 
-      const done = (await runScript<{ scan_run_id: string; ruleset_id: string; states_inserted: number; objects_inserted: number }>(
-        client, scripts.status, [rolloutId, ruleset.code, ruleset.version],
-      )).rows[0];
+      const done = (await runScript<{ result: { scanRunId: number; rulesetId: number; statesInserted: number; objectsInserted: number } }>(
+        client, scripts.status, [rolloutId],
+      )).rows[0]?.result;
       if (done) {
-        const rulesetId = Number(done.ruleset_id);
         return {
-          rulesetId, rulesetCreated: false, scanRunId: Number(done.scan_run_id), alreadyApplied: true,
-          statesInserted: done.states_inserted, objectsInserted: done.objects_inserted,
-          expectedStates: expected.states, expectedObjects: expected.objects, ...(await verify(rulesetId)),
+          rulesetId: done.rulesetId, rulesetCreated: false, scanRunId: done.scanRunId, alreadyApplied: true,
+          statesInserted: done.statesInserted, objectsInserted: done.objectsInserted,
+          expectedStates: expected.states, expectedObjects: expected.objects, ...(await verify(done.rulesetId)),
           ...executed([scripts.lock, scripts.expect, scripts.status, scripts.verify]),
         };
       }
@@ -63,10 +64,11 @@ export async function applyScan(pool: Pool, input: ScanApplyInput): Promise<Scan
         throw guardRefused(`ruleset ${ruleset.code} v${ruleset.version} exists with a different definition: publish a new version`);
       }
       const rulesetId = Number(seeded.ruleset_id);
-      const states = await runScript(client, scripts.states, [rulesetId, ruleset.domains, ruleset.state, rolloutId]);
-      const objects = await runScript(client, scripts.objects, [rulesetId, rolloutId]);
-      const statesInserted = states.rowCount ?? 0;
-      const objectsInserted = objects.rowCount ?? 0;
+      type Inserted = { inserted: number };
+      const states = await runScript<Inserted>(client, scripts.states, [rulesetId, ruleset.domains, ruleset.state, rolloutId]);
+      const objects = await runScript<Inserted>(client, scripts.objects, [rulesetId, rolloutId]);
+      const statesInserted = states.rows[0]?.inserted ?? 0;
+      const objectsInserted = objects.rows[0]?.inserted ?? 0;
       const run = (await runScript<{ scan_run_id: string }>(client, scripts.run, [
         rulesetId, snapshotRef, rolloutId, statesInserted, objectsInserted,
       ])).rows[0];
@@ -83,7 +85,7 @@ export async function applyScan(pool: Pool, input: ScanApplyInput): Promise<Scan
   );
 }
 
-/** FK-ordered DELETEs of the rows this rollout marked; harmless when it wrote none. */
+/** FK-ordered DELETEs of the rows the ledger records as this rollout's; harmless when it wrote none. */
 export async function revertScan(pool: Pool, input: RolloutRef): Promise<RevertResult> {
-  return revertMarked(pool, 'scan/revert.sql', input.rolloutId);
+  return revertMarked(pool, 'scan', 'scan/revert.sql', input.rolloutId);
 }

@@ -1,5 +1,5 @@
 import type { Pool } from '../db/pool';
-import type { Expected, Ruleset } from '../shared/input';
+import type { Expected, Ruleset, SeedScript } from '../shared/input';
 import type { Executed } from '../db/sql';
 import type { Notifier } from './notify';
 
@@ -9,6 +9,8 @@ export interface ActivityDeps {
   target: string;
   /** Where rollout events go besides the log: the worker's own setting, never workflow input. */
   notifier?: Notifier;
+  /** The worker's build id, recorded in each evidence packet. */
+  workerBuild?: string;
 }
 
 /** Every activity input names its target, so a worker never acts on a database it was not meant for. */
@@ -23,6 +25,8 @@ export interface RolloutRef extends Targeted {
 export interface SeedInput extends RolloutRef {
   apr: string;
   expected: Pick<Expected, 'gap' | 'own' | 'conflict' | 'seedRows'>;
+  /** The operator's own seed script, run whole through psql instead of the bundled sections. */
+  seedScript?: SeedScript;
 }
 
 export interface SeedResult extends Executed {
@@ -49,12 +53,9 @@ export interface ScanResult extends Executed {
   objects: number;
 }
 
-/** A scan_cursor row as read, timestamps as text. */
+/** The scan_cursor row as read before the scan: what the compare-and-set compares with. */
 export interface CursorRow {
   snapshot_ref: string | null;
-  previous_snapshot_ref: string | null;
-  advanced_by_rollout: string | null;
-  advanced_at: string | null;
 }
 
 export interface CursorInput extends RolloutRef {

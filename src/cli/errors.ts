@@ -2,9 +2,17 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { ZodError } from 'zod';
 import { describeNativeConnectError } from '../infra/temporalConnectError';
 import { describeIssues } from '../shared';
+import { EXIT_CODES, type ExitName } from './exitCodes';
 
-/** A failure the CLI explains in its own words. */
-export class CliError extends Error {}
+/** A failure the CLI explains in its own words, and the exit code (from the one table) it ends with. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exit: ExitName = 'ERROR',
+  ) {
+    super(message);
+  }
+}
 
 // Connection strings carry passwords; no message leaves the CLI with one in it.
 export function redact(message: string): string {
@@ -52,7 +60,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
       await fn(...args);
     } catch (err) {
       process.stderr.write(`rollout: ${redact(describeError(err))}\n`);
-      process.exitCode = 1;
+      process.exitCode = EXIT_CODES[err instanceof CliError ? err.exit : 'ERROR'].code;
     }
   };
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileSha256 } from '../db/sql';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { z } from 'zod';
-import { Expected, Ruleset, WorkflowId } from '../shared';
+import { Expected, RolloutInput, Ruleset, SeedScript, WorkflowId, type RolloutInputDraft } from '../shared';
 import { CliError } from './errors';
 
 /** A JSON document from a file, validated: each failure is one line naming the file and what is wrong. */
@@ -47,4 +49,44 @@ export function workflowIdArg(id: string): string {
   const parsed = WorkflowId.safeParse(id);
   if (!parsed.success) throw new CliError(`workflow id ${JSON.stringify(id.slice(0, 80))}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
+}
+
+/** The operator's own seed script: its absolute path and its sha256, as `sha256sum` prints it. */
+export function readSeedScript(file: string): SeedScript {
+  const absolute = path.resolve(file);
+  let sha256: string;
+  try {
+    sha256 = fileSha256(absolute);
+  } catch {
+    throw new CliError(`cannot read seed script ${file}: give the path of production's commit_ready_f6_ownership_seed.sql`);
+  }
+  return SeedScript.parse({ path: absolute, sha256 });
+}
+
+export interface StartOptions {
+  apr: string;
+  seedSql?: string;
+  scan?: boolean;
+  ruleset?: string;
+  snapshotRef?: string;
+  id?: string;
+  gateTimeout?: string;
+  expected?: string;
+}
+
+/** Everything validated before Temporal is contacted: bad input starts nothing. */
+export function startInput(opts: StartOptions, target: string): RolloutInputDraft {
+  if (!opts.scan && (opts.ruleset || opts.snapshotRef)) throw new CliError('--ruleset and --snapshot-ref go with --scan');
+  if (opts.scan && (!opts.ruleset || !opts.snapshotRef)) throw new CliError('--scan needs --ruleset FILE and --snapshot-ref REF');
+  const draft: RolloutInputDraft = {
+    target,
+    apr: opts.apr,
+    ...(opts.scan && opts.ruleset && opts.snapshotRef
+      ? { scan: { ruleset: readRuleset(opts.ruleset), snapshotRef: opts.snapshotRef } }
+      : {}),
+    ...(opts.seedSql ? { seedScript: readSeedScript(opts.seedSql) } : {}),
+    ...(opts.gateTimeout ? { gateTimeoutMs: parseDuration(opts.gateTimeout) } : {}),
+    ...(opts.expected ? { expected: readExpected(opts.expected) } : {}),
+  };
+  return RolloutInput.parse(draft);
 }

@@ -4,7 +4,7 @@ import { TERMINAL_STATES, type RolloutProgress } from '../shared';
 import { print } from './context';
 import { describeError } from './errors';
 import { observe } from './execution';
-import { formatChanges, formatFrame } from './format';
+import { formatChanges, formatFrame } from '../format/progress';
 
 interface View {
   show(p: RolloutProgress): void;

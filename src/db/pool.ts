@@ -4,6 +4,27 @@ import type { SqlScript } from './sql';
 
 export type { Pool, PoolClient };
 
+/**
+ * Server-side limits on every session, so nothing of a rollout outlives a frozen, partitioned or killed
+ * worker by more than a minute: its open transaction (and the rollout lock with it) is ended by the
+ * server, a lock is waited for in bounded tries that Temporal retries, and a dead peer is noticed by
+ * TCP keepalives on both ends.
+ */
+export const SESSION_LIMITS = {
+  idleInTransactionMs: 30_000,
+  lockTimeoutMs: 10_000,
+  statementTimeoutMs: 600_000,
+  keepAliveIdleS: 10,
+  keepAliveIntervalS: 5,
+  keepAliveCount: 3,
+} as const;
+
+function sessionOptions(extra: string | undefined): string {
+  const l = SESSION_LIMITS;
+  const server = `-c tcp_keepalives_idle=${l.keepAliveIdleS} -c tcp_keepalives_interval=${l.keepAliveIntervalS} -c tcp_keepalives_count=${l.keepAliveCount}`;
+  return extra ? `${server} ${extra}` : server;
+}
+
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
@@ -60,10 +81,16 @@ export function createPool(connectionString: string, options: Partial<PoolConfig
   const pool = new Pool({
     max: 4,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: SESSION_LIMITS.idleInTransactionMs,
+    lock_timeout: SESSION_LIMITS.lockTimeoutMs,
+    statement_timeout: SESSION_LIMITS.statementTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: SESSION_LIMITS.keepAliveIdleS * 1000,
     ...config,
     ...options,
-    // The caller's session options (plan's read-only default) add to the user's PGOPTIONS.
-    ...(config.options && options.options ? { options: `${config.options} ${options.options}` } : {}),
+    // The server-side limits, then the user's PGOPTIONS, then the caller's (plan's read-only default):
+    // a later -c wins.
+    options: sessionOptions([config.options, options.options].filter(Boolean).join(' ') || undefined),
   });
   // An idle client dies when the server restarts; the pool replaces it. Without a listener
   // node would treat the error as unhandled and take the worker down.

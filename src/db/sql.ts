@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SqlRef } from '../shared/progress';
+import type { Executed, SqlRef } from '../shared/progress';
 
 /** sql/ at the repository root, from src/db and from dist/db alike. */
 export const SQL_DIR = path.resolve(__dirname, '..', '..', 'sql');
@@ -13,6 +13,15 @@ export interface SqlScript extends SqlRef {
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** sha256 of bytes as they are, as `sha256sum` prints it for a file. */
+export function bytesSha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function fileSha256(file: string): string {
+  return bytesSha256(readFileSync(file));
 }
 
 function script(name: string, text: string, statements: string[]): SqlScript {
@@ -68,11 +77,8 @@ export function sqlSection(file: string, section: string): SqlScript {
   return loaded;
 }
 
-/** What a step executed: each script's hash, and one digest over them in order, for the report. */
-export interface Executed {
-  sql: SqlRef[];
-  sqlSha256: string;
-}
+// Defined in the shared contract, which the workflow reads too; re-exported for the activities.
+export type { Executed };
 
 export function executed(scripts: readonly SqlScript[]): Executed {
   const sql = scripts.map(({ name, sha256: digest }) => ({ name, sha256: digest }));

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from './ports';
+import { devServerSearchAttributeArgs } from './searchAttributes';
 import { spawnTemporalServer, type TemporalServerProcess } from './serverProcess';
 
 export type DevServer = TemporalServerProcess;
@@ -12,6 +13,8 @@ export interface DevServerOptions {
   /** Serve the Temporal UI on this port; headless when omitted. */
   uiPort?: number;
   onLog?: (line: string) => void;
+  /** Register the rollout's search attributes at start (default); false gives a bare server. */
+  searchAttributes?: boolean;
 }
 
 /** The `temporal` binary from scripts/temporal-cli.sh: $TEMPORAL_CLI_PATH, PATH, the cache, or a Go build. */
@@ -24,7 +27,9 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   const binary = temporalCliPath();
   const port = options.port ?? (await freePort());
   const address = `127.0.0.1:${port}`;
+  // The rollout's search attributes exist from the start, as on a prepared production namespace.
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
+  if (options.searchAttributes !== false) args.push(...devServerSearchAttributeArgs());
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
   if (options.dbFile) args.push('--db-filename', options.dbFile);

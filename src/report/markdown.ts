@@ -1,4 +1,4 @@
-import { formatMetrics } from '../cli/format';
+import { formatMetrics } from '../format/progress';
 import type { Delta, Packet, PhaseEvidence } from './packet';
 
 type Cell = string | number | boolean | null | undefined;
@@ -51,9 +51,6 @@ function cursorRows(cursor: Packet['manualRollback']['cursor']): Cell[][] {
   return [
     ['cursor', `${cursor.name}, advanced to ${cursor.advancedTo}`],
     ['cursor before: snapshot_ref', b.snapshot_ref ?? 'null'],
-    ['cursor before: previous_snapshot_ref', b.previous_snapshot_ref ?? 'null'],
-    ['cursor before: advanced_by_rollout', b.advanced_by_rollout ?? 'null'],
-    ['cursor before: advanced_at', b.advanced_at ?? 'null'],
   ];
 }
 
@@ -75,6 +72,7 @@ export function renderMarkdown(packet: Packet): string {
         ['Temporal run id', `\`${t.runId}\``],
         ['Temporal status', `${t.status} (namespace ${t.namespace}, task queue ${t.taskQueue})`],
         ['Started / closed', `${t.startTime} / ${t.closeTime ?? 'still running'}`],
+        ['Worker build', t.buildId ? `\`${t.buildId}\` (the run is pinned to it)` : 'unversioned worker'],
         ['Temporal UI', `[${t.uiUrl}](${t.uiUrl})`],
         ['Expected numbers from', packet.expectedFrom],
       ],
@@ -117,7 +115,7 @@ export function renderMarkdown(packet: Packet): string {
       ['value', ''],
       [
         ['rollout_id', `\`${packet.manualRollback.rolloutId}\``],
-        ['seed rows', `created_by='${packet.manualRollback.seedCreatedBy}' and rollout_id = rollout_id`],
+        ['seed rows', `created_by='${packet.manualRollback.seedCreatedBy}', by the ledger's keys for rollout_id (governed_rollout.written)`],
         ...cursorRows(packet.manualRollback.cursor),
       ],
     ),

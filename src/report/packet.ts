@@ -1,6 +1,5 @@
 // The evidence packet of one rollout: the packet's own sections, filled from what the run recorded.
 import type { CursorRow } from '../activities/types';
-import type { Execution } from '../cli/execution';
 import { baselineMismatches, phase3Mismatches, seedMismatches } from '../workflows/expectations';
 import {
   Expected,
@@ -13,6 +12,18 @@ import {
   type StepName,
   type StepProgress,
 } from '../shared';
+
+/** What Temporal itself knows of one execution, as plain values. */
+export interface Execution {
+  workflowId: string;
+  runId: string;
+  status: string;
+  taskQueue: string;
+  startTime: string;
+  closeTime: string | null;
+  /** The worker build the run is pinned to (Worker Deployments); null for an unversioned run. */
+  buildId: string | null;
+}
 
 type Value = number | string | boolean | null;
 
@@ -89,7 +100,7 @@ function delta(name: string, expectedBefore: Value, expectedAfter: Value, before
   return { name, expectedBefore, expectedAfter, before, after, ok: measured ? after === expectedAfter && (expectedBefore === null || before === expectedBefore) : null };
 }
 
-function metricDeltas(step: StepProgress, wanted: [keyof Metrics, number | null, number][]): Delta[] {
+function metricDeltas(step: StepProgress, wanted: [Exclude<keyof Metrics, 'sealed'>, number | null, number][]): Delta[] {
   return wanted.map(([key, expectedBefore, expectedAfter]) =>
     delta(key, expectedBefore, expectedAfter, step.before?.[key] ?? null, step.after?.[key] ?? null, step.after !== null),
   );

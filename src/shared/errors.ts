@@ -12,5 +12,12 @@ export const ErrorType = {
   TargetMismatch: 'TargetMismatch',
   /** PostgreSQL rejected a statement for a reason retries cannot fix (privileges, constraints). */
   DatabaseRejected: 'DatabaseRejected',
+  /**
+   * How a rollout that did not complete ends in Temporal (status Failed, so the UI's list tells it
+   * apart from a completed one): the type names its state, details[0] is its final progress.
+   */
+  RolloutCompensated: 'RolloutCompensated',
+  RolloutFailed: 'RolloutFailed',
+  RolloutExpired: 'RolloutExpired',
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];

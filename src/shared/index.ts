@@ -1,20 +1,33 @@
-// The contract between the CLI, the worker and the workflow: names, signals, queries, inputs.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+// The contract between the CLI, the worker and the workflow: names, messages, search attributes, inputs.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { GateClaim } from './input';
-import type { RolloutProgress } from './progress';
+import type { GateAttempt, RolloutProgress } from './progress';
 
 export * from './input';
 export * from './progress';
 export * from './errors';
+export * from './outcome';
+export * from './searchAttributes';
 
 export const DEFAULT_TASK_QUEUE = 'governed-rollout';
 export const WORKFLOW_TYPE = 'rolloutWorkflow';
 
-/** A claim that people opened the gate; the workflow checks it against os_proposal_approvals. */
+/**
+ * A claim that people opened the gate, answered: the workflow checks it against os_proposal_approvals
+ * and returns the recorded attempt (accepted or refused, with the ospa it saw). A malformed claim, or
+ * one sent when the gate no longer waits, is rejected by the validator and leaves no trace in history.
+ */
+export const openGateUpdate = defineUpdate<GateAttempt, [GateClaim]>('openGate');
+/** The same claim, fire and forget (the design card's name; `temporal workflow signal` users send it). */
 export const gateOpenedSignal = defineSignal<[GateClaim]>('gateOpened');
 export const progressQuery = defineQuery<RolloutProgress>('progress');
 
 /** One rollout per target database: the id is derived from the target, so a second start collides. */
 export function workflowIdForTarget(target: string): string {
   return `rollout-${target}`;
+}
+
+/** The UI's one-line summary of a rollout, set when it starts. */
+export function rolloutSummary(apr: string, target: string): string {
+  return `governed rollout (packet step G) of ${apr} on ${target}`;
 }

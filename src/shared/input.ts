@@ -75,11 +75,37 @@ export const ScanInput = z
   .strict();
 export type ScanInput = z.infer<typeof ScanInput>;
 
+/**
+ * Production's own seed script (`--seed-sql FILE`): the worker runs it whole with psql, as the packet's
+ * channel does, after checking it is still the file the rollout was started with.
+ */
+export const SeedScript = z
+  .object({
+    path: z.string().min(1).max(4096).refine((p) => p.startsWith('/') && !p.includes('\u0000'), 'the seed script path is absolute'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lower-case hex digits, as sha256sum prints it'),
+  })
+  .strict();
+export type SeedScript = z.infer<typeof SeedScript>;
+
+/**
+ * A clone rehearsal's sealed evidence (`rollout report ID --format evidence` on the clone), carried by
+ * a production run whose target requires one; its digests are checked in the preflight.
+ */
+export const RehearsalEvidence = z
+  .object({
+    body: z.record(z.string(), z.unknown()),
+    fieldDigests: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
+    digest: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict();
+
 export const RolloutInput = z
   .object({
     target: TargetName,
     apr: AprCode,
     scan: ScanInput.optional(),
+    seedScript: SeedScript.optional(),
+    rehearsal: RehearsalEvidence.optional(),
     expected: Expected.default(Expected.parse({})),
     gateTimeoutMs: z.number().int().min(1000).max(366 * 24 * 3600 * 1000).optional(),
   })

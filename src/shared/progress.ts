@@ -27,12 +27,20 @@ export interface Metrics {
   direct: number;
   inherited: number;
   coverage_pct: number;
+  /** Count and md5 of each table no code path may write (approvals, registry, outbox, issues), by name. */
+  sealed: Record<string, string>;
 }
 
 /** A SQL script a step executed, hashed as Sqitch records its scripts. */
 export interface SqlRef {
   name: string;
   sha256: string;
+}
+
+/** What a write step executed: each script's hash, and one digest over them in order, for the report. */
+export interface Executed {
+  sql: SqlRef[];
+  sqlSha256: string;
 }
 
 export interface StepProgress {
@@ -76,6 +84,10 @@ export interface RolloutProgress {
   steps: StepProgress[];
   baseline: Metrics | null;
   metrics: Metrics | null;
+  /** Where the sealed evidence packet was stored when the rollout ended (or why it could not be). */
+  evidence: StoredEvidenceRef | null;
   startedAt: string;
   updatedAt: string;
 }
+
+export type StoredEvidenceRef = { digest: string; previousDigest: string | null; where: string } | { error: string };

@@ -10,6 +10,7 @@ import { unique } from '../support/names';
 import { startOwnPostgres, type OwnPostgres } from './support/ownPostgres';
 import { holdRolloutLock, waitForBlockedBackend } from './support/processWorker';
 import { expectPacketNumbers, openGate, quietRuntime, startScanRollout, temporalClient } from './support/rollouts';
+import { finalProgress } from '../../src/cli/execution';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -68,7 +69,7 @@ describe('database faults during activities', () => {
     await lock.close();
     await pause(4_000);
     pg.start();
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     await expectPacketNumbers(f.pool, final, true);
   });
 
@@ -86,7 +87,7 @@ describe('database faults during activities', () => {
     await lock.close();
     await pause(5_000);
     await pg.admin('alter database fault_refused allow_connections true');
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     await expectPacketNumbers(f.pool, final, true);
     expect(final.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
   });
@@ -106,7 +107,7 @@ describe('database faults during activities', () => {
     await lock.close();
     await pause(4_000);
     pg.start();
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');
     expect(final.reason).toMatch(/seed verification failed: own=31, expected 30.*31 row\(s\) undone, baseline verified/);
     expect(await fingerprint(f.pool)).toEqual(before);

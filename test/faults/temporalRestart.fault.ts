@@ -13,6 +13,7 @@ import { freshDatabase, ratify, takeSnapshot, type TestDatabase } from '../suppo
 import { unique } from '../support/names';
 import { holdRolloutLock, waitForBlockedBackend } from './support/processWorker';
 import { expectPacketNumbers, openGate, quietRuntime, startScanRollout, temporalClient } from './support/rollouts';
+import { finalProgress } from '../../src/cli/execution';
 
 async function waitForProgress(handle: WorkflowHandle, ready: (p: RolloutProgress) => boolean): Promise<void> {
   for (let i = 0; i < 300; i += 1) {
@@ -69,7 +70,7 @@ describe('Temporal dev server restarted mid-rollout', () => {
       server = await startTemporalDevServer({ dbFile, port });
       await lock.release();
       await lock.close();
-      const final = await handle.result();
+      const final = await finalProgress(handle);
       await expectPacketNumbers(db.pool, final, true);
       expect(final.gate.attempts.map((a) => [a.by, a.outcome])).toEqual([['eager operator', 'refused'], ['president', 'accepted']]);
     } finally {

@@ -4,6 +4,7 @@ import { fingerprint, freshDatabase, ratify, takeSnapshot, type TestDatabase } f
 import { unique } from '../support/names';
 import { holdRolloutLock, startProcessWorker, waitForBlockedBackend, type ProcessWorker } from './support/processWorker';
 import { expectPacketNumbers, openGate, OTHER_SNAPSHOT, startScanRollout, temporalClient } from './support/rollouts';
+import { finalProgress } from '../../src/cli/execution';
 
 type Activity = 'readGate' | 'applySeed' | 'applyScan' | 'advanceCursor' | 'revertCursor' | 'revertScan' | 'revertSeed';
 
@@ -77,10 +78,10 @@ describe('worker process SIGKILLed mid-activity, a fresh worker takes over', () 
         await lock?.release();
       }
 
-      const final = await handle.result();
+      const final = await finalProgress(handle);
       if (compensating) {
         expect(final.state).toBe('COMPENSATED');
-        expect(final.reason).toMatch(/scan cursor governance_scan moved meanwhile.*; 72 row\(s\) undone, baseline verified$/);
+        expect(final.reason).toMatch(/scan_cursor governance_scan moved meanwhile.*; 72 row\(s\) undone, baseline verified$/);
         expect(final.steps.map((s) => s.status)).toEqual(['compensated', 'compensated', 'compensated']);
         expect(final.steps[0]?.compensation).toMatchObject({ deleted: 30 });
         expect(final.steps[1]?.compensation).toMatchObject({ deleted: 5 + 35 + 1 + 1 });

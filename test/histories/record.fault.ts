@@ -10,6 +10,7 @@ import { holdNthCall, holdUntilCancelled } from '../support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type ActivityWrapper, type Harness } from '../support/harness';
 import { historyFromText, historyToText } from './format';
 import { searchableHistory, testPassword } from './secrets';
+import { finalProgress } from '../../src/cli/execution';
 
 const RECORD = process.env.GR_RECORD_HISTORIES === '1';
 
@@ -47,11 +48,11 @@ const paths: Path[] = [
     name: 'gate-refused-then-accepted',
     state: 'COMPLETED',
     async drive(h) {
+      // Through the openGate update, as `rollout gate-open` claims; the other paths use the gateOpened signal.
       const handle = await h.start();
-      await handle.signal('gateOpened', { id: 'c1', by: 'eager operator' });
-      await h.waitFor(handle, (p) => p.gate.attempts.length === 1);
+      await h.openGate(handle, 'eager operator', 'c1');
       await ratify(h.db.pool);
-      await handle.signal('gateOpened', { id: 'c2', by: 'ops on call' });
+      await h.openGate(handle, 'ops on call', 'c2');
       return handle;
     },
   },
@@ -121,7 +122,7 @@ describe('recorded histories of every path: no secrets, and they replay on the c
     const h = await rolloutHarness(wrap ? { wrap } : {});
     try {
       const handle = await drive(h);
-      const final = (await handle.result()) as { state: string };
+      const final = (await finalProgress(handle)) as { state: string };
       expect(final.state).toBe(state);
       const json = historyToText(await handle.fetchHistory());
       const plain = searchableHistory(json);

@@ -1,9 +1,10 @@
 // Drift the existing guard tests do not cover: each refused by the seed guard, non-retryable,
 // every table's fingerprint equal before and after the step.
 import { APR, count, fingerprint, ratify } from '../support/db';
-import { rolloutHarness, type Harness } from '../support/harness';
+import { rolloutHarness, type ActivityWrapper, type Harness } from '../support/harness';
 import { holdRolloutLock, waitForBlockedBackend } from '../faults/support/processWorker';
 import { activityFailures } from './support';
+import { finalProgress } from '../../src/cli/execution';
 
 describe('drift between the gate and the seed is refused with a clear reason and zero writes', () => {
   let h: Harness | undefined;
@@ -32,7 +33,7 @@ describe('drift between the gate and the seed is refused with a clear reason and
       await h.db.pool.query('delete from os_proposal_approvals where proposal_code = $1', [APR]);
       const before = await fingerprint(h.db.pool);
       await lock.release();
-      const final = await handle.result();
+      const final = await finalProgress(handle);
       expect(final.state).toBe('FAILED');
       expect(final.reason).toMatch(/F6 seed guard refused: ospa=0 gap=210 own=0 conflict=0 \(needs ospa>=1/);
       expect(final.reason).toContain('nothing needed undoing');
@@ -43,14 +44,30 @@ describe('drift between the gate and the seed is refused with a clear reason and
     }
   });
 
-  test('gap not as expected: a governed object appeared since the packet was written', async () => {
+  test('gap not as expected at the gate: the preflight refuses before the seed runs, naming the view', async () => {
     h = await rolloutHarness();
+    await ratify(h.db.pool);
+    await h.db.pool.query("insert into governed_object (object_code, domain_code, object_type) values ('GD01-O8', 'GD01', 'table')");
+    const before = await fingerprint(h.db.pool);
+    const final = await h.run();
+    expect(final.state).toBe('FAILED');
+    expect(final.reason).toBe('preflight refused, nothing written: gap: expected 210, actual 211 (v_object_owner_gap)');
+    expect(final.steps.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+
+  // The seed's own guard is the second line: drift that lands after the preflight read, here a preflight
+  // that let it through, is refused there.
+  const passPreflight: ActivityWrapper = () => ({ preflight: async () => ({ verdict: 'GO', refusals: [], notes: [], metrics: null }) });
+
+  test('gap not as expected: a governed object appeared, past the preflight', async () => {
+    h = await rolloutHarness({ wrap: passPreflight });
     await ratify(h.db.pool);
     await h.db.pool.query("insert into governed_object (object_code, domain_code, object_type) values ('GD01-O8', 'GD01', 'table')");
     const before = await fingerprint(h.db.pool);
     const handle = await h.start();
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('FAILED');
     expect(final.reason).toMatch(/F6 seed guard refused: ospa=1 gap=211 own=0 conflict=0 \(needs ospa>=1 gap=210 own=0 conflict=0\)/);
     await expectRefusedOnce(handle, /gap=211/);
@@ -58,7 +75,7 @@ describe('drift between the gate and the seed is refused with a clear reason and
   });
 
   test('a conflict: two direct owners of one object, even when own and gap are what the rollout was told', async () => {
-    h = await rolloutHarness();
+    h = await rolloutHarness({ wrap: passPreflight });
     await ratify(h.db.pool);
     await h.db.pool.query(
       `insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by)
@@ -67,7 +84,7 @@ describe('drift between the gate and the seed is refused with a clear reason and
     const before = await fingerprint(h.db.pool);
     const handle = await h.start({ expected: { own: 2, gap: 209 } });
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('FAILED');
     expect(final.reason).toMatch(/F6 seed guard refused: ospa=1 gap=209 own=2 conflict=1 \(needs ospa>=1 gap=209 own=2 conflict=0\)/);
     await expectRefusedOnce(handle, /conflict=1/);

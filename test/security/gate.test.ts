@@ -1,7 +1,10 @@
 // Gate integrity and duplicates: signals only claim; os_proposal_approvals decides, once per batch.
-import { count, fingerprint, ratify } from '../support/db';
+import { count, fingerprint, ratify, takeSnapshot } from '../support/db';
 import { holdUntilCancelled } from '../support/faults';
 import { rolloutHarness, type Harness } from '../support/harness';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { finalProgress } from '../../src/cli/execution';
+import { openGateUpdate } from '../../src/shared';
 
 describe('the gate cannot be opened by signals, and duplicates are harmless', () => {
   let h: Harness | undefined;
@@ -31,8 +34,30 @@ describe('the gate cannot be opened by signals, and duplicates are harmless', ()
     expect(malformed.every((a) => a.reason.startsWith('malformed claim: '))).toBe(true);
     expect(await fingerprint(h.db.pool)).toEqual(before);
     await handle.cancel();
-    expect((await handle.result()).state).toBe('COMPENSATED');
+    expect((await finalProgress(handle)).state).toBe('COMPENSATED');
     expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+
+  test('the openGate update answers each claim; the validator rejects malformed and late ones, leaving nothing in history', async () => {
+    h = await rolloutHarness({ wrap: (real) => ({ applySeed: async (i) => { await new Promise((r) => setTimeout(r, 1000)); return real.applySeed(i); } }) });
+    const handle = await h.start();
+    expect(await h.openGate(handle, 'eager operator', 'u1')).toMatchObject({ id: 'u1', outcome: 'refused', ospa: 0 });
+    for (const malformed of [{ id: 'm1' }, { id: 7, by: ['x'] }, { id: 'm3', by: 'me', force: true }]) {
+      const rejected = await handle.executeUpdate(openGateUpdate, { args: [malformed as never] }).catch((err: unknown) => err);
+      expect(rejected).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((rejected as WorkflowUpdateFailedError).cause?.message).toMatch(/^malformed claim: /);
+    }
+    await ratify(h.db.pool);
+    expect(await h.openGate(handle, 'president', 'u2')).toMatchObject({ id: 'u2', outcome: 'accepted', ospa: 1 });
+    await h.waitFor(handle, (p) => p.state === 'RUNNING');
+    await expect(h.openGate(handle, 'late', 'u3')).rejects.toMatchObject({ cause: { message: 'the rollout is RUNNING: the gate is no longer waiting' } });
+    const final = await finalProgress(handle);
+    expect(final.state).toBe('COMPLETED');
+    expect(final.gate.attempts.map((a) => [a.id, a.outcome])).toEqual([['u1', 'refused'], ['u2', 'accepted']]);
+    // Rejected updates are not written to history: only the two answered claims were accepted there.
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(2);
+    expect(events.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes)).toHaveLength(2);
   });
 
   test('a flood of claims (and the same claim id twice) costs one read per batch and opens the gate once', async () => {
@@ -49,7 +74,7 @@ describe('the gate cannot be opened by signals, and duplicates are harmless', ()
     const handle = await h.start();
     const flood = Array.from({ length: 200 }, (_, i) => ({ id: i % 2 === 0 ? 'dup' : `c-${i}`, by: `caller-${i}` }));
     await Promise.all(flood.map((claim) => handle.signal('gateOpened', claim)));
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('COMPLETED');
     expect(final.gate.accepted).toBe(true);
     const outcomes = final.gate.attempts.map((a) => a.outcome);
@@ -66,13 +91,14 @@ describe('the gate cannot be opened by signals, and duplicates are harmless', ()
   test('duplicate cancels are harmless: compensated once, every table as before', async () => {
     h = await rolloutHarness({ wrap: () => ({ applyScan: () => holdUntilCancelled() }) });
     await ratify(h.db.pool);
+    const snapshotRef = await takeSnapshot(h.db.pool);
     const before = await fingerprint(h.db.pool);
-    const handle = await h.start({ scan: { ruleset: { code: 'RS-X', version: 1, domains: ['GD01'] }, snapshotRef: 'SNAP-20200101T000000Z-00000000' } });
+    const handle = await h.start({ scan: { ruleset: { code: 'RS-X', version: 1, domains: ['GD01'] }, snapshotRef } });
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
     await h.waitFor(handle, (p) => p.steps[0]?.status === 'done');
     await Promise.all([handle.cancel(), handle.cancel(), handle.cancel()]);
     await handle.cancel();
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');
     expect(final.reason).toBe('cancelled by request: 30 row(s) undone, baseline verified');
     expect(final.steps[0]?.compensation).toMatchObject({ deleted: 30 });

@@ -6,12 +6,13 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { ZodError, type ZodType } from 'zod';
 import { CliError, describeError } from '../../src/cli/errors';
-import { startInput } from '../../src/cli/commands/start';
+import { startInput } from '../../src/cli/options';
 import { AprCode, GateClaim, RolloutInput, Ruleset, SnapshotRef, TargetName, WorkflowId } from '../../src/shared';
 import { APR, count, fingerprint, ratify, takeSnapshot } from '../support/db';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from '../support/harness';
 import { unique } from '../support/names';
 import { INJECTIONS, nastyString, nastyValue } from './arbitraries';
+import { finalProgress } from '../../src/cli/execution';
 
 export const RUNS = 2_000;
 let tried = 0;
@@ -170,7 +171,7 @@ describe('hostile input: the workflow itself', () => {
         const handle = await client.workflow.start('rolloutWorkflow', { taskQueue, workflowId: unique('hostile'), args: [raw] });
         // Gate claims too: an invalid rollout must not get past them to any step.
         await handle.signal('gateOpened', { id: 'c', by: 'x' }).catch(() => undefined);
-        return handle.result() as Promise<{ state: string; reason: string | null }>;
+        return finalProgress(handle);
       }),
     );
     for (const final of finals) {
@@ -209,7 +210,7 @@ describe('hostile input: the workflow itself', () => {
       expect(RolloutInput.safeParse(raw).success).toBe(false);
       const handle = await h.client.workflow.start('rolloutWorkflow', { taskQueue: h.taskQueue, workflowId: unique('hostile-nul'), args: [raw] });
       await handle.signal('gateOpened', { id: 'c', by: 'x' }).catch(() => undefined);
-      const final = (await handle.result()) as { state: string; reason: string | null };
+      const final = (await finalProgress(handle)) as { state: string; reason: string | null };
       expect(final).toMatchObject({ state: 'FAILED' });
       expect(final.reason).toMatch(/^invalid input, nothing written: scan\.ruleset\.description: text must not hold NUL/);
     }

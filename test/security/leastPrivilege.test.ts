@@ -11,7 +11,8 @@ import { createRolloutWorker } from '../../src/worker';
 import { fingerprint, queryOnce, ratify, takeSnapshot, urlOf } from '../support/db';
 import { holdNthCall } from '../support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, temporalAddress, type ActivityWrapper, type Harness } from '../support/harness';
-import { REPO } from '../support/cli';
+import { envFor, REPO, rollout } from '../support/cli';
+import { finalProgress } from '../../src/cli/execution';
 
 const ROLE_SQL = readFileSync(path.join(REPO, 'sql', 'roles', 'rollout_operator.sql'), 'utf8');
 
@@ -90,6 +91,19 @@ describe('least privilege: the worker as rollout_operator', () => {
     expect(final.state).toBe('COMPLETED');
     expect(final.metrics).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, direct: 30, inherited: 210, coverage_pct: 100 });
     expect(final.steps.map((s) => s.detail)).toMatchObject([{ inserted: 30 }, { candidate_state: 5, candidate_object: 35 }, { changed: true }]);
+    // The grants are the contract's (rendered from it): the rollout needed nothing the contract does not name,
+    // and the plan, checking the role's privileges against the contract, agrees.
+    const plan = await rollout(['plan', '--apr', 'APR-BOOT-AUTHMODEL-1', '--worker-role', 'rollout_operator'], envFor(h.db));
+    expect(plan.stdout).toMatch(/contract \(docs\/CONTRACT\.md\), checked against the live catalog for role rollout_operator:\n {2}GO/);
+  });
+
+  test('the plan names a privilege the role lacks', async () => {
+    h = await rolloutHarness({ worker: false });
+    login = await operatorLogin(h.db.name);
+    await asAdmin(h.db.name, 'revoke delete on candidate_object from rollout_operator');
+    const plan = await rollout(['plan', '--apr', 'APR-BOOT-AUTHMODEL-1', '--worker-role', 'rollout_operator', '--scan', '--ruleset', path.join(REPO, 'examples', 'ruleset.clone.json'), '--snapshot-ref', await takeSnapshot(h.db.pool)], envFor(h.db));
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('NO-GO  candidate_object: role rollout_operator may not DELETE from it; the compensation deletes the rows it wrote: grant DELETE');
   });
 
   test('a cancel after the cursor advanced is compensated by the same role, every table as before', async () => {
@@ -104,7 +118,7 @@ describe('least privilege: the worker as rollout_operator', () => {
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
     await h.waitFor(handle, (p) => p.steps[2]?.sqlSha256 != null);
     await handle.cancel();
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');
     expect(final.steps.map((s) => s.status)).toEqual(['compensated', 'compensated', 'compensated']);
     expect(final.reason).toContain('73 row(s) undone');
@@ -135,6 +149,15 @@ describe('least privilege: the worker as rollout_operator', () => {
       'delete from scan_cursor',
       'truncate governance_object_ownership',
       'create table rollout_scratch (id int)',
+      // Column-level: only the columns the contract says the seed fills.
+      "insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by, created_at) values ('x', 'y', 'APR-X-1', 'z', now())",
+      'select * from governed_object',
+      // The ledger is appended to and marked reverted, never edited or deleted.
+      'delete from governed_rollout.written',
+      "update governed_rollout.written set keys = '{}'",
+      "update governed_rollout.step_done set result = '{}'",
+      'delete from governed_rollout.ledger_version',
+      'create table governed_rollout.scratch (id int)',
     ];
     for (const sql of forbidden) {
       const err: unknown = await login.pool.query(sql).then(() => null, (e: unknown) => e);

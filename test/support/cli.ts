@@ -44,8 +44,8 @@ export interface CliWorker {
   stop(): Promise<number | null>;
 }
 
-export async function startCliWorker(env: NodeJS.ProcessEnv): Promise<CliWorker> {
-  const child = spawn(process.execPath, [BIN, 'worker'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startCliWorker(env: NodeJS.ProcessEnv, args: string[] = []): Promise<CliWorker> {
+  const child = spawn(process.execPath, [BIN, 'worker', ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   await new Promise<void>((resolve, reject) => {

@@ -1,11 +1,15 @@
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString, type Worker } from '@temporalio/worker';
 import { createActivities, type RolloutActivities } from '../../src/activities';
+import { rolloutDetails } from '../../src/cli/commands/start';
+import { finalProgress } from '../../src/cli/execution';
 import {
   RolloutInput,
   TERMINAL_STATES,
-  gateOpenedSignal,
+  openGateUpdate,
   progressQuery,
+  rolloutSummary,
+  type GateAttempt,
   type RolloutInputDraft,
   type RolloutProgress,
 } from '../../src/shared';
@@ -44,6 +48,8 @@ export interface Harness {
   start(input?: Partial<RolloutInputDraft>, workflowId?: string): Promise<WorkflowHandle<typeof rolloutWorkflow>>;
   /** Starts a rollout, claims the gate open (people have ratified, or not) and waits for the end. */
   run(input?: Partial<RolloutInputDraft>): Promise<RolloutProgress>;
+  /** Claims the gate open through the openGate update: the recorded attempt, in one round trip. */
+  openGate(handle: WorkflowHandle<typeof rolloutWorkflow>, by: string, id?: string): Promise<GateAttempt>;
   progress(handle: WorkflowHandle): Promise<RolloutProgress>;
   waitFor(handle: WorkflowHandle, predicate: (p: RolloutProgress) => boolean, timeoutMs?: number): Promise<RolloutProgress>;
   /** Runs a second worker on the same queue and database, e.g. after the first was stopped. */
@@ -60,14 +66,16 @@ export const CLONE_SCAN_RULESET = {
 };
 
 /** A real worker on the real dev server, over a fresh clone database, with its own task queue. */
-export async function rolloutHarness(options: { wrap?: ActivityWrapper; worker?: boolean } = {}): Promise<Harness> {
+export async function rolloutHarness(options: { wrap?: ActivityWrapper; worker?: boolean; address?: string } = {}): Promise<Harness> {
   quietRuntime();
   const db = await freshDatabase();
   const target = db.name;
   const taskQueue = unique('tq');
-  const connection = await Connection.connect({ address: temporalAddress() });
+  // The shared dev server, unless a test brings its own (the UI test serves the UI).
+  const address = options.address ?? temporalAddress();
+  const connection = await Connection.connect({ address });
   const client = new Client({ connection });
-  const workerConnection = await NativeConnection.connect({ address: temporalAddress() });
+  const workerConnection = await NativeConnection.connect({ address });
   const handles: WorkflowHandle[] = [];
   const workers: { worker: Worker; running: Promise<void> }[] = [];
 
@@ -98,14 +106,23 @@ export async function rolloutHarness(options: { wrap?: ActivityWrapper; worker?:
     target,
     async start(input = {}, workflowId = unique('rollout')) {
       const args = RolloutInput.parse({ target, apr: APR, ...input });
-      const handle = await client.workflow.start(rolloutWorkflow, { taskQueue, workflowId, args: [args] });
+      const handle = await client.workflow.start(rolloutWorkflow, {
+        taskQueue,
+        workflowId,
+        args: [args],
+        staticSummary: rolloutSummary(args.apr, args.target),
+        staticDetails: rolloutDetails(args),
+      });
       handles.push(handle);
       return handle;
     },
     async run(input = {}) {
       const handle = await harness.start(input);
-      await handle.signal(gateOpenedSignal, { id: unique('claim'), by: 'president' });
-      return handle.result();
+      await harness.openGate(handle, 'president');
+      return finalProgress(handle);
+    },
+    async openGate(handle, by, id = unique('claim')) {
+      return handle.executeUpdate(openGateUpdate, { args: [{ id, by }] });
     },
     async progress(handle) {
       return handle.query(progressQuery);

@@ -1,17 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { measure } from '../../activities/gate';
+import { installLedger, setRehearsalRule } from '../../db/ledger';
 import { initFixture } from '../../fixture/init';
 import { CLONE_DOMAINS, scaledFixture } from '../../fixture/scale';
 import { print, withDatabase } from '../context';
 import { CliError, action } from '../errors';
-import { formatMetrics } from '../format';
+import { formatMetrics } from '../../format/progress';
 
 interface InitOptions {
   reset?: boolean;
   scale?: string;
   writeRuleset?: string;
   writeExpected?: string;
+  json?: boolean;
 }
 
 // A million domains is seven million governed objects: far past anything the benchmark runs.
@@ -37,14 +39,52 @@ function writeJson(file: string, value: unknown): void {
 export function register(program: Command): void {
   const db = program
     .command('db')
-    .description('the clone fixture')
-    .addHelpText('after', '\nExample:\n  DATABASE_URL=postgresql://postgres@localhost:5432/clone rollout db init');
+    .description("the rollout's ledger on a target, and the clone fixture")
+    .addHelpText('after', '\nExamples:\n  DATABASE_URL=postgresql://owner@db:5432/directus rollout db install\n  DATABASE_URL=postgresql://postgres@localhost:5432/clone rollout db init');
+  db.command('install')
+    .description("install the rollout's ledger (schema governed_rollout) into DATABASE_URL, as the database owner; idempotent")
+    .addHelpText(
+      'after',
+      '\nRun once per target database, before `rollout plan`. It creates only the schema governed_rollout and its\n' +
+        'tables (sql/ledger/install.sql); no governance table is touched. Running it again changes nothing.\n\n' +
+        'Example:\n  DATABASE_URL=postgresql://owner@db:5432/directus rollout db install',
+    )
+    .action(
+      action(async () => {
+        await withDatabase(async (pool) => {
+          const { version } = await installLedger(pool);
+          print(`ledger installed: schema governed_rollout, version ${version} (sql/ledger/install.sql); next: rollout plan`);
+        });
+      }),
+    );
+  db.command('require-rehearsal')
+    .description('as the owner of a production target: every rollout here must carry the evidence of a completed clone rehearsal')
+    .option('--max-age-days <days>', 'the oldest a rehearsal may be', '14')
+    .option('--off', 'lift the rule')
+    .addHelpText(
+      'after',
+      '\nThe rule lives in the target\'s ledger (governed_rollout.policy); the worker only reads it. With it set, the preflight\n' +
+        'refuses (FAILED, nothing written) and `rollout plan` says NO-GO unless `rollout start --rehearsal FILE` carries the\n' +
+        'sealed evidence of a COMPLETED rehearsal of the same seed/scan/cursor SQL, contract and expected numbers.\n\n' +
+        'Example:\n  DATABASE_URL=postgresql://owner@db:5432/directus rollout db require-rehearsal --max-age-days 7',
+    )
+    .action(
+      action(async (opts: { maxAgeDays: string; off?: boolean }) => {
+        const days = /^\d{1,4}$/.test(opts.maxAgeDays) ? Number(opts.maxAgeDays) : NaN;
+        if (!(days >= 1 && days <= 3650)) throw new CliError(`--max-age-days ${JSON.stringify(opts.maxAgeDays)}: a whole number of days, 1 to 3650`);
+        await withDatabase(async (pool) => {
+          await setRehearsalRule(pool, opts.off ? null : { maxAgeDays: days });
+          print(opts.off ? 'rehearsal no longer required on this target' : `rollouts on this target now require a completed clone rehearsal, at most ${days} days old`);
+        });
+      }),
+    );
   db.command('init')
-    .description('load the clone fixture (schema and baseline data) into DATABASE_URL; refuses a non-empty database')
+    .description('load the clone fixture (schema, baseline data and the ledger) into DATABASE_URL; refuses a non-empty database')
     .option('--reset', 'rebuild a database this command built before')
     .option('--scale <domains>', `governance domains of 7 objects each (the clone has ${CLONE_DOMAINS})`)
     .option('--write-ruleset <file>', "write the fixture's ruleset JSON (for rollout start --ruleset)")
     .option('--write-expected <file>', "write the fixture's expected numbers (for rollout start --expected)")
+    .option('--json', 'print JSON: the fixture, its measured numbers and its expected ones')
     .addHelpText(
       'after',
       '\nExamples:\n  DATABASE_URL=postgresql://postgres@localhost:5432/clone rollout db init --reset\n' +
@@ -54,13 +94,18 @@ export function register(program: Command): void {
       action(async (opts: InitOptions) => {
         // Validated and computed before the database is touched: a bad option loads nothing.
         const fixture = scaledFixture(domainsOf(opts.scale));
-        await withDatabase(async (pool) => {
+        const metrics = await withDatabase(async (pool) => {
           await initFixture(pool, { reset: Boolean(opts.reset), domains: fixture.domains, objectsPerDomain: fixture.objectsPerDomain });
-          const label = opts.scale === undefined ? 'clone fixture' : `scaled fixture (${fixture.domains} domains, ${fixture.inventoryRows} inventory rows)`;
-          print(`${label} loaded: ${formatMetrics(await measure(pool, 'APR-BOOT-AUTHMODEL-1'))}`);
+          return measure(pool, 'APR-BOOT-AUTHMODEL-1');
         });
         if (opts.writeRuleset) writeJson(opts.writeRuleset, fixture.ruleset);
         if (opts.writeExpected) writeJson(opts.writeExpected, fixture.expected);
+        if (opts.json) {
+          print(JSON.stringify({ domains: fixture.domains, inventoryRows: fixture.inventoryRows, metrics, expected: fixture.expected }));
+          return;
+        }
+        const label = opts.scale === undefined ? 'clone fixture' : `scaled fixture (${fixture.domains} domains, ${fixture.inventoryRows} inventory rows)`;
+        print(`${label} loaded: ${formatMetrics(metrics)}`);
         print(`expected: ${JSON.stringify(fixture.expected)}`);
       }),
     );

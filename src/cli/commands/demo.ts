@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runDemo } from '../../demo';
+import { runDemo } from '../demo';
 import { print } from '../context';
 import { action } from '../errors';
 

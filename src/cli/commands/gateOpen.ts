@@ -1,40 +1,61 @@
 import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { GateClaim, gateOpenedSignal, progressQuery, type GateAttempt } from '../../shared';
+import { GateClaim, openGateUpdate, type GateAttempt } from '../../shared';
 import { print, withTemporal } from '../context';
-import { action } from '../errors';
-import { formatAttempt } from '../format';
+import { CliError, action } from '../errors';
+import { anyPoller, closedError, describeRollout, rolloutHandle } from '../execution';
+import { formatAttempt } from '../../format/progress';
 import { workflowIdArg } from '../options';
 
-const ANSWER_TIMEOUT_MS = 60_000;
+/** The gate read retries a failing database a little; beyond this no worker is answering. */
+const ANSWER_TIMEOUT_MS = 90_000;
+
+// A closed rollout is said to be closed, with how it ended (the shared helper, as cancel says it).
+const ended = async (client: Client, workflowId: string): Promise<CliError> =>
+  (await closedError(client, workflowId)) ?? new CliError(`claim rejected, nothing recorded: rollout ${workflowId} is no longer waiting at the gate`);
 
 export function register(program: Command): void {
   program
     .command('gate-open')
-    .description('claim that people opened the gate; the workflow checks os_proposal_approvals and accepts or refuses')
+    .description('claim that people opened the gate; the workflow checks os_proposal_approvals and answers accepted or refused')
     .argument('<id>', 'workflow id')
     .requiredOption('--by <name>', 'who opens the gate (recorded with the attempt)')
-    .addHelpText('after', '\nExample:\n  rollout gate-open rollout-db-5432-directus --by "ops on call"\n\nExit 0 whether accepted or refused; non-zero only when the signal could not be delivered.')
+    .option('--json', 'print the attempt as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  rollout gate-open rollout-db-5432-directus --by "ops on call"\n\nOne round trip (the openGate update). Exit 0 whether accepted or refused; non-zero when the claim was rejected (the gate no longer waits) or could not be delivered.',
+    )
     .action(
-      action(async (idArg: string, opts: { by: string }) => {
+      action(async (idArg: string, opts: { by: string; json?: boolean }) => {
         const workflowId = workflowIdArg(idArg);
         const claim = GateClaim.parse({ id: randomUUID(), by: opts.by });
         await withTemporal(async (client) => {
-          const handle = client.workflow.getHandle(workflowId);
-          await handle.signal(gateOpenedSignal, claim);
-          const deadline = Date.now() + ANSWER_TIMEOUT_MS;
-          let answer: GateAttempt | undefined;
-          while (!answer && Date.now() < deadline) {
-            const progress = await handle.query(progressQuery).catch(() => undefined);
-            answer = progress?.gate.attempts.find((a) => a.id === claim.id);
-            if (!answer) await new Promise((r) => setTimeout(r, 200));
+          // Said at once rather than after the answer timeout: an ended rollout, or no worker to check the claim.
+          const { execution } = await describeRollout(client, workflowId);
+          if (execution.status !== 'RUNNING') throw await ended(client, workflowId);
+          if (!(await anyPoller(client, execution.taskQueue))) {
+            throw new CliError(`no worker is polling task queue ${execution.taskQueue}: start one (rollout worker), then claim again; nothing was recorded`);
           }
-          if (!answer) {
-            print(`signal delivered to ${workflowId}; no answer within ${ANSWER_TIMEOUT_MS / 1000}s (is a worker running?)`);
+          const handle = rolloutHandle(client, workflowId, execution.runId);
+          let attempt: GateAttempt;
+          try {
+            attempt = await client.connection.withDeadline(Date.now() + ANSWER_TIMEOUT_MS, () => handle.executeUpdate(openGateUpdate, { args: [claim] }));
+          } catch (err) {
+            if (err instanceof WorkflowUpdateFailedError) throw new CliError(`claim rejected, nothing recorded: ${err.cause?.message ?? err.message}`);
+            if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+              throw new CliError(`no answer from ${workflowId} within ${ANSWER_TIMEOUT_MS / 1000}s: is a worker running (rollout worker)? Nothing was recorded`);
+            }
+            // Temporal answers an update to an execution that closed meanwhile as "not found".
+            if (err instanceof WorkflowNotFoundError) throw await ended(client, workflowId);
+            throw err;
+          }
+          if (opts.json) {
+            print(JSON.stringify({ workflowId, answered: true, attempt }));
             return;
           }
-          print(formatAttempt(answer));
-          print(answer.outcome);
+          print(formatAttempt(attempt));
+          print(attempt.outcome);
         });
       }),
     );

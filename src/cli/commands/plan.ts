@@ -5,7 +5,8 @@ import { planRollout, readOnlyPool } from '../../plan/plan';
 import { RolloutInput } from '../../shared';
 import { config, print } from '../context';
 import { action } from '../errors';
-import { startInput } from './start';
+import { EXIT_CODES } from '../exitCodes';
+import { startInput } from '../options';
 
 interface PlanOptions {
   apr: string;
@@ -13,11 +14,10 @@ interface PlanOptions {
   ruleset?: string;
   snapshotRef?: string;
   expected?: string;
+  seedSql?: string;
+  workerRole?: string;
   json?: boolean;
 }
-
-/** The exit code of a NO-GO: not 1, which means the plan itself could not be made. */
-export const NO_GO_EXIT = 2;
 
 export function register(program: Command): void {
   program
@@ -28,12 +28,14 @@ export function register(program: Command): void {
     .option('--ruleset <file>', 'the ruleset JSON document for --scan')
     .option('--snapshot-ref <ref>', 'the source snapshot ref for --scan (from rollout snapshot create)')
     .option('--expected <file>', 'the baseline numbers of a scaled fixture, as for rollout start (default: the packet\'s)')
+    .option('--seed-sql <file>', "production's own seed script, as for rollout start (its sha256 is shown; it is not dry-run)")
+    .option('--worker-role <role>', "check the privileges of the worker's role (e.g. rollout_worker) instead of the connected one")
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
       '\nExample:\n  rollout plan --apr APR-BOOT-AUTHMODEL-1 --scan --ruleset examples/ruleset.clone.json --snapshot-ref SNAP-20261124T101500Z-1a2b3c4d\n\n' +
-        'Exit 0 for GO, 2 for NO-GO, 1 when the plan could not be made. The verdict is alone on the last line.\n' +
-        'Every transaction is READ ONLY (default_transaction_read_only=on): PostgreSQL refuses any write.',
+        'Checks the contract (docs/CONTRACT.md) against the live catalog first: every missing or different object is a NO-GO line.\n' +
+        'The verdict is alone on the last line. Every transaction is READ ONLY (default_transaction_read_only=on): PostgreSQL refuses any write.',
     )
     .action(
       action(async (opts: PlanOptions) => {
@@ -42,9 +44,9 @@ export function register(program: Command): void {
         const input = RolloutInput.parse(startInput(opts, targetOf(cfg)));
         const pool = readOnlyPool(requireDatabaseUrl(cfg));
         try {
-          const plan = await planRollout(pool, input);
+          const plan = await planRollout(pool, input, opts.workerRole ? { workerRole: opts.workerRole } : {});
           print(opts.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
-          if (plan.verdict !== 'GO') process.exitCode = NO_GO_EXIT;
+          if (plan.verdict !== 'GO') process.exitCode = EXIT_CODES.NO_GO.code;
         } finally {
           await pool.end();
         }

@@ -12,12 +12,13 @@ export function register(program: Command): void {
   snapshot
     .command('create')
     .description('record a snapshot of the current inventory; prints its ref alone on the last line')
+    .option('--json', 'print JSON: {"snapshotRef": ...}')
     .addHelpText('after', '\nExample:\n  REF=$(rollout snapshot create | tail -n 1)')
     .action(
-      action(async () => {
+      action(async (opts: { json?: boolean }) => {
         await withDatabase(async (pool) => {
           const ref = await withTransaction(pool, createSnapshot);
-          print(ref);
+          print(opts.json ? JSON.stringify({ snapshotRef: ref }) : ref);
         });
       }),
     );

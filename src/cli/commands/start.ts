@@ -1,34 +1,31 @@
 import type { Command } from 'commander';
-import { RolloutInput, WORKFLOW_TYPE, workflowIdForTarget, type RolloutInputDraft } from '../../shared';
+import { WORKFLOW_TYPE, rolloutSummary, workflowIdForTarget, type RolloutInputDraft } from '../../shared';
 import { targetOf } from '../../config';
+import { createPool, runScript, withClient } from '../../db/pool';
+import { sqlFile } from '../../db/sql';
 import { config, print, withTemporal } from '../context';
 import { CliError, action } from '../errors';
-import { parseDuration, readExpected, readRuleset, workflowIdArg } from '../options';
+import { startInput, workflowIdArg, type StartOptions } from '../options';
 
-interface StartOptions {
-  apr: string;
-  scan?: boolean;
-  ruleset?: string;
-  snapshotRef?: string;
-  id?: string;
-  gateTimeout?: string;
-  expected?: string;
+/** The UI's fixed details of a rollout: what it will do, in markdown. */
+export function rolloutDetails(input: RolloutInputDraft): string {
+  const seed = input.seedScript ? `seed (production's own script, sha256 ${input.seedScript.sha256.slice(0, 12)})` : 'seed';
+  const steps = input.scan ? `${seed}, scan (ruleset ${input.scan.ruleset.code} v${input.scan.ruleset.version}), cursor to ${input.scan.snapshotRef}` : seed;
+  return [`**APR** ${input.apr}`, `**target** ${input.target}`, `**steps** ${steps}`, 'Waits at the gate (os_proposal_approvals >= 1) and writes nothing before people open it.'].join('\n\n');
 }
 
-/** Everything validated before Temporal is contacted: bad input starts nothing. */
-export function startInput(opts: StartOptions, target: string): RolloutInputDraft {
-  if (!opts.scan && (opts.ruleset || opts.snapshotRef)) throw new CliError('--ruleset and --snapshot-ref go with --scan');
-  if (opts.scan && (!opts.ruleset || !opts.snapshotRef)) throw new CliError('--scan needs --ruleset FILE and --snapshot-ref REF');
-  const draft: RolloutInputDraft = {
-    target,
-    apr: opts.apr,
-    ...(opts.scan && opts.ruleset && opts.snapshotRef
-      ? { scan: { ruleset: readRuleset(opts.ruleset), snapshotRef: opts.snapshotRef } }
-      : {}),
-    ...(opts.gateTimeout ? { gateTimeoutMs: parseDuration(opts.gateTimeout) } : {}),
-    ...(opts.expected ? { expected: readExpected(opts.expected) } : {}),
-  };
-  return RolloutInput.parse(draft);
+/** The snapshot ref exists on the target, when the target can be reached from here; the preflight checks it again. */
+async function checkSnapshotRef(databaseUrl: string, ref: string): Promise<void> {
+  const pool = createPool(databaseUrl, { max: 1, connectionTimeoutMillis: 5_000 });
+  try {
+    const known = await withClient(pool, async (client) => (await runScript(client, sqlFile('snapshot/read.sql'), [ref])).rowCount === 1);
+    if (!known) throw new CliError(`snapshot ref ${ref} is unknown on the target: take one with \`rollout snapshot create\`, nothing was started`);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    print(`note: could not check snapshot ref ${ref} on the database from here; the preflight checks it after the gate`);
+  } finally {
+    await pool.end();
+  }
 }
 
 export function register(program: Command): void {
@@ -41,15 +38,18 @@ export function register(program: Command): void {
     .option('--snapshot-ref <ref>', 'the source snapshot ref for --scan (from rollout snapshot create)')
     .option('--id <id>', 'workflow id (default: derived from the target, so one rollout per target runs at a time)')
     .option('--gate-timeout <duration>', 'end EXPIRED, having written nothing, if the gate is not accepted in time (e.g. 7d)')
+    .option('--json', 'print JSON: the workflow id, target and APR')
     .option('--expected <file>', "the guards' baseline numbers as JSON (default: the clone's; rollout db init --scale N --write-expected FILE writes them)")
+    .option('--seed-sql <file>', "production's own commit_ready_f6_ownership_seed.sql, run unmodified by psql -v ratified_apr=APR on the worker (default: the bundled one)")
     .addHelpText(
       'after',
       '\nExample:\n  rollout start --apr APR-BOOT-AUTHMODEL-1 --scan --ruleset examples/ruleset.clone.json --snapshot-ref SNAP-20261124T101500Z-1a2b3c4d\n\nPrints the workflow id alone on the last line.',
     )
     .action(
-      action(async (opts: StartOptions) => {
+      action(async (opts: StartOptions & { json?: boolean }) => {
         const cfg = config();
         const input = startInput(opts, targetOf(cfg));
+        if (input.scan && cfg.databaseUrl) await checkSnapshotRef(cfg.databaseUrl, input.scan.snapshotRef);
         const workflowId = opts.id ? workflowIdArg(opts.id) : workflowIdForTarget(input.target);
         await withTemporal(async (client) => {
           await client.workflow.start(WORKFLOW_TYPE, {
@@ -57,8 +57,14 @@ export function register(program: Command): void {
             workflowId,
             args: [input],
             workflowIdConflictPolicy: 'FAIL',
+            staticSummary: rolloutSummary(input.apr, input.target),
+            staticDetails: rolloutDetails(input),
           });
         });
+        if (opts.json) {
+          print(JSON.stringify({ workflowId, target: input.target, apr: input.apr, state: 'WAITING_FOR_GATE' }));
+          return;
+        }
         print(`rollout started for target ${input.target} (APR ${input.apr}); it waits at the gate`);
         print(workflowId);
       }),

@@ -1,37 +1,84 @@
 import type { Command } from 'commander';
 import { requireDatabaseUrl, targetOf } from '../../config';
 import { createPool } from '../../db/pool';
-import { connectWorker, createRolloutWorker } from '../../worker';
-import { config, print } from '../context';
+import { routeNewRollouts } from '../../deployment';
+import { ensureSearchAttributes } from '../../infra/searchAttributes';
+import { SHUTDOWN_GRACE_MS, connectWorker, createRolloutWorker, installWorkerRuntime } from '../../worker';
+import { buildIdOf, loadWorkflowBundle } from '../../workflowBundle';
+import { config, outputClosed } from '../context';
 import { action } from '../errors';
 
 export function register(program: Command): void {
   program
     .command('worker')
-    .description('run a worker for the target in DATABASE_URL until SIGINT or SIGTERM')
-    .addHelpText('after', '\nExample:\n  DATABASE_URL=postgresql://rollout_operator@localhost:5432/directus rollout worker')
+    .description('run a worker for the target in DATABASE_URL until SIGINT or SIGTERM; its log is one JSON object per line on stdout')
+    .option('--make-current', 'make this build the one new rollouts go to (the first build of a deployment becomes current by itself)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  DATABASE_URL=postgresql://rollout_operator@localhost:5432/directus rollout worker\n' +
+        '  ROLLOUT_METRICS_ADDRESS=127.0.0.1:9464 rollout worker --make-current   (a new build takes new rollouts; Prometheus on /metrics)\n\n' +
+        'Each rollout stays pinned to the build it started on: keep an older build\'s worker running until its rollouts end\n' +
+        '(rollout list). ROLLOUT_BUILD_ID names the build (default: package version and a digest of the workflow code);\n' +
+        'ROLLOUT_DEPLOYMENT_NAME the Worker Deployment (default: the task queue). See docs/OPERATIONS.md, "Deploying a new worker build".',
+    )
     .action(
-      action(async () => {
+      action(async (opts: { makeCurrent?: boolean }) => {
         const cfg = config();
+        const log = installWorkerRuntime({ metricsAddress: cfg.worker.metricsAddress }).logger;
         const target = targetOf(cfg);
         const pool = createPool(requireDatabaseUrl(cfg));
         try {
           // Fail fast on an unreachable database rather than on the first activity.
           await pool.query('select 1');
+          const bundle = await loadWorkflowBundle();
+          const deployment = { deploymentName: cfg.worker.deploymentName ?? cfg.taskQueue, buildId: cfg.worker.buildId ?? buildIdOf(bundle.code) };
           const connection = await connectWorker(cfg);
           try {
+            // The workflow upserts them on every state change; without them its tasks would fail.
+            const added = await ensureSearchAttributes(connection.operatorService, cfg.temporal.namespace);
+            if (added.length > 0) log.info(`registered search attributes ${added.join(', ')} in namespace ${cfg.temporal.namespace}`, { event: 'search-attributes', added });
             const worker = await createRolloutWorker({
               connection,
               namespace: cfg.temporal.namespace,
               taskQueue: cfg.taskQueue,
               pool,
               target,
+              workflowBundle: { code: bundle.code },
               notifier: { webhookUrl: cfg.webhookUrl },
+              deployment,
+              shutdownGraceMs: SHUTDOWN_GRACE_MS,
             });
-            print(`worker for target ${target} on task queue ${cfg.taskQueue}; SIGINT or SIGTERM stops it`);
             // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has.
-            await worker.run();
-            print('worker stopped');
+            const running = worker.run();
+            // A log pipe that closes stops the worker as SIGTERM would: in-flight activities get their grace.
+            outputClosed.handle = () => {
+              if (worker.getState() === 'RUNNING') worker.shutdown();
+            };
+            let routing;
+            try {
+              routing = await routeNewRollouts(connection, cfg.temporal.namespace, deployment, Boolean(opts.makeCurrent));
+            } catch (err) {
+              worker.shutdown();
+              await running;
+              throw err;
+            }
+            const current =
+              routing.made === 'current'
+                ? 'new rollouts come to this build'
+                : `new rollouts go to build ${routing.current}; this one serves the rollouts pinned to it (rollout worker --make-current moves new ones here)`;
+            log.info(`worker for target ${target} on task queue ${cfg.taskQueue}, build ${deployment.buildId}: ${current}; SIGINT or SIGTERM stops it`, {
+              event: 'ready',
+              target,
+              taskQueue: cfg.taskQueue,
+              ...deployment,
+              current: routing.made === 'current',
+              bundle: bundle.source,
+              // Since the process started: what a replacement worker costs.
+              readyMs: Math.round(performance.now()),
+              metrics: cfg.worker.metricsAddress ? `http://${cfg.worker.metricsAddress}/metrics` : null,
+            });
+            await running;
+            log.info('worker stopped', { event: 'stopped', target, buildId: deployment.buildId });
           } finally {
             await connection.close();
           }

@@ -1,21 +1,23 @@
 // The whole story on embedded defaults: a throwaway clone, a real Temporal dev server, a real worker.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { measure } from './activities/gate';
-import { createSnapshot } from './activities/snapshot';
-import { startInput } from './cli/commands/start';
-import { formatAttempt, formatMetrics, formatProgress } from './cli/format';
-import { createPool, withTransaction, type Pool } from './db/pool';
-import { initFixture } from './fixture/init';
-import { startEmbeddedPostgres } from './infra/embeddedPostgres';
-import { startTemporalDevServer } from './infra/temporalDevServer';
-import { GateClaim, WORKFLOW_TYPE, gateOpenedSignal, progressQuery, workflowIdForTarget, type RolloutProgress } from './shared';
-import { createRolloutWorker } from './worker';
+import { measure } from '../activities/gate';
+import { createSnapshot } from '../activities/snapshot';
+import { formatAttempt, formatMetrics, formatProgress } from '../format/progress';
+import { createPool, withTransaction, type Pool } from '../db/pool';
+import { initFixture } from '../fixture/init';
+import { startEmbeddedPostgres } from '../infra/embeddedPostgres';
+import { startTemporalDevServer } from '../infra/temporalDevServer';
+import { GateClaim, WORKFLOW_TYPE, openGateUpdate, progressQuery, workflowIdForTarget, type RolloutProgress } from '../shared';
+import { createRolloutWorker } from '../worker';
+import type { rolloutWorkflow } from '../workflows';
+import { finalProgress, type RolloutHandle } from './execution';
+import { startInput } from './options';
 
 const APR = 'APR-BOOT-AUTHMODEL-1';
-const RULESET_FILE = path.resolve(__dirname, '..', 'examples', 'ruleset.clone.json');
+const RULESET_FILE = path.resolve(__dirname, '..', '..', 'examples', 'ruleset.clone.json');
 
 type Out = (line: string) => void;
 
@@ -26,7 +28,7 @@ interface Stage {
   stop(): Promise<void>;
 }
 
-async function poll(handle: WorkflowHandle, until: (p: RolloutProgress) => boolean): Promise<RolloutProgress> {
+async function poll(handle: RolloutHandle, until: (p: RolloutProgress) => boolean): Promise<RolloutProgress> {
   for (;;) {
     const p = await handle.query(progressQuery);
     if (until(p)) return p;
@@ -34,13 +36,11 @@ async function poll(handle: WorkflowHandle, until: (p: RolloutProgress) => boole
   }
 }
 
-async function gateOpen(handle: WorkflowHandle, by: string, out: Out): Promise<void> {
+async function gateOpen(handle: RolloutHandle, by: string, out: Out): Promise<void> {
   const claim = GateClaim.parse({ id: randomUUID(), by });
   out(`$ rollout gate-open ${handle.workflowId} --by "${by}"`);
-  await handle.signal(gateOpenedSignal, claim);
-  const p = await poll(handle, (q) => q.gate.attempts.some((a) => a.id === claim.id));
-  const attempt = p.gate.attempts.find((a) => a.id === claim.id);
-  if (attempt) out(`  ${formatAttempt(attempt)}`);
+  const attempt = await handle.executeUpdate(openGateUpdate, { args: [claim] });
+  out(`  ${formatAttempt(attempt)}`);
 }
 
 export async function runDemo(out: Out): Promise<void> {
@@ -78,11 +78,11 @@ export async function runDemo(out: Out): Promise<void> {
     return s;
   }
 
-  async function start(s: Stage): Promise<WorkflowHandle> {
+  async function start(s: Stage): Promise<RolloutHandle> {
     const input = startInput({ apr: APR, scan: true, ruleset: RULESET_FILE, snapshotRef: s.snapshotRef }, s.target);
     const workflowId = workflowIdForTarget(s.target);
     out(`$ rollout start --apr ${APR} --scan --ruleset examples/ruleset.clone.json --snapshot-ref ${s.snapshotRef}`);
-    const handle = await client.workflow.start(WORKFLOW_TYPE, { taskQueue: `governed-rollout-${s.target}`, workflowId, args: [input] });
+    const handle = await client.workflow.start<typeof rolloutWorkflow>(WORKFLOW_TYPE, { taskQueue: `governed-rollout-${s.target}`, workflowId, args: [input] });
     out(`  ${workflowId}`);
     return handle;
   }
@@ -102,7 +102,7 @@ export async function runDemo(out: Out): Promise<void> {
     await a.pool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [APR, 'President (L4 e-signature)']);
     await gateOpen(first, 'operator on call', out);
     out(`$ rollout result ${first.workflowId}`);
-    const done = (await first.result()) as RolloutProgress;
+    const done = await finalProgress(first);
     out(indent(formatProgress(done)));
 
     out('');
@@ -115,7 +115,7 @@ export async function runDemo(out: Out): Promise<void> {
     out(`  seed ${seeded.steps[0]?.status}: ${formatMetrics(seeded.steps[0]?.after ?? null)}`);
     out(`$ rollout cancel ${second.workflowId}`);
     await second.cancel();
-    const undone = (await second.result()) as RolloutProgress;
+    const undone = await finalProgress(second);
     out(indent(formatProgress(undone)));
     out(`  baseline restored: ${formatMetrics(await measure(b.pool, APR))}`);
     out('');

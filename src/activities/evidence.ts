@@ -1,0 +1,54 @@
+import type { Pool } from '../db/pool';
+import { runScript, withClient, withTransaction } from '../db/pool';
+import { sqlFile } from '../db/sql';
+import { buildEvidence, type Evidence } from '../evidence/packet';
+import type { Json } from '../evidence/seal';
+import type { RolloutInput } from '../shared/input';
+import type { RolloutProgress } from '../shared/progress';
+import { plannedSql } from './planned';
+
+export interface EvidenceInput {
+  progress: RolloutProgress;
+  input: RolloutInput;
+  approvals: Record<string, unknown>[];
+}
+
+export interface StoredEvidence {
+  digest: string;
+  previousDigest: string | null;
+  /** Where it is kept: the target's ledger. */
+  where: string;
+}
+
+/**
+ * Seals the rollout's evidence and stores it in the target's ledger, chained to the packet before it.
+ * Idempotent: a retry finds the packet already stored and returns it unchanged.
+ */
+export async function recordEvidence(pool: Pool, src: EvidenceInput, workerBuild: string | null): Promise<StoredEvidence> {
+  return withTransaction(pool, async (client) => {
+    const stored = (await runScript<{ packet: Evidence; digest: string }>(client, sqlFile('ledger/evidence_read.sql'), [src.progress.rolloutId])).rows[0];
+    if (stored) return { digest: stored.digest, previousDigest: stored.packet.body.previousDigest, where: 'governed_rollout.evidence' };
+    const previous = (await runScript<{ digest: string }>(client, sqlFile('ledger/evidence_last.sql'))).rows[0]?.digest ?? null;
+    const evidence = buildEvidence({
+      progress: src.progress,
+      input: src.input,
+      approvals: src.approvals as Json[],
+      planned: plannedSql(src.input),
+      workerBuild,
+      previousDigest: previous,
+      rehearsal: (src.input.rehearsal as Evidence | undefined) ?? null,
+    });
+    await runScript(client, sqlFile('ledger/evidence_write.sql'), [
+      src.progress.rolloutId, src.progress.workflowId, src.progress.state, evidence.digest, previous, JSON.stringify(evidence),
+    ]);
+    return { digest: evidence.digest, previousDigest: previous, where: 'governed_rollout.evidence' };
+  });
+}
+
+/** A rollout's stored evidence, by rollout id or workflow id: for a report when Temporal has forgotten it. */
+export async function readEvidence(pool: Pool, id: string): Promise<{ evidence: Evidence; recordedAt: string } | null> {
+  return withClient(pool, async (client) => {
+    const row = (await runScript<{ packet: Evidence; recorded_at: string }>(client, sqlFile('ledger/evidence_read.sql'), [id])).rows[0];
+    return row ? { evidence: row.packet, recordedAt: row.recorded_at } : null;
+  });
+}

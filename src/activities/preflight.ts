@@ -1,0 +1,243 @@
+// Everything a rollout would meet, read and never written: the contract against the live catalog, then
+// every step's prerequisites. `rollout plan` prints it; the preflight activity refuses on it, after the
+// gate and before the first write, so the seed never commits when a later step would be refused.
+import { catalogRelationNames, contractFindings, describeFinding, type Catalog, type Finding } from '../contract/check';
+import { CONTRACT, relationsInScope, type ContractScope } from '../contract/contract';
+import type { Pool, PoolClient } from '../db/pool';
+import { runScript, withClient } from '../db/pool';
+import { sqlFile } from '../db/sql';
+import type { Metrics, RolloutInput, ScanInput } from '../shared';
+import { rehearsalProblems, type RehearsalRule } from '../evidence/packet';
+import { plannedSql } from './planned';
+import { snapshotProblem } from './snapshot';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  expected: string;
+  actual: string;
+  note: string;
+}
+
+export interface Change {
+  step: 'gate' | 'seed' | 'scan' | 'cursor' | 'phase3';
+  automated: boolean;
+  summary: string;
+}
+
+export interface Inspection {
+  verdict: 'GO' | 'NO-GO';
+  /** The role whose privileges the contract was checked for. */
+  role: string;
+  /** Every gap between the contract and the catalog; notes do not block. */
+  contract: Finding[];
+  /** The relations the contract holds this rollout to. */
+  relations: number;
+  /** The data checks; empty when the contract does not hold (they would only fail on the same gaps). */
+  checks: Check[];
+  changes: Change[];
+  metrics: Metrics | null;
+}
+
+export interface InspectOptions {
+  /** Check the privileges of this role instead of the connected one (the plan, run by the owner). */
+  workerRole?: string;
+}
+
+export function scopeOf(input: Pick<RolloutInput, 'scan' | 'seedScript'>): ContractScope {
+  return { scan: Boolean(input.scan), seedScript: Boolean(input.seedScript) };
+}
+
+export async function readCatalog(client: PoolClient, workerRole?: string): Promise<Catalog> {
+  const { rows } = await runScript<{ jsonb_build_object: Omit<Catalog, 'ledgerVersion'> }>(client, sqlFile('contract/catalog.sql'), [
+    catalogRelationNames(CONTRACT),
+    CONTRACT.functions.map((f) => f.signature),
+    workerRole ?? null,
+  ]);
+  const found = rows[0]?.jsonb_build_object;
+  if (!found) throw new Error('contract/catalog.sql returned no row');
+  const versionTable = found.relations.find((r) => r.name === `${CONTRACT.ledger.schema}.ledger_version`);
+  const ledgerVersion = versionTable?.found
+    ? ((await runScript<{ version: number | null }>(client, sqlFile('ledger/version.sql'))).rows[0]?.version ?? null)
+    : null;
+  return { ...found, ledgerVersion };
+}
+
+function check(name: string, ok: boolean, expected: string | number, actual: string | number, note = ''): Check {
+  return { name, ok, expected: String(expected), actual: String(actual), note };
+}
+
+async function one<R extends Record<string, unknown>>(client: PoolClient, file: string, params: unknown[]): Promise<R | undefined> {
+  return (await runScript<R>(client, sqlFile(file), params)).rows[0];
+}
+
+/** The seed's own preconditions and its change, as applySeed would meet them (a finished seed is not redone). */
+async function inspectSeed(client: PoolClient, input: RolloutInput, m: Metrics): Promise<{ checks: Check[]; change: Change }> {
+  const { expected: e, apr } = input;
+  const present = (await one<{ present: number }>(client, 'seed/status.sql', ['', apr]))?.present ?? 0;
+  const script = input.seedScript ? `the operator's seed script ${input.seedScript.path} (sha256 ${input.seedScript.sha256})` : 'the bundled seed script';
+  if (present > 0) {
+    const same = present === e.seedRows;
+    return {
+      checks: [check('seed rows', same, `${e.seedRows} already present, or none`, `${present} present for ${apr}`, same ? 'the seed ran before: it would write nothing' : 'refused: rows it did not write as a whole')],
+      change: { step: 'seed', automated: true, summary: same ? `nothing: the ${present} governance_object_ownership rows for ${apr} are already there` : 'nothing: refused' },
+    };
+  }
+  const seeded = e.own + e.seedRows;
+  return {
+    checks: [
+      check('gap', m.gap === e.gap, e.gap, m.gap, 'v_object_owner_gap'),
+      check('own', m.own === e.own, e.own, m.own, 'governance_object_ownership'),
+      check('conflict', m.conflict === e.conflict, e.conflict, m.conflict, 'v_object_owner_conflict'),
+    ],
+    change: {
+      step: 'seed',
+      automated: true,
+      summary:
+        `${script}: insert ${e.seedRows} governance_object_ownership rows (created_by=F6_OWNERSHIP_SEED_COMMIT, ratified_apr=${apr}): ` +
+        `own ${m.own}->${seeded}, gap ${m.gap}->0, conflict ${m.conflict}, gov_emit ${m.gov_emit} unchanged; ` +
+        `then ${seeded} direct + ${e.gap} inherited, coverage 100%`,
+    },
+  };
+}
+
+async function inspectScan(client: PoolClient, scan: ScanInput): Promise<{ checks: Check[]; changes: Change[] }> {
+  const { ruleset, snapshotRef } = scan;
+  const problem = await snapshotProblem(client, snapshotRef);
+  const cover = (await one<{ states: number; objects: number }>(client, 'scan/expect.sql', [ruleset.domains])) ?? { states: 0, objects: 0 };
+  const stored = await one<{ ruleset_id: string; same_definition: boolean }>(client, 'scan/ruleset_read.sql', [
+    ruleset.code, ruleset.version, JSON.stringify(ruleset),
+  ]);
+  const cursor = await one<{ snapshot_ref: string | null }>(client, 'cursor/read.sql', [scan.cursorName]);
+  const name = `${ruleset.code} v${ruleset.version}`;
+  const from = cursor?.snapshot_ref ?? null;
+  const checks = [
+    check('snapshot', problem === null, `${snapshotRef} exists and matches the inventory`, problem ?? 'exists, matches', 'source_snapshot vs v_governance_object_inventory'),
+    check('domains', cover.states === ruleset.domains.length, `${ruleset.domains.length} domains in the inventory`, `${cover.states} of ${ruleset.domains.length}`, ruleset.domains.join(',')),
+    check(
+      'ruleset',
+      !stored || stored.same_definition,
+      `absent, or the same definition`,
+      !stored ? 'absent' : stored.same_definition ? `exists (id ${stored.ruleset_id}), same definition` : `exists (id ${stored.ruleset_id}) with a different definition`,
+      stored && !stored.same_definition ? 'publish a new version' : name,
+    ),
+    check(
+      'cursor',
+      cursor !== undefined,
+      `scan_cursor row ${scan.cursorName} exists`,
+      cursor === undefined ? `scan_cursor has no row ${scan.cursorName}` : `at ${from ?? 'null'}`,
+      cursor === undefined ? 'create the row, or name the cursor the scanner uses' : 'scan_cursor',
+    ),
+  ];
+  return {
+    checks,
+    changes: [
+      {
+        step: 'scan',
+        automated: true,
+        summary: `${stored ? `keep ruleset ${name}` : `insert ruleset ${name}`}; upsert ${cover.states} candidate_state + ${cover.objects} candidate_object (natural key: existing rows stay); append 1 candidate_scan_run`,
+      },
+      {
+        step: 'cursor',
+        automated: true,
+        summary: from === snapshotRef ? `nothing: scan_cursor ${scan.cursorName} is already at ${snapshotRef}` : `scan_cursor ${scan.cursorName} from ${from ?? 'null'} to ${snapshotRef} (compare-and-set)`,
+      },
+    ],
+  };
+}
+
+/** A target whose owner requires a clone rehearsal: the run must carry a rehearsal's evidence that stands for it. */
+async function inspectRehearsal(client: PoolClient, input: RolloutInput): Promise<Check[]> {
+  const rule = (await one<{ value: RehearsalRule }>(client, 'ledger/policy_read.sql', []))?.value;
+  if (!rule) return [];
+  const name = 'rehearsal';
+  const note = `this target requires a COMPLETED clone rehearsal of the same SQL, contract and numbers, at most ${rule.maxAgeDays} days old`;
+  if (!input.rehearsal) {
+    return [check(name, false, 'the evidence of a completed clone rehearsal (--rehearsal FILE)', 'none given', `${note}: rehearse on the clone, then pass its evidence (rollout report ID --format evidence > FILE)`)];
+  }
+  const problems = rehearsalProblems(input.rehearsal, plannedSql(input), input.expected, rule, new Date());
+  const digest = input.rehearsal.digest;
+  return [check(name, problems.length === 0, 'a completed rehearsal of this very rollout', problems.length ? problems.join('; ') : `rehearsal ${digest.slice(0, 12)} stands`, note)];
+}
+
+async function measureWith(client: PoolClient, apr: string): Promise<Metrics> {
+  const row = (await runScript<Metrics>(client, sqlFile('metrics/measure.sql'), [apr])).rows[0];
+  if (!row) throw new Error('metrics/measure.sql returned no row');
+  return row;
+}
+
+/** The whole inspection on one session; the caller owns the transaction (READ ONLY in both callers). */
+export async function inspectRollout(client: PoolClient, input: RolloutInput, options: InspectOptions = {}): Promise<Inspection> {
+  const scope = scopeOf(input);
+  const catalog = await readCatalog(client, options.workerRole);
+  const contract = contractFindings(CONTRACT, catalog, scope);
+  const relations = relationsInScope(CONTRACT, scope).length;
+  const gateChange: Change = {
+    step: 'gate',
+    automated: false,
+    summary: `people ratify ${input.apr} (os_proposal_approvals >= ${input.expected.ospaMin}), then someone runs rollout gate-open: never automated`,
+  };
+  if (contract.some((f) => f.severity === 'no-go')) {
+    return { verdict: 'NO-GO', role: catalog.role, contract, relations, checks: [], changes: [gateChange], metrics: null };
+  }
+  const { expected: e, apr, scan } = input;
+  const rehearsal = await inspectRehearsal(client, input);
+  const m = await measureWith(client, apr);
+  const seed = await inspectSeed(client, input, m);
+  const scanned = scan ? await inspectScan(client, scan) : null;
+  const checks = [
+    check('gate', m.ospa >= e.ospaMin, `ospa >= ${e.ospaMin}`, `ospa = ${m.ospa}`, `os_proposal_approvals for ${apr}: only people open it (L2 quorum + L4 President e-signature)`),
+    ...seed.checks,
+    check('gov_emit', m.gov_emit === e.govEmit, e.govEmit, m.gov_emit, 'event_outbox rows of governance types'),
+    check('gov_types_active', m.gov_types_active === 0, 0, m.gov_types_active, 'event_type_registry.active of governance types (Phase 3 is manual)'),
+    ...(scanned?.checks ?? []),
+    ...rehearsal,
+  ];
+  const changes: Change[] = [
+    gateChange,
+    seed.change,
+    ...(scanned?.changes ?? []),
+    {
+      step: 'phase3',
+      automated: false,
+      summary: `emit activation (UPDATE event_type_registry SET active=true, a dispatcher for event_outbox) is a separate governed step: manual, never automated; ${m.gov_types_active} governance types active now`,
+    },
+  ];
+  return { verdict: checks.every((c) => c.ok) ? 'GO' : 'NO-GO', role: catalog.role, contract, relations, checks, changes, metrics: m };
+}
+
+/** One line per reason the inspection says NO-GO, each naming the object. */
+export function refusals(inspection: Inspection): string[] {
+  return [
+    ...inspection.contract.filter((f) => f.severity === 'no-go').map(describeFinding),
+    ...inspection.checks.filter((c) => !c.ok).map((c) => `${c.name}: expected ${c.expected}, actual ${c.actual}${c.note ? ` (${c.note})` : ''}`),
+  ];
+}
+
+export interface PreflightResult {
+  verdict: 'GO' | 'NO-GO';
+  refusals: string[];
+  notes: string[];
+  metrics: Metrics | null;
+}
+
+/**
+ * After the gate is accepted and before anything is written: the contract and every later step's
+ * prerequisites, in a READ ONLY transaction, as the worker's own role.
+ */
+export async function preflight(pool: Pool, input: RolloutInput): Promise<PreflightResult> {
+  return withClient(pool, async (client) => {
+    await client.query('begin transaction read only');
+    try {
+      const inspection = await inspectRollout(client, input);
+      return {
+        verdict: inspection.verdict,
+        refusals: refusals(inspection),
+        notes: inspection.contract.filter((f) => f.severity === 'note').map(describeFinding),
+        metrics: inspection.metrics,
+      };
+    } finally {
+      await client.query('rollback').catch(() => undefined);
+    }
+  });
+}

@@ -1,0 +1,27 @@
+import type { WorkflowHandle } from '@temporalio/client';
+
+export interface Waiting {
+  activity: string;
+  attempt: number;
+  /** The last attempt's failure: for a lock wait, who holds the lock and since when. */
+  lastFailure: string | null;
+}
+
+/**
+ * What the rollout waits on right now, from Temporal's own record of its pending activities: a step
+ * retrying because the rollout lock is held shows the holder and the attempt number here.
+ */
+export async function pendingWaits(handle: WorkflowHandle): Promise<Waiting[]> {
+  const { raw } = await handle.describe();
+  return (raw.pendingActivities ?? [])
+    .filter((a) => (a.attempt ?? 1) > 1 || a.lastFailure?.message)
+    .map((a) => ({
+      activity: a.activityType?.name ?? '?',
+      attempt: a.attempt ?? 1,
+      lastFailure: a.lastFailure?.message ?? null,
+    }));
+}
+
+export function formatWaiting(w: Waiting): string {
+  return `waiting: ${w.activity} attempt ${w.attempt}${w.lastFailure ? `: ${w.lastFailure}` : ''}`;
+}

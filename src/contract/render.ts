@@ -1,0 +1,161 @@
+// The contract rendered for people (docs/CONTRACT.md) and for PostgreSQL (the grants of
+// sql/roles/rollout_operator.sql). Both files are generated (`npm run contract:render`) and a test
+// holds them equal to this output, so the contract is written once.
+import { ledgerTableName, type Contract, type RelationSpec, type Scope } from './contract';
+
+const ROLE = 'rollout_operator';
+
+const SCOPE_TEXT: Record<Scope, string> = {
+  always: 'every rollout',
+  scan: 'with --scan',
+  'bundled-seed': 'the bundled seed only',
+};
+
+function columnsOf(spec: RelationSpec, use: 'insert' | 'update'): string[] {
+  return spec.columns.filter((c) => c.use === use).map((c) => c.name);
+}
+
+/** The role's grants: SELECT on what it reads, column-level INSERT/UPDATE where it writes, DELETE where it undoes. */
+export function renderGrants(contract: Contract): string {
+  const lines: string[] = [];
+  const { schema } = contract.ledger;
+  lines.push(`grant usage on schema public to ${ROLE};`);
+  lines.push(`grant usage on schema ${schema} to ${ROLE};`);
+  lines.push('');
+  for (const spec of contract.relations) {
+    lines.push(`-- ${spec.name} (${spec.access}, ${SCOPE_TEXT[spec.scope]}): ${spec.why}`);
+    lines.push(`grant select on ${spec.name} to ${ROLE};`);
+    const insert = columnsOf(spec, 'insert');
+    if (insert.length > 0) lines.push(`grant insert (${insert.join(', ')}) on ${spec.name} to ${ROLE};`);
+    const update = columnsOf(spec, 'update');
+    if (update.length > 0) lines.push(`grant update (${update.join(', ')}) on ${spec.name} to ${ROLE};`);
+    if (spec.deletes) lines.push(`grant delete on ${spec.name} to ${ROLE};`);
+  }
+  lines.push('');
+  lines.push('-- The ledger: appended to in the transaction of the rows it records, marked reverted, never deleted.');
+  for (const table of contract.ledger.tables) {
+    const name = ledgerTableName(contract, table.name);
+    const privileges = ['select', ...(table.privileges.insert ? ['insert'] : [])].join(', ');
+    lines.push(`grant ${privileges} on ${name} to ${ROLE};`);
+    if (table.privileges.update) lines.push(`grant update (${table.privileges.update.join(', ')}) on ${name} to ${ROLE};`);
+  }
+  return lines.join('\n');
+}
+
+export function renderRoleSql(contract: Contract): string {
+  return `-- GENERATED from src/contract/contract.ts by \`npm run contract:render\`: edit the contract, not this file.
+--
+-- The rollout worker's privileges, and nothing more: exactly what the contract (docs/CONTRACT.md)
+-- names. Run it as the database owner, in the target database, after \`rollout db install\`:
+--   psql -d directus -f sql/roles/rollout_operator.sql
+-- (plain SQL, no psql variables: any client can run it).
+-- then give a login role (its password set by you, never kept in this repository) the role:
+--   create role rollout_worker login password '...';   -- or \\password rollout_worker
+--   grant ${ROLE} to rollout_worker;
+-- The worker connects as rollout_worker (DATABASE_URL in its own environment).
+--
+-- Never granted, so PostgreSQL itself refuses them (permission denied, SQLSTATE 42501): any write to
+-- a relation the contract marks sealed or read, any column of a written table the contract does not
+-- name, any DELETE from or edit of the ledger (only reverted_at is ever set).
+
+-- Roles are cluster-wide: created once, kept if it exists (the grants below are idempotent too).
+do $$
+begin
+  if not exists (select 1 from pg_roles where rolname = '${ROLE}') then
+    create role ${ROLE} nologin;
+  end if;
+end $$;
+
+do $$
+begin
+  execute format('grant connect on database %I to ${ROLE}', current_database());
+end $$;
+
+${renderGrants(contract)}
+`;
+}
+
+function table(headers: string[], rows: string[][]): string[] {
+  return [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+function packetFacts(spec: RelationSpec): string {
+  const facts: string[] = [];
+  if (spec.triggers !== undefined) facts.push(`${spec.triggers} trigger${spec.triggers === 1 ? '' : 's'}`);
+  if (spec.noCascade) facts.push('no cascading foreign key');
+  if (spec.requiredRow) facts.push(`row ${spec.requiredRow.column} = the rollout's ${spec.requiredRow.input} must exist`);
+  return facts.join('; ') || '—';
+}
+
+export function renderContractDoc(contract: Contract): string {
+  const relationRows = contract.relations.map((r) => [
+    `\`${r.name}\``,
+    r.kind === 'table' ? 'table' : 'table or view',
+    r.access,
+    SCOPE_TEXT[r.scope],
+    r.columns.map((c) => `\`${c.name}\` ${c.family}${c.use === 'read' ? '' : ` (${c.use})`}`).join(', ') || 'count only',
+    (r.uniqueKeys ?? []).map((k) => `(${k.join(', ')})`).join(' ') || '—',
+    r.ledgerKey ? `\`${r.ledgerKey}\`` : '—',
+    packetFacts(r),
+    r.why,
+  ]);
+  return [
+    '<!-- GENERATED from src/contract/contract.ts by `npm run contract:render`: edit the contract, not this file. -->',
+    '# The contract with the target database',
+    '',
+    `Contract version ${contract.version}. Everything the rollout reads or writes on the target, and the packet's facts about it.`,
+    '`rollout plan` checks it against the live catalog before the gate, and the workflow checks it again after the gate',
+    'is accepted and before the first write (the preflight): any gap is a NO-GO that names the object, and nothing is',
+    'written. The grants of `sql/roles/rollout_operator.sql` come from the same source.',
+    '',
+    '## Checking production before the gate',
+    '',
+    '1. As the database owner, once: `rollout db install` — creates only the schema `governed_rollout` (the ledger',
+    '   below); no governance table is touched. Then `psql -d directus -f sql/roles/rollout_operator.sql` and a login',
+    '   granted `rollout_operator` for the worker (README).',
+    '2. `rollout plan --apr APR-BOOT-AUTHMODEL-1 [--scan ...] [--seed-sql FILE] --worker-role rollout_worker`: exit 0 GO,',
+    '   2 NO-GO. Every line under "contract" names an object, what is missing or different, and what to do:',
+    '',
+    '       NO-GO  governance_object_ownership.reviewed_by: is NOT NULL without a default, and the rollout does not fill it; ...',
+    '       NO-GO  scan_cursor.snapshot_ref: column is missing; the rollout updates it: add it, or adapt the contract ...',
+    '       NO-GO  schema governed_rollout: the ledger is not installed; run `rollout db install` as the database owner, once',
+    '       note   system_issues triggers: carries 8 trigger(s) (...), the packet says 9; the rollout never writes it; ...',
+    '',
+    '   A `note` does not block: it is a packet fact that changed on a relation the rollout never writes.',
+    '3. Only when the plan says GO: `rollout start`, and people open the gate.',
+    '',
+    '## Relations',
+    '',
+    'Access: **read** — only read; **write** — written, and undone by the compensation; **sealed** — the packet forbids',
+    'any write; read only to prove it unchanged (count and md5 of every row) after every step. Type families: text',
+    '(any string type), integer (int2/4/8), numeric (any number type), boolean, timestamp, json (json/jsonb). A',
+    'written table may have other columns only if they are nullable or have a default: the rollout fills only the',
+    'columns marked insert. With `--seed-sql`, production\'s own script decides which ownership columns it fills.',
+    '',
+    ...table(['relation', 'kind', 'access', 'needed', 'columns', 'unique keys (ON CONFLICT)', 'ledger key', "packet's facts", 'why'], relationRows),
+    '',
+    '## Functions and server',
+    '',
+    ...table(['function', 'why'], contract.functions.map((f) => [`\`${f.signature}\``, f.why])),
+    '',
+    `PostgreSQL with server_version_num at least ${contract.minServerVersionNum}.`,
+    '',
+    '## The ledger (the rollout\'s own schema)',
+    '',
+    `Schema \`${contract.ledger.schema}\`, version ${contract.ledger.version}, installed by \`rollout db install\` (\`sql/ledger/install.sql\`).`,
+    'No governance table carries a column of the rollout: which rollout wrote which rows is recorded here, set-based,',
+    'in the same transaction as the rows themselves (one entry per relation and step, the ledger keys as one array).',
+    'A retry after a lost acknowledgement reads its own rollout\'s entries; a compensation deletes exactly the rows',
+    'they name and marks them reverted; entries are never deleted. The packet\'s hand rollback',
+    "(`DELETE FROM governance_object_ownership WHERE created_by='F6_OWNERSHIP_SEED_COMMIT'`) keeps working.",
+    '',
+    ...table(
+      ['table', 'the worker may'],
+      contract.ledger.tables.map((t) => [
+        `\`${ledgerTableName(contract, t.name)}\``,
+        ['select', ...(t.privileges.insert ? ['insert'] : []), ...(t.privileges.update ? [`update (${t.privileges.update.join(', ')})`] : [])].join(', '),
+      ]),
+    ),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,63 @@
+// A stored evidence packet as an operator reads it, when Temporal no longer has the rollout.
+import type { Evidence } from '../evidence/packet';
+
+function metricsLine(m: unknown): string {
+  if (!m || typeof m !== 'object') return 'not measured';
+  const v = m as Record<string, unknown>;
+  return `own=${String(v.own)} gap=${String(v.gap)} conflict=${String(v.conflict)} gov_emit=${String(v.gov_emit)} coverage_pct=${String(v.coverage_pct)} (${String(v.direct)} direct + ${String(v.inherited)} inherited)`;
+}
+
+export function renderEvidenceMarkdown(evidence: Evidence, source: string): string {
+  const b = evidence.body;
+  const r = b.rollout;
+  const rehearsal = b.rehearsal as { digest?: string; rolloutId?: string; target?: string; endedAt?: string; metrics?: unknown } | null;
+  return [
+    `# Rollout evidence packet: ${r.target}`,
+    '',
+    `> From ${source}. Digest \`${evidence.digest}\` (verify: \`rollout report verify FILE\` on \`--format evidence\`).`,
+    '',
+    '| | |',
+    '|---|---|',
+    `| State | **${r.state}**${r.reason ? ` — ${r.reason}` : ''} |`,
+    `| APR | ${r.apr} |`,
+    `| Rollout id | \`${r.rolloutId}\` |`,
+    `| Temporal workflow / run | \`${r.workflowId}\` / \`${r.runId}\` |`,
+    `| Started / ended | ${r.startedAt} / ${r.endedAt} |`,
+    `| Worker build | ${r.workerBuild ?? 'unknown'} |`,
+    `| Previous packet on this target | ${b.previousDigest ? `\`${b.previousDigest}\`` : 'none (the first)'} |`,
+    '',
+    '## The gate',
+    '',
+    b.gate.accepted ? `Accepted: opened by ${String(b.gate.openedBy)} at ${String(b.gate.acceptedAt)}.` : 'Not accepted: nothing was written.',
+    '',
+    ...b.gate.approvals.map((a) => `- approval: \`${JSON.stringify(a)}\``),
+    '',
+    '## SQL and contract digests',
+    '',
+    ...Object.entries(b.digests).map(([k, v]) => `- ${k}: \`${typeof v === 'string' ? v : 'none'}\``),
+    '',
+    '## Numbers',
+    '',
+    `Baseline: ${metricsLine(b.baseline)}`,
+    '',
+    ...(b.steps as { name: string; status: string; after: unknown; compensation: unknown }[]).map(
+      (s) => `- ${s.name}: ${s.status}; after: ${metricsLine(s.after)}${s.compensation ? `; compensation: ${JSON.stringify(s.compensation)}` : ''}`,
+    ),
+    '',
+    `Final: ${metricsLine(b.metrics)}`,
+    '',
+    ...(rehearsal
+      ? [
+          '## Rehearsal and production, side by side',
+          '',
+          '| | rehearsal (clone) | this run |',
+          '|---|---|---|',
+          `| target | ${String(rehearsal.target)} | ${r.target} |`,
+          `| ended | ${String(rehearsal.endedAt)} | ${r.endedAt} |`,
+          `| numbers | ${metricsLine(rehearsal.metrics)} | ${metricsLine(b.metrics)} |`,
+          `| evidence digest | \`${String(rehearsal.digest)}\` | \`${evidence.digest}\` |`,
+          '',
+        ]
+      : []),
+  ].join('\n');
+}

@@ -1,0 +1,119 @@
+// The contract is written once: the operators' page and the role's grants are rendered from it, and the
+// measure's digests cover exactly the relations it marks sealed.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { contractFindings, fitsFamily, type Catalog, type CatalogRelation } from '../src/contract/check';
+import { CONTRACT, relationsInScope } from '../src/contract/contract';
+import { renderContractDoc, renderRoleSql } from '../src/contract/render';
+import { REPO } from './support/cli';
+
+const read = (...parts: string[]) => readFileSync(path.join(REPO, ...parts), 'utf8');
+
+/** A catalog that matches the contract to the letter, for the pure checks to break one piece at a time. */
+function matchingCatalog(): Catalog {
+  const column = (name: string, family: string) => ({
+    name,
+    type: family,
+    typname: { text: 'text', integer: 'int8', numeric: 'numeric', boolean: 'bool', timestamp: 'timestamptz', json: 'jsonb' }[family] ?? 'text',
+    category: { text: 'S', integer: 'N', numeric: 'N', boolean: 'B', timestamp: 'D', json: 'U' }[family] ?? 'S',
+    notNull: false,
+    hasDefault: false,
+    select: true,
+    insert: true,
+    update: true,
+  });
+  const relations: CatalogRelation[] = CONTRACT.relations.map((r) => ({
+    name: r.name,
+    found: true,
+    relkind: 'r',
+    columns: r.columns.map((c) => column(c.name, c.family)),
+    uniqueKeys: r.uniqueKeys ?? [],
+    triggers: Array.from({ length: r.triggers ?? 0 }, (_, i) => `trg_${i}`),
+    cascades: [],
+    select: true,
+    delete: true,
+  }));
+  for (const t of CONTRACT.ledger.tables) {
+    relations.push({ name: `governed_rollout.${t.name}`, found: true, relkind: 'r', columns: [column('reverted_at', 'timestamp')], uniqueKeys: [], triggers: [], cascades: [], select: true, delete: false });
+  }
+  return {
+    serverVersionNum: 150000,
+    role: 'rollout_worker',
+    roleExists: true,
+    relations,
+    functions: Object.fromEntries(CONTRACT.functions.map((f) => [f.signature, true])),
+    schemaUsage: { public: true, governed_rollout: true },
+    ledgerVersion: 1,
+  };
+}
+
+const ALL = { scan: true, seedScript: false };
+
+function relation(catalog: Catalog, name: string): CatalogRelation {
+  const found = catalog.relations.find((r) => r.name === name);
+  if (!found) throw new Error(name);
+  return found;
+}
+
+describe('the contract, written once', () => {
+  test('docs/CONTRACT.md and sql/roles/rollout_operator.sql are rendered from it (npm run contract:render)', () => {
+    expect(read('docs', 'CONTRACT.md')).toBe(renderContractDoc(CONTRACT));
+    expect(read('sql', 'roles', 'rollout_operator.sql')).toBe(renderRoleSql(CONTRACT));
+  });
+
+  test("the measure's digests cover exactly the relations the contract seals", () => {
+    const sealed = CONTRACT.relations.filter((r) => r.access === 'sealed').map((r) => r.name).sort();
+    const measured = [...read('sql', 'metrics', 'measure.sql').matchAll(/'(\w+)',\s+\(select count\(\*\) \|\| ':'/g)].map((m) => m[1]).sort();
+    expect(measured).toEqual(sealed);
+  });
+
+  test('a catalog that matches has no finding; every written relation has a ledger key', () => {
+    expect(contractFindings(CONTRACT, matchingCatalog(), ALL)).toEqual([]);
+    for (const r of CONTRACT.relations.filter((x) => x.access === 'write')) expect(r.ledgerKey).toBeDefined();
+  });
+
+  test('each kind of gap is one NO-GO naming the object and what to do', () => {
+    const cases: [string, (c: Catalog) => void, RegExp][] = [
+      ['missing relation', (c) => (relation(c, 'source_snapshot').found = false), /^source_snapshot: relation is missing/],
+      ['missing column', (c) => (relation(c, 'scan_cursor').columns = relation(c, 'scan_cursor').columns.slice(0, 1)), /^scan_cursor\.snapshot_ref: column is missing; the rollout updates it/],
+      ['wrong type', (c) => (relation(c, 'governance_ruleset').columns[2]!.typname = 'text'), /^governance_ruleset\.version: has type integer, not a integer type/],
+      ['NOT NULL without default', (c) => relation(c, 'governance_object_ownership').columns.push({ ...relation(c, 'governance_object_ownership').columns[0]!, name: 'reviewed_by', notNull: true }), /^governance_object_ownership\.reviewed_by: is NOT NULL without a default/],
+      ['missing unique key', (c) => (relation(c, 'candidate_state').uniqueKeys = []), /^candidate_state \(ruleset_id, domain_code\): has no unique key/],
+      ['a trigger on a written table', (c) => (relation(c, 'governance_object_ownership').triggers = ['trg_audit']), /^governance_object_ownership triggers: carries 1 trigger\(s\) \(trg_audit\), the packet says 0/],
+      ['a cascade', (c) => (relation(c, 'governance_object_ownership').cascades = ['owner_history (fk)']), /^governance_object_ownership foreign keys: a change cascades into owner_history/],
+      ['no privilege', (c) => (relation(c, 'candidate_object').delete = false), /^candidate_object: role rollout_worker may not DELETE/],
+      ['missing ledger', (c) => (c.ledgerVersion = null), /^schema governed_rollout: the ledger is not installed; run `rollout db install`/],
+      ['missing function', (c) => (c.functions['hashtextextended(text,bigint)'] = false), /^function hashtextextended\(text,bigint\): is missing/],
+    ];
+    for (const [name, breakIt, expected] of cases) {
+      const catalog = matchingCatalog();
+      breakIt(catalog);
+      const findings = contractFindings(CONTRACT, catalog, ALL).filter((f) => f.severity === 'no-go');
+      expect({ name, lines: findings.map((f) => `${f.object}: ${f.problem}; ${f.fix}`) }).toEqual({ name, lines: [expect.stringMatching(expected)] });
+    }
+  });
+
+  test('a changed trigger count on a sealed table is a note, not a NO-GO', () => {
+    const catalog = matchingCatalog();
+    relation(catalog, 'system_issues').triggers = ['a', 'b'];
+    expect(contractFindings(CONTRACT, catalog, ALL)).toEqual([expect.objectContaining({ object: 'system_issues triggers', severity: 'note' })]);
+  });
+
+  test('scope: Phase 2 relations only with --scan; the bundled seed source only without --seed-sql', () => {
+    const names = (scope: { scan: boolean; seedScript: boolean }) => relationsInScope(CONTRACT, scope).map((r) => r.name);
+    expect(names({ scan: false, seedScript: false })).not.toContain('scan_cursor');
+    expect(names({ scan: true, seedScript: false })).toContain('scan_cursor');
+    expect(names({ scan: false, seedScript: true })).not.toContain('governance_domain');
+    // The operator's own script decides its insert: an extra NOT NULL column is its business.
+    const catalog = matchingCatalog();
+    relation(catalog, 'governance_object_ownership').columns.push({ ...relation(catalog, 'governance_object_ownership').columns[0]!, name: 'reviewed_by', notNull: true });
+    expect(contractFindings(CONTRACT, catalog, { scan: false, seedScript: true })).toEqual([]);
+  });
+
+  test('type families follow pg_type', () => {
+    expect(fitsFamily({ typname: 'varchar', category: 'S' }, 'text')).toBe(true);
+    expect(fitsFamily({ typname: 'int4', category: 'N' }, 'integer')).toBe(true);
+    expect(fitsFamily({ typname: 'numeric', category: 'N' }, 'integer')).toBe(false);
+    expect(fitsFamily({ typname: 'jsonb', category: 'U' }, 'json')).toBe(true);
+  });
+});

@@ -1,0 +1,56 @@
+// The rollout lock held by someone else for longer than one bounded try: the rollout waits visibly,
+// naming the holder in Temporal's record of the retrying step, and finishes once the lock goes.
+import { formatWaiting, pendingWaits, type Waiting } from '../src/cli/waiting';
+import { SESSION_LIMITS } from '../src/db/pool';
+import { fingerprint, ratify } from './support/db';
+import { holdRolloutLock } from './faults/support/processWorker';
+import { rolloutHarness, type Harness } from './support/harness';
+
+describe('a rollout lock held elsewhere', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.teardown();
+    h = undefined;
+  });
+
+  test('progress names the holder while the seed waits in bounded tries; the rollout finishes once it goes', async () => {
+    h = await rolloutHarness();
+    await ratify(h.db.pool);
+    const lock = await holdRolloutLock(h.db.url);
+    try {
+      const handle = await h.start();
+      await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+      const { rows } = await h.db.pool.query<{ pid: number }>("select pid from pg_stat_activity where application_name = 'fault-test-lock'");
+      const holderPid = rows[0]?.pid;
+      let seen: Waiting | undefined;
+      const deadline = Date.now() + 4 * SESSION_LIMITS.lockTimeoutMs;
+      while (!seen && Date.now() < deadline) {
+        seen = (await pendingWaits(handle)).find((w) => w.activity === 'applySeed' && w.lastFailure);
+        if (!seen) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(seen).toBeDefined();
+      expect(formatWaiting(seen as Waiting)).toMatch(
+        new RegExp(`^waiting: applySeed attempt \\d+: waiting for the rollout lock: held by pid ${holderPid} \\(fault-test-lock, user \\w+, idle since`),
+      );
+      // Nothing was written while it waited.
+      expect((await h.progress(handle)).steps[0]?.status).toBe('running');
+      await lock.release();
+      const final = await handle.result();
+      expect(final.state).toBe('COMPLETED');
+      expect(final.metrics).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, direct: 30, inherited: 210, coverage_pct: 100 });
+    } finally {
+      await lock.close();
+    }
+  });
+
+  test('every worker session carries the limits that end a stale transaction and bound a lock wait', async () => {
+    h = await rolloutHarness({ worker: false });
+    const before = await fingerprint(h.db.pool);
+    const { rows } = await h.db.pool.query<Record<string, string>>(
+      `select current_setting('idle_in_transaction_session_timeout') as idle, current_setting('lock_timeout') as lock,
+              current_setting('statement_timeout') as statement, current_setting('tcp_keepalives_idle') as keepalive`,
+    );
+    expect(rows[0]).toEqual({ idle: '30s', lock: '10s', statement: '10min', keepalive: '10' });
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
+});

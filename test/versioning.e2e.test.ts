@@ -1,0 +1,84 @@
+// Pinned worker versions: a rollout finishes, and compensates, on the build it started on while a
+// new build (changed workflow code) is deployed and made current; new rollouts run on the new build.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { finalProgress } from '../src/cli/execution';
+import { currentBuildId, routeNewRollouts, type DeploymentVersion } from '../src/deployment';
+import { createRolloutWorker } from '../src/worker';
+import { buildIdOf, bundleWorkflows } from '../src/workflowBundle';
+import { ratify } from './support/db';
+import { rolloutHarness, temporalAddress, type Harness } from './support/harness';
+import { BUILD_B_MARK } from './support/workflowsBuildB';
+
+describe('pinned worker versions (Worker Deployments)', () => {
+  let h: Harness;
+  let connection: NativeConnection;
+  const workers: { worker: Worker; running: Promise<void> }[] = [];
+  beforeAll(async () => {
+    h = await rolloutHarness({ worker: false });
+    connection = await NativeConnection.connect({ address: temporalAddress() });
+  });
+  afterAll(async () => {
+    await h.teardown();
+    for (const { worker, running } of workers) {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    }
+    await connection.close();
+  });
+
+  async function runBuild(code: string, version: DeploymentVersion): Promise<void> {
+    const worker = await createRolloutWorker({
+      connection, namespace: 'default', taskQueue: h.taskQueue, pool: h.db.pool, target: h.target,
+      workflowBundle: { code }, deployment: version,
+    });
+    workers.push({ worker, running: worker.run() });
+  }
+
+  const pinnedBuild = async (workflowId: string) =>
+    (await h.client.workflow.getHandle(workflowId).describe()).raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId;
+
+  test('a rollout started on build A completes on A while B is current; a cancelled one compensates on A; a new one runs on B', async () => {
+    const codeA = readFileSync(process.env.GR_TEST_WORKFLOW_BUNDLE ?? '', 'utf8');
+    const codeB = await bundleWorkflows(path.join(__dirname, 'support', 'workflowsBuildB.ts'));
+    const a = { deploymentName: h.taskQueue, buildId: buildIdOf(codeA) };
+    const b = { deploymentName: h.taskQueue, buildId: buildIdOf(codeB) };
+    // Changed workflow code is a new build id.
+    expect(b.buildId).not.toBe(a.buildId);
+
+    // Build A, the first of its deployment, becomes current by itself.
+    await runBuild(codeA, a);
+    expect(await routeNewRollouts(connection, 'default', a, false)).toEqual({ made: 'current' });
+    const first = await h.start();
+    const second = await h.start();
+    await h.waitFor(first, (p) => p.state === 'WAITING_FOR_GATE');
+    await h.waitFor(second, (p) => p.state === 'WAITING_FOR_GATE');
+
+    // Build B deployed: it does not take new rollouts until it is made current.
+    await runBuild(codeB, b);
+    expect(await routeNewRollouts(connection, 'default', b, false)).toEqual({ made: 'nothing', current: a.buildId });
+    expect(await routeNewRollouts(connection, 'default', b, true)).toEqual({ made: 'current' });
+    expect(await currentBuildId(connection, 'default', h.taskQueue)).toBe(b.buildId);
+    // A restarted A leaves B current.
+    expect(await routeNewRollouts(connection, 'default', a, false)).toEqual({ made: 'nothing', current: b.buildId });
+    const third = await h.start();
+
+    await ratify(h.db.pool);
+    await h.openGate(first, 'ops on call');
+    await second.cancel();
+    await h.openGate(third, 'ops on call');
+    const [one, two, three] = await Promise.all([finalProgress(first), finalProgress(second), finalProgress(third)]);
+
+    // The first finished on A's code (B's would have marked its reason), with the packet's numbers.
+    expect(one).toMatchObject({ state: 'COMPLETED', reason: null, metrics: { own: 30, gap: 0, conflict: 0, gov_emit: 0 } });
+    expect(await pinnedBuild(first.workflowId)).toBe(a.buildId);
+    // The cancelled one compensated on A.
+    expect(two.state).toBe('COMPENSATED');
+    expect(two.reason).not.toContain(BUILD_B_MARK);
+    expect(await pinnedBuild(second.workflowId)).toBe(a.buildId);
+    // The new one ran on B (whatever its seed guard made of the rows the first wrote).
+    expect(three.reason).toMatch(new RegExp(`^\\${BUILD_B_MARK}`));
+    expect(await pinnedBuild(third.workflowId)).toBe(b.buildId);
+  });
+});
