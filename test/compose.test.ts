@@ -9,6 +9,7 @@ import { defaults as pgDefaults } from 'pg';
 import { parse } from 'yaml';
 import { DEFAULT_TEMPORAL_ADDRESS, DEFAULT_TEMPORAL_NAMESPACE, loadConfig, targetFromDatabaseUrl } from '../src/config';
 import { TEMPORAL_DEPLOY_DIR, loadTemporalSettings, type TemporalSettings } from '../src/infra/temporalSettings';
+import { ROLLOUT_SEARCH_ATTRIBUTES } from '../src/shared';
 
 const REPO = path.resolve(__dirname, '..');
 const COMPOSE_PATH = path.join(REPO, 'docker-compose.yml');
@@ -305,13 +306,11 @@ describe('docker-compose.yml', () => {
     expect(composeProblems(compose, header, settings)).toEqual([]);
   });
 
-  test('the settings: the CLI\'s namespace, 30 days of retention, the rollout\'s search attributes', () => {
+  test('the settings: the CLI\'s namespace, 30 days of retention, the search attributes the workflow upserts', () => {
     expect(settings).toMatchObject({ namespace: 'default', retention: '30d', retentionSeconds: 30 * 86_400 });
-    expect(settings.searchAttributes).toEqual([
-      { name: 'RolloutState', type: 'Keyword' },
-      { name: 'RolloutTarget', type: 'Keyword' },
-      { name: 'RolloutApr', type: 'Keyword' },
-    ]);
+    // Every attribute of the contract (src/shared), with its type, is registered by the setup.
+    const contract = ROLLOUT_SEARCH_ATTRIBUTES.map((k) => ({ name: k.name, type: `${k.type.charAt(0)}${k.type.slice(1).toLowerCase()}` }));
+    expect(settings.searchAttributes).toEqual(contract);
   });
 
   // The checks above must be able to fail: the same checks on altered copies of the file.

@@ -1,8 +1,12 @@
 // The rollout on the Temporal server proper as production runs it: PostgreSQL persistence, SQL
 // (PostgreSQL) visibility, the namespace, retention and search attributes of deploy/temporal.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { ListedRollout } from '../../src/cli/commands/list';
+import { finalProgress } from '../../src/cli/execution';
+import { temporalCliPath } from '../../src/infra/temporalDevServer';
 import { loadTemporalSettings } from '../../src/infra/temporalSettings';
 import type { RolloutProgress } from '../../src/shared';
 import { envFor, rollout } from '../support/cli';
@@ -15,6 +19,7 @@ import { expectPacketNumbers, openGate, startScanRollout, temporalClient } from 
 import { tableNumbers } from './support';
 
 const settings = loadTemporalSettings();
+const execFileAsync = promisify(execFile);
 
 describe('the Temporal server proper, set up from deploy/temporal', () => {
   let connection: Connection;
@@ -77,7 +82,7 @@ describe('rollouts on the server proper', () => {
     expect(await count(h.db.pool, 'select count(*) as n from candidate_object')).toBe(35);
 
     await handle.cancel();
-    const final = await handle.result();
+    const final = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');
     expect(final.reason).toContain(`${30 + 5 + 35 + 1 + 1} row(s) undone`);
     expect(final.metrics).toMatchObject({ own: 0, gap: 210, conflict: 0, gov_emit: 0 });
@@ -154,12 +159,30 @@ describe('rollout list on SQL visibility', () => {
     expect(rows.find((r) => r.workflowId === waiting.workflowId)).toMatchObject({ status: 'COMPLETED', state: 'COMPLETED', taskQueue: h.taskQueue });
   });
 
-  // Enable once the workflow upserts RolloutState/RolloutTarget/RolloutApr (the Temporal-native
-  // features branch; not on this one). The attributes are registered by deploy/temporal/setup.sh
-  // (checked above). The test: start a rollout with h.start(), then, with the CLI of
-  // scripts/temporal-cli.sh (temporalCliPath() in src/infra/temporalDevServer.ts), run
-  //   temporal workflow list --address <temporalAddress()> --query "RolloutState='WAITING_FOR_GATE'" -o json
-  // until its workflowId is listed (visibility is eventually consistent); open the gate, wait for the
-  // result, and the same query with 'COMPLETED' lists it while 'WAITING_FOR_GATE' no longer does.
-  test.todo("temporal workflow list --query \"RolloutState='WAITING_FOR_GATE'\" finds the rollout waiting at the gate");
+  // The attributes the setup registered, upserted by the workflow, queried with the CLI an operator uses.
+  test("temporal workflow list --query \"RolloutState='WAITING_FOR_GATE'\" finds the rollout waiting at the gate", async () => {
+    h = await rolloutHarness();
+    const cli = temporalCliPath();
+    const ids = async (query: string): Promise<string[]> => {
+      const { stdout } = await execFileAsync(cli, ['workflow', 'list', '--address', temporalAddress(), '--namespace', settings.namespace, '--query', query, '-o', 'json']);
+      const rows = JSON.parse(stdout.trim() || '[]') as { execution?: { workflowId?: string } }[];
+      return rows.map((r) => r.execution?.workflowId ?? '');
+    };
+    const until = async (query: string, present: boolean, id: string): Promise<void> => {
+      for (let i = 0; i < 80; i += 1) {
+        if ((await ids(query)).includes(id) === present) return;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`${query}: ${id} ${present ? 'never listed' : 'still listed'}`);
+    };
+    const handle = await h.start();
+    const id = handle.workflowId;
+    await until(`RolloutState='WAITING_FOR_GATE' AND RolloutTarget='${h.target}'`, true, id);
+    await until("RolloutApr='APR-BOOT-AUTHMODEL-1' AND RolloutState='WAITING_FOR_GATE'", true, id);
+    await ratify(h.db.pool);
+    await openGate(handle);
+    await finalProgress(handle);
+    await until(`RolloutState='COMPLETED' AND RolloutTarget='${h.target}'`, true, id);
+    await until("RolloutState='WAITING_FOR_GATE'", false, id);
+  });
 });
