@@ -9,7 +9,7 @@ import { finalProgress } from '../../src/cli/execution';
 import { temporalCliPath } from '../../src/infra/temporalDevServer';
 import { loadTemporalSettings } from '../../src/infra/temporalSettings';
 import type { RolloutProgress } from '../../src/shared';
-import { envFor, rollout } from '../support/cli';
+import { envFor, lastLine, rollout, startCliWorker, type CliWorker } from '../support/cli';
 import { count, fingerprint, freshDatabase, ratify, takeSnapshot, type TestDatabase } from '../support/db';
 import { holdUntilCancelled } from '../support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, temporalAddress, type Harness } from '../support/harness';
@@ -125,6 +125,38 @@ describe('two workers on the task queue, one SIGKILLed mid-seed', () => {
       await lock.close();
       await temporal.close();
     }
+  });
+});
+
+describe('the CLI as an operator runs it, against the server proper', () => {
+  let db: TestDatabase | undefined;
+  let worker: CliWorker | undefined;
+  afterEach(async () => {
+    await worker?.stop();
+    await db?.drop();
+  });
+
+  test('rollout worker (the compose worker service\'s command), start, gate-open, result, with the libpq environment only', async () => {
+    db = await freshDatabase();
+    const url = new URL(db.url);
+    const env = envFor(null, {
+      PGHOST: url.hostname,
+      PGPORT: url.port,
+      PGUSER: decodeURIComponent(url.username),
+      PGPASSWORD: decodeURIComponent(url.password),
+      PGDATABASE: db.name,
+    });
+    worker = await startCliWorker(env);
+    const started = await rollout(['start', '--apr', 'APR-BOOT-AUTHMODEL-1'], env);
+    expect(started.stderr).toBe('');
+    const id = lastLine(started.stdout);
+    expect(id).toBe(`rollout-${url.hostname}-${url.port}-${db.name}`);
+    await ratify(db.pool);
+    const opened = await rollout(['gate-open', id, '--by', 'ops on call'], env);
+    expect(opened.stdout).toMatch(/accepted/);
+    const result = await rollout(['result', id, '--json'], env);
+    expect(JSON.parse(result.stdout)).toMatchObject({ state: 'COMPLETED' });
+    expect(await tableNumbers(db.pool)).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0 });
   });
 });
 
