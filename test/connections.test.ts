@@ -151,6 +151,11 @@ describe('connections as psql makes them', () => {
       expect(requireDatabaseUrl(config)).toBe('');
       expect(targetOf(config)).toBe(`127.0.0.1-${plain.port}-directus`);
       expect(await session(requireDatabaseUrl(config), env)).toMatchObject({ db: 'directus', user: 'postgres', ssl: false });
+      // What readers of the pool's settings (psql for --seed-sql) see: the resolved target.
+      const pool = createPool('', {}, env);
+      const url = new URL(String(pool.options.connectionString));
+      expect([url.hostname, url.port, url.username, url.pathname, url.searchParams.get('sslmode')]).toEqual(['127.0.0.1', String(plain.port), 'postgres', '/directus', 'prefer']);
+      await pool.end();
     });
 
     test('nothing at all names no database', () => {
