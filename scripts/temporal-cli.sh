@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Prints the path of a `temporal` CLI that can run `temporal server start-dev`.
 # Order: $TEMPORAL_CLI_PATH, `temporal` on PATH, a binary cached by an earlier build,
-# else build it with `go install`. The cache sits outside the work tree because CI
-# clones afresh while the machine's caches stay, so only the first run pays for the build.
+# else build it with `go install` (scripts/lib/go-cached-build.sh).
 set -euo pipefail
+. "$(dirname "$0")/lib/go-cached-build.sh"
 
 version="v1.5.1" # the newest tag `go install` accepts; later tags carry a replace directive
-cache_dir="${XDG_CACHE_HOME:-$HOME/.cache}/governed-rollout/temporal-cli-${version}"
-cached="$cache_dir/temporal"
+cache_dir="$(governed_rollout_cache)/temporal-cli-${version}"
 
 if [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
   if [ -x "$TEMPORAL_CLI_PATH" ]; then echo "$TEMPORAL_CLI_PATH"; exit 0; fi
@@ -15,17 +14,5 @@ if [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
   exit 1
 fi
 if on_path=$(command -v temporal 2>/dev/null); then echo "$on_path"; exit 0; fi
-if [ -x "$cached" ]; then echo "$cached"; exit 0; fi
-
-if ! command -v go >/dev/null 2>&1; then
-  echo "no temporal CLI found and no Go toolchain to build one: install the Temporal CLI or set TEMPORAL_CLI_PATH" >&2
-  exit 1
-fi
-echo "building the Temporal CLI ${version} into $cache_dir (first run only, a few minutes)" >&2
-mkdir -p "$cache_dir"
-# Build into a scratch dir first so an interrupted build never leaves a half-written binary in the cache.
-scratch=$(mktemp -d "$cache_dir/.build.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
-GOBIN="$scratch" go install "github.com/temporalio/cli/cmd/temporal@${version}" >&2
-mv "$scratch/temporal" "$cached"
-echo "$cached"
+go_cached_build "$cache_dir" temporal "github.com/temporalio/cli/cmd/temporal@${version}"
+echo "$cache_dir/temporal"

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from './config';
+import { temporalConnectFailure } from './infra/temporalConnectError';
 
 export class TemporalUnreachable extends Error {}
 
@@ -9,10 +10,9 @@ export async function connectClient(config: Config): Promise<Client> {
   let connection: Connection;
   try {
     connection = await Connection.connect({ ...connectionOptions, connectTimeout: 5_000 });
-  } catch {
-    throw new TemporalUnreachable(
-      `Temporal is unreachable at ${connectionOptions.address}: start it (docker compose up, or temporal server start-dev) or set TEMPORAL_ADDRESS`,
-    );
+  } catch (err) {
+    // The SDK's error carries no reason; the message names it (refused, DNS, TLS, the API key).
+    throw new TemporalUnreachable(await temporalConnectFailure(connectionOptions), { cause: err });
   }
   return new Client({ connection, namespace });
 }

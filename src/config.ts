@@ -1,6 +1,7 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
+import { ConninfoError, isSocket, isUri, namesATarget, resolvePgTarget } from './infra/libpq';
 import { DEFAULT_TASK_QUEUE, TargetName, describeIssues } from './shared';
 
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
@@ -9,7 +10,7 @@ export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
 const Env = z.object({
   DATABASE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
+    .refine((v) => isUri(v) || v.includes('='), 'DATABASE_URL must be a postgres:// or postgresql:// URL, or key=value conninfo as psql takes it')
     .optional(),
   TEMPORAL_ADDRESS: z
     .string()
@@ -32,7 +33,10 @@ const WorkerEnv = z.object({
 });
 
 export interface Config {
+  /** DATABASE_URL as given: a URI or key=value conninfo; the PG* variables fill in what it leaves out. */
   databaseUrl: string | undefined;
+  /** The environment libpq would read (PG*, HOME), for resolving the database as psql does. */
+  pgEnv: NodeJS.ProcessEnv;
   temporal: { connectionOptions: NativeConnectionOptions & { address: string }; namespace: string };
   taskQueue: string;
   /** The target named explicitly; otherwise derived from DATABASE_URL by targetOf(). */
@@ -56,8 +60,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!worker.success) throw new ConfigError(describeIssues(worker.error));
   const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const temporal = loadClientConnectConfig({ overrideEnvVars: vars });
+  const pgEnv = Object.fromEntries(Object.entries(vars).filter(([key]) => key.startsWith('PG') || key === 'HOME'));
   return {
     databaseUrl: parsed.data.DATABASE_URL,
+    pgEnv,
     temporal: {
       connectionOptions: { ...temporal.connectionOptions, address: temporal.connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS },
       namespace: temporal.namespace ?? DEFAULT_TEMPORAL_NAMESPACE,
@@ -69,28 +75,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/**
+ * The connection string for createPool: DATABASE_URL, or '' when the libpq environment alone
+ * (PGHOST, PGDATABASE, PGSERVICE, ...) names the database, as an empty conninfo does for psql.
+ */
 export function requireDatabaseUrl(config: Config): string {
-  if (!config.databaseUrl) throw new ConfigError('DATABASE_URL is not set: point it at the target database');
-  return config.databaseUrl;
+  if (config.databaseUrl) return config.databaseUrl;
+  if (namesATarget(undefined, config.pgEnv)) return '';
+  throw new ConfigError('no database: set DATABASE_URL (a URL or key=value conninfo) or the PG* variables psql reads (PGHOST, PGDATABASE, ...)');
 }
 
-/** A name for the database without its credentials: host, port and database, e.g. `db.internal-5432-directus`. */
-export function targetFromDatabaseUrl(databaseUrl: string): string {
-  let url: URL;
+/**
+ * A name for the database without its credentials: the host, port and database libpq will actually
+ * connect to (the connection string first, then the PG* variables, then the defaults), e.g.
+ * `db.internal-5432-directus`; a Unix-domain socket is `localhost`.
+ */
+export function targetFromDatabaseUrl(databaseUrl: string, env: NodeJS.ProcessEnv = process.env): string {
+  let target;
   try {
-    url = new URL(databaseUrl);
-  } catch {
-    throw new ConfigError('DATABASE_URL is not a valid URL');
+    target = resolvePgTarget(databaseUrl, env);
+  } catch (err) {
+    throw new ConfigError(`the database connection (DATABASE_URL, PG* variables): ${err instanceof ConninfoError ? err.message : 'not a valid URL or conninfo'}`);
   }
-  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres';
-  const raw = `${url.hostname || 'localhost'}-${url.port || '5432'}-${database}`;
+  const host = isSocket(target) ? 'localhost' : target.host;
+  const raw = `${host}-${target.port}-${target.database}`;
   const name = raw.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 63);
   return TargetName.parse(name);
 }
 
-/** The rollout's target: ROLLOUT_TARGET, or else derived from DATABASE_URL. */
+/** The rollout's target: ROLLOUT_TARGET, or else derived from the database connection. */
 export function targetOf(config: Config): string {
   if (config.target) return config.target;
-  if (config.databaseUrl) return targetFromDatabaseUrl(config.databaseUrl);
-  throw new ConfigError('no target: set DATABASE_URL (or ROLLOUT_TARGET) to name the database the rollout is for');
+  if (config.databaseUrl || namesATarget(undefined, config.pgEnv)) return targetFromDatabaseUrl(config.databaseUrl ?? '', config.pgEnv);
+  throw new ConfigError('no target: set DATABASE_URL or the PG* variables (or ROLLOUT_TARGET) to name the database the rollout is for');
 }

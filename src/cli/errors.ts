@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { ZodError } from 'zod';
+import { describeNativeConnectError } from '../infra/temporalConnectError';
 import { describeIssues } from '../shared';
 import { EXIT_CODES, type ExitName } from './exitCodes';
 
@@ -15,7 +16,10 @@ export class CliError extends Error {
 
 // Connection strings carry passwords; no message leaves the CLI with one in it.
 export function redact(message: string): string {
-  return message.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@');
+  return message
+    .replace(/(postgres(?:ql)?:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@')
+    // key=value conninfo, as psql takes it
+    .replace(/(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1***');
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', '57P03']);
@@ -43,6 +47,9 @@ export function describeError(err: unknown): string {
   if (code === '28P01' || code === '28000') return 'PostgreSQL refused the credentials in DATABASE_URL';
   if (code === '3D000') return 'the database named in DATABASE_URL does not exist';
   const message = err instanceof Error ? err.message : String(err);
+  // The worker's Temporal connection: tonic's debug text, put in words.
+  const native = describeNativeConnectError(message);
+  if (native) return native;
   return message.split('\n')[0] ?? 'unknown error';
 }
 

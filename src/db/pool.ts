@@ -1,4 +1,5 @@
-import { Pool, type PoolClient, type PoolConfig, type QueryResult, type QueryResultRow } from 'pg';
+import { Client, Pool, type ClientConfig, type PoolClient, type PoolConfig, type QueryResult, type QueryResultRow } from 'pg';
+import { isSocket, passwordFromFile, resolvePgTarget, serverAcceptsSsl, tlsOptions, type PgTarget } from '../infra/libpq';
 import type { SqlScript } from './sql';
 
 export type { Pool, PoolClient };
@@ -24,19 +25,98 @@ function sessionOptions(extra: string | undefined): string {
   return extra ? `${server} ${extra}` : server;
 }
 
-export function createPool(connectionString: string, options: Partial<PoolConfig> = {}): Pool {
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Connects from the resolved libpq target alone. The pool's `connectionString` is that target as a
+ * URL for readers of the pool's settings (psql for --seed-sql takes its PG* variables from it); pg
+ * would parse it again, with its own sslmode rules, so the client drops it.
+ */
+class LibpqClient extends Client {
+  constructor(config?: ClientConfig) {
+    const { connectionString: _readersOnly, ...rest } = config ?? {};
+    // pg-pool makes the password non-enumerable, which the spread above leaves behind.
+    super({ ...rest, password: config?.password });
+  }
+}
+
+/**
+ * sslmode=prefer as libpq does it: SSL when the server offers it, plain text when it does not.
+ * pg fails outright on a server without SSL, so each connection first asks the server.
+ */
+type ConnectCallback = ((err: Error) => void) | ((err: null, c: Client) => void);
+class PreferSslClient extends LibpqClient {
+  override connect(): Promise<Client>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<Client> | void {
+    const ask = serverAcceptsSsl(this.host, this.port, CONNECT_TIMEOUT_MS).then((accepts) => {
+      if (accepts === false) {
+        // The Connection was made in the constructor with the TLS options; nothing is sent yet.
+        (this as unknown as { connection: { ssl: unknown } }).connection.ssl = false;
+        (this as unknown as { ssl: unknown }).ssl = false;
+      }
+    });
+    if (!callback) return ask.then(() => super.connect());
+    void ask.then(() => super.connect(callback));
+  }
+}
+
+/** The target as a postgres:// URL (a Unix socket as an empty host: libpq's default or PGHOST). */
+export function targetUrl(target: PgTarget): string {
+  const url = new URL('postgresql://');
+  if (!isSocket(target)) url.hostname = target.host.includes(':') ? `[${target.host}]` : target.host;
+  url.port = String(target.port);
+  url.username = encodeURIComponent(target.user);
+  if (target.password !== undefined) url.password = encodeURIComponent(target.password);
+  url.pathname = `/${encodeURIComponent(target.database)}`;
+  url.searchParams.set('sslmode', target.sslmode);
+  return url.toString();
+}
+
+/** pg's options for a libpq target: where, as whom, the password when asked, TLS per sslmode. */
+export function connectionConfig(target: PgTarget, env: NodeJS.ProcessEnv = process.env): PoolConfig {
+  return {
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    database: target.database,
+    // Asked only when the server wants a password; pg's own ~/.pgpass lookup is deprecated.
+    password: async () => {
+      const password = target.password ?? (await passwordFromFile(target));
+      if (password === undefined) {
+        throw new Error(`no password supplied for ${target.user}: put it in ${target.passfile}, PGPASSWORD or the connection string`);
+      }
+      return password;
+    },
+    ssl: tlsOptions(target, env),
+    application_name: target.applicationName ?? 'governed-rollout',
+    ...(target.options ? { options: target.options } : {}),
+    ...(target.connectTimeoutSeconds ? { connectionTimeoutMillis: target.connectTimeoutSeconds * 1000 } : {}),
+    connectionString: targetUrl(target),
+    Client: target.sslmode === 'prefer' && !isSocket(target) ? PreferSslClient : LibpqClient,
+  };
+}
+
+/**
+ * A pool on what psql would connect to with the same connection string (a postgres:// URI,
+ * key=value conninfo, or '' for the PG* environment alone) and the same environment.
+ */
+export function createPool(connectionString: string, options: Partial<PoolConfig> = {}, env: NodeJS.ProcessEnv = process.env): Pool {
+  const target = resolvePgTarget(connectionString, env);
+  const config = connectionConfig(target, env);
   const pool = new Pool({
-    connectionString,
     max: 4,
-    connectionTimeoutMillis: 10_000,
-    application_name: 'governed-rollout',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     idle_in_transaction_session_timeout: SESSION_LIMITS.idleInTransactionMs,
     lock_timeout: SESSION_LIMITS.lockTimeoutMs,
     statement_timeout: SESSION_LIMITS.statementTimeoutMs,
     keepAlive: true,
     keepAliveInitialDelayMillis: SESSION_LIMITS.keepAliveIdleS * 1000,
+    ...config,
     ...options,
-    options: sessionOptions(options.options),
+    // The server-side limits, then the user's PGOPTIONS, then the caller's (plan's read-only default):
+    // a later -c wins.
+    options: sessionOptions([config.options, options.options].filter(Boolean).join(' ') || undefined),
   });
   // An idle client dies when the server restarts; the pool replaces it. Without a listener
   // node would treat the error as unhandled and take the worker down.

@@ -1,15 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { freePort } from './ports';
 import { devServerSearchAttributeArgs } from './searchAttributes';
+import { spawnTemporalServer, type TemporalServerProcess } from './serverProcess';
 
-export interface DevServer {
-  address: string;
-  /** Stops the server (SIGTERM, then SIGKILL after a grace period). */
-  stop(): Promise<void>;
-  process: ChildProcess;
-}
+export type DevServer = TemporalServerProcess;
 
 export interface DevServerOptions {
   /** A SQLite file keeps the server's state across restarts; without it the state is in memory. */
@@ -28,27 +23,6 @@ export function temporalCliPath(): string {
   return execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 }
 
-async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`temporal dev server exited with code ${child.exitCode}`);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      try {
-        await connection.workflowService.getSystemInfo({});
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch (err) {
-      last = err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  throw new Error(`temporal dev server at ${address} did not answer within ${timeoutMs} ms: ${String(last)}`);
-}
-
 export async function startTemporalDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const binary = temporalCliPath();
   const port = options.port ?? (await freePort());
@@ -59,25 +33,5 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
   if (options.dbFile) args.push('--db-filename', options.dbFile);
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = options.onLog;
-  for (const stream of [child.stdout, child.stderr]) {
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => log?.(chunk.trimEnd()));
-  }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(killer);
-  };
-  try {
-    await waitUntilServing(address, child, 60_000);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { address, stop, process: child };
+  return spawnTemporalServer('temporal dev server', binary, args, address, { onLog: options.onLog });
 }

@@ -7,14 +7,24 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { createPool } from '../../src/db/pool';
 import { initFixture } from '../../src/fixture/init';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/infra/embeddedPostgres';
-import { startTemporalDevServer, type DevServer } from '../../src/infra/temporalDevServer';
+import type { TemporalServerProcess } from '../../src/infra/serverProcess';
+import { startTemporalDevServer } from '../../src/infra/temporalDevServer';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { TEMPLATE_DB } from './names';
 
+/** A Temporal server for the run, given the run's PostgreSQL (which the dev server does not wait for). */
+export type StartTemporal = (postgres: Promise<EmbeddedPostgres>) => Promise<Pick<TemporalServerProcess, 'address' | 'stop'>>;
+
 export default async function globalSetup(): Promise<void> {
-  const started = await Promise.allSettled([startTemporalDevServer(), startEmbeddedPostgres()]);
+  await setupServers(() => startTemporalDevServer());
+}
+
+/** The run's servers: `npm test` on the dev server, `npm run test:cluster` on the server proper. */
+export async function setupServers(startTemporal: StartTemporal): Promise<void> {
+  const postgresStarting = startEmbeddedPostgres();
+  const started = await Promise.allSettled([startTemporal(postgresStarting), postgresStarting]);
   const [temporal, postgres] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [
-    DevServer | undefined,
+    Awaited<ReturnType<StartTemporal>> | undefined,
     EmbeddedPostgres | undefined,
   ];
   // Register at once, so the teardown stops whatever did start even if the rest of the setup fails.

@@ -1,9 +1,11 @@
 import type { EmbeddedPostgres } from '../../src/infra/embeddedPostgres';
-import type { DevServer } from '../../src/infra/temporalDevServer';
+import type { TemporalServerProcess } from '../../src/infra/serverProcess';
 
 export default async function globalTeardown(): Promise<void> {
   const servers = (globalThis as Record<string, unknown>).__GR_SERVERS__ as
-    | { temporal?: DevServer; postgres?: EmbeddedPostgres }
+    | { temporal?: Pick<TemporalServerProcess, 'stop'>; postgres?: EmbeddedPostgres }
     | undefined;
-  await Promise.all([servers?.temporal?.stop(), servers?.postgres?.stop()]);
+  // Temporal first: the server proper keeps its state in that PostgreSQL.
+  await servers?.temporal?.stop();
+  await servers?.postgres?.stop();
 }

