@@ -104,8 +104,8 @@ describe("the rollout through Temporal's own tools", () => {
     try {
       const names = async () => Object.keys((await connection.operatorService.listSearchAttributes({ namespace: 'default' })).customAttributes ?? {});
       expect(await names()).not.toContain('RolloutState');
-      expect(await ensureSearchAttributes(connection.operatorService, 'default')).toEqual(['RolloutState', 'RolloutTarget', 'RolloutApr']);
-      expect(await names()).toEqual(expect.arrayContaining(['RolloutState', 'RolloutTarget', 'RolloutApr']));
+      expect(await ensureSearchAttributes(connection.operatorService, 'default')).toEqual(['RolloutState', 'RolloutTarget', 'RolloutApr', 'RolloutDatabase']);
+      expect(await names()).toEqual(expect.arrayContaining(['RolloutState', 'RolloutTarget', 'RolloutApr', 'RolloutDatabase']));
       expect(await ensureSearchAttributes(connection.operatorService, 'default')).toEqual([]);
       await expect(ensureSearchAttributes(connection.operatorService, 'no-such-namespace')).rejects.toThrow(
         `run ${createCommand('no-such-namespace')}`,
@@ -120,7 +120,7 @@ describe("the rollout through Temporal's own tools", () => {
     const db = await freshDatabase();
     try {
       const result = await rollout(['worker'], envFor(db, { TEMPORAL_NAMESPACE: 'no-such-namespace' }));
-      expectOneLineError(result, /: run temporal operator search-attribute create --namespace no-such-namespace --name RolloutState --name RolloutTarget --name RolloutApr --type Keyword$/);
+      expectOneLineError(result, /: run temporal operator search-attribute create --namespace no-such-namespace --name RolloutState --name RolloutTarget --name RolloutApr --name RolloutDatabase --type Keyword$/);
     } finally {
       await db.drop();
     }

@@ -39,7 +39,7 @@ describe('pinned worker versions (Worker Deployments)', () => {
   const pinnedBuild = async (workflowId: string) =>
     (await h.client.workflow.getHandle(workflowId).describe()).raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId;
 
-  test('a rollout started on build A completes on A while B is current; a cancelled one compensates on A; a new one runs on B', async () => {
+  test('a rollout started on build A completes on A while B is current; a second one for the database is refused on A; a new one runs on B', async () => {
     const codeA = readFileSync(process.env.GR_TEST_WORKFLOW_BUNDLE ?? '', 'utf8');
     const codeB = await bundleWorkflows(path.join(__dirname, 'support', 'workflowsBuildB.ts'));
     const a = { deploymentName: h.taskQueue, buildId: buildIdOf(codeA) };
@@ -53,7 +53,7 @@ describe('pinned worker versions (Worker Deployments)', () => {
     const first = await h.start();
     const second = await h.start();
     await h.waitFor(first, (p) => p.state === 'WAITING_FOR_GATE');
-    await h.waitFor(second, (p) => p.state === 'WAITING_FOR_GATE');
+    await h.waitFor(second, (p) => p.state === 'FAILED').catch(() => undefined);
 
     // Build B deployed: it does not take new rollouts until it is made current.
     await runBuild(codeB, b);
@@ -66,19 +66,24 @@ describe('pinned worker versions (Worker Deployments)', () => {
 
     await ratify(h.db.pool);
     await h.openGate(first, 'ops on call');
-    await second.cancel();
-    await h.openGate(third, 'ops on call');
-    const [one, two, three] = await Promise.all([finalProgress(first), finalProgress(second), finalProgress(third)]);
+    const [one, two] = await Promise.all([finalProgress(first), finalProgress(second)]);
+    // One rollout per database: the third, started on B while the first still ran, is refused before its gate;
+    // a new one after the first completed runs on B.
+    const refusedOnB = await finalProgress(third);
+    expect(refusedOnB.reason).toMatch(new RegExp(`^\\${BUILD_B_MARK} another rollout is running for this database`));
+    const fourth = await h.start();
+    await h.openGate(fourth, 'ops on call');
+    const three = await finalProgress(fourth);
 
     // The first finished on A's code (B's would have marked its reason), with the packet's numbers.
     expect(one).toMatchObject({ state: 'COMPLETED', reason: null, metrics: { own: 30, gap: 0, conflict: 0, gov_emit: 0 } });
     expect(await pinnedBuild(first.workflowId)).toBe(a.buildId);
-    // The cancelled one compensated on A.
-    expect(two.state).toBe('COMPENSATED');
-    expect(two.reason).not.toContain(BUILD_B_MARK);
+    // The second, started on A while the first waited, was refused before its gate, on A.
+    expect(two.state).toBe('FAILED');
+    expect(two.reason).toMatch(/^another rollout is running for this database/);
     expect(await pinnedBuild(second.workflowId)).toBe(a.buildId);
-    // The new one ran on B (whatever its seed guard made of the rows the first wrote).
+    // The new one ran on B (the seed rows the first wrote are there: it writes nothing).
     expect(three.reason).toMatch(new RegExp(`^\\${BUILD_B_MARK}`));
-    expect(await pinnedBuild(third.workflowId)).toBe(b.buildId);
+    expect(await pinnedBuild(fourth.workflowId)).toBe(b.buildId);
   });
 });

@@ -28,6 +28,7 @@ export type * from './types';
 export type { Notification, NotifyEvent } from './notify';
 export type { PreflightResult } from './preflight';
 export type { EvidenceInput, StoredEvidence } from './evidence';
+export type { RunningRollout } from './running';
 
 /**
  * All I/O of a rollout. The worker builds these once with its own pool and target;

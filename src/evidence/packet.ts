@@ -1,7 +1,7 @@
 // The evidence packet of one rollout, as stored in the target's ledger when it ends: everything a
 // governance review needs without Temporal's history, in a form that proves itself (seal.ts).
 import type { Expected, RolloutInput } from '../shared/input';
-import type { GateAttempt, RolloutProgress, RolloutState, StepProgress } from '../shared/progress';
+import type { GateAttempt, RolloutProgress, StepProgress } from '../shared/progress';
 import { canonical, seal, verifySealed, type Json, type Sealed } from './seal';
 
 export const EVIDENCE_SCHEMA = 'governed-rollout/evidence/v1';
@@ -18,15 +18,7 @@ export interface PlannedSql {
 export interface EvidenceBody {
   [key: string]: Json;
   schema: string;
-  rollout: {
-    workflowId: string;
-    runId: string;
-    rolloutId: string;
-    target: string;
-    apr: string;
-    state: RolloutState;
-    reason: string | null;
-    startedAt: string;
+  rollout: Pick<RolloutProgress, 'workflowId' | 'runId' | 'rolloutId' | 'target' | 'apr' | 'state' | 'reason' | 'startedAt'> & {
     endedAt: string;
     workerBuild: string | null;
   };

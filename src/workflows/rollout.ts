@@ -1,8 +1,8 @@
 // The rollout, as the packet tells it: wait at the gate, then seed (and scan, cursor), each verified;
 // on cancel or failure, compensate in reverse. Deterministic orchestration only: every read and write
 // is an activity (./activities), the gate is ./gate, the saga ./saga, the bookkeeping ./progress.
-import { CancellationScope, allHandlersFinished, condition, isCancellation, setHandler } from '@temporalio/workflow';
-import type { CursorRow, NotifyEvent } from '../activities';
+import { CancellationScope, allHandlersFinished, condition, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { CursorRow, NotifyEvent, RunningRollout } from '../activities';
 import {
   RolloutInput,
   describeIssues,
@@ -93,13 +93,19 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
   if (!parsed.success) return finish('FAILED', `invalid input, nothing written: ${describeIssues(parsed.error)}`);
   input = parsed.data;
   const { target, apr, expected, scan, seedScript, gateTimeoutMs } = parsed.data;
+  // Of two rollouts for one database, the younger yields: the older may already wait at its gate.
+  // Compared by the server's start times, as visibility records them.
+  const started = workflowInfo().startTime.toISOString();
+  const elderOf = (others: RunningRollout[]) =>
+    others.find((o) => o.startTime < started || (o.startTime === started && o.workflowId < book.progress.workflowId));
+
   // One rollout per database, by what the database says it is: a second one is refused here, before its gate.
   let identity = '';
   try {
     const found = await reads.identifyTarget.executeWithOptions({ summary: 'identify the target database (system identifier, oid)' }, [{ target }]);
     identity = found.identity;
     book.identify(identity);
-    const [other] = await reads.otherRollouts.executeWithOptions({ summary: 'look for another rollout running for this database' }, [{ target, identity }]);
+    const other = elderOf(await reads.otherRollouts.executeWithOptions({ summary: 'look for another rollout running for this database' }, [{ target, identity }]));
     if (other) return await finish('FAILED', anotherRollout(found.database, identity, other));
   } catch (err) {
     if (isCancellation(err)) return finish('COMPENSATED', 'cancelled before the gate was accepted: nothing was written, nothing to undo');
@@ -145,9 +151,7 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
     // Every later step's prerequisites and the contract, read before the first write: a rollout that
     // would be refused at the scan or the cursor must not commit its seed first.
     // Two rollouts started in the same instant both pass the check before the gate: the younger yields here.
-    const elder = (await reads.otherRollouts.executeWithOptions({ summary: 'look again for an older rollout running for this database' }, [{ target, identity }])).find(
-      (o) => o.startTime < book.progress.startedAt || (o.startTime === book.progress.startedAt && o.workflowId < book.progress.workflowId),
-    );
+    const elder = elderOf(await reads.otherRollouts.executeWithOptions({ summary: 'look again for an older rollout running for this database' }, [{ target, identity }]));
     if (elder) return await finish('FAILED', anotherRollout(target, identity, elder));
     const pre = await reads.preflight.executeWithOptions({ summary: 'preflight: the contract and every step\'s prerequisites, read only' }, [parsed.data]);
     if (pre.verdict !== 'GO') return await finish('FAILED', `preflight refused, nothing written: ${pre.refusals.join('; ')}`);
