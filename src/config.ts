@@ -2,7 +2,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
 import { ConninfoError, isSocket, isUri, namesATarget, resolvePgTarget } from './infra/libpq';
-import { DEFAULT_TASK_QUEUE, TargetName, describeIssues } from './shared';
+import { TargetName, describeIssues, taskQueueForTarget } from './shared';
 
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
 export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
@@ -20,7 +20,7 @@ const Env = z.object({
   TEMPORAL_TASK_QUEUE: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'TEMPORAL_TASK_QUEUE is letters, digits and . _ -')
-    .default(DEFAULT_TASK_QUEUE),
+    .optional(),
   ROLLOUT_TARGET: TargetName.optional(),
   ROLLOUT_WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'ROLLOUT_WEBHOOK_URL must be an http(s) URL').optional(),
 });
@@ -28,7 +28,7 @@ const Env = z.object({
 // The worker's own settings: its version (Worker Deployments) and where it serves metrics.
 const WorkerEnv = z.object({
   ROLLOUT_BUILD_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/, 'letters, digits and . _ + -').optional(),
-  ROLLOUT_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'letters, digits and . _ -').optional(),
+  ROLLOUT_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/, 'letters, digits, _ and - (Temporal refuses a . in a deployment name)').optional(),
   ROLLOUT_METRICS_ADDRESS: z.string().regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464').optional(),
 });
 
@@ -38,12 +38,13 @@ export interface Config {
   /** The environment libpq would read (PG*, HOME), for resolving the database as psql does. */
   pgEnv: NodeJS.ProcessEnv;
   temporal: { connectionOptions: NativeConnectionOptions & { address: string }; namespace: string };
-  taskQueue: string;
+  /** TEMPORAL_TASK_QUEUE when set; otherwise each target has its own (taskQueueOf). */
+  taskQueue: string | undefined;
   /** The target named explicitly; otherwise derived from DATABASE_URL by targetOf(). */
   target: string | undefined;
   /** Rollout events are POSTed here by the worker (besides its log line). */
   webhookUrl: string | undefined;
-  /** ROLLOUT_BUILD_ID (default: from the workflow bundle), ROLLOUT_DEPLOYMENT_NAME (default: the task queue), ROLLOUT_METRICS_ADDRESS. */
+  /** ROLLOUT_BUILD_ID (default: from the workflow bundle), ROLLOUT_DEPLOYMENT_NAME (default: the task queue, its dots as _), ROLLOUT_METRICS_ADDRESS. */
   worker: { buildId: string | undefined; deploymentName: string | undefined; metricsAddress: string | undefined };
 }
 
@@ -108,4 +109,22 @@ export function targetOf(config: Config): string {
   if (config.target) return config.target;
   if (config.databaseUrl || namesATarget(undefined, config.pgEnv)) return targetFromDatabaseUrl(config.databaseUrl ?? '', config.pgEnv);
   throw new ConfigError('no target: set DATABASE_URL or the PG* variables (or ROLLOUT_TARGET) to name the database the rollout is for');
+}
+
+/**
+ * The task queue of a target's rollouts: TEMPORAL_TASK_QUEUE, or one per target, so a rollout's activities
+ * reach only workers connected to its database and two targets' workers share a namespace untroubled.
+ */
+export function taskQueueOf(config: Config): string {
+  return config.taskQueue ?? taskQueueForTarget(targetOf(config));
+}
+
+/** The task queue when one is named or a target is known; undefined otherwise (list then shows every queue). */
+export function knownTaskQueue(config: Config): string | undefined {
+  try {
+    return taskQueueOf(config);
+  } catch (err) {
+    if (err instanceof ConfigError) return undefined;
+    throw err;
+  }
 }

@@ -10,6 +10,11 @@ export * from './outcome';
 export * from './searchAttributes';
 
 export const DEFAULT_TASK_QUEUE = 'governed-rollout';
+
+/** A target's own task queue: its rollouts' activities reach only workers connected to it. */
+export function taskQueueForTarget(target: string): string {
+  return `${DEFAULT_TASK_QUEUE}-${target}`;
+}
 export const WORKFLOW_TYPE = 'rolloutWorkflow';
 
 /**

@@ -1,6 +1,7 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import type { Command } from 'commander';
 import { WORKFLOW_TYPE, type RolloutState } from '../../shared';
+import { knownTaskQueue } from '../../config';
 import { config, print, withTemporal } from '../context';
 import { CliError, action } from '../errors';
 import { visibleOf } from '../execution';
@@ -52,7 +53,7 @@ export function register(program: Command): void {
     .description("rollouts from Temporal's visibility, newest first: Temporal's status and the rollout's own state (search attribute RolloutState); needs no worker")
     .option('--json', 'print JSON')
     .option('--limit <n>', 'at most this many', '20')
-    .option('--all-queues', 'every task queue, not only TEMPORAL_TASK_QUEUE')
+    .option('--all-queues', "every task queue, not only this target's (TEMPORAL_TASK_QUEUE, or the one per target)")
     .addHelpText(
       'after',
       "\nExamples:\n  rollout list\n  rollout list --all-queues --limit 100 --json\n  temporal workflow list --query \"RolloutState='WAITING_FOR_GATE'\"   (Temporal's own CLI, the same attributes)",
@@ -63,7 +64,8 @@ export function register(program: Command): void {
         const limit = Number(opts.limit);
         const cfg = config();
         // The task queue is validated by the config schema (letters, digits, . _ -), so it cannot break out of the quotes.
-        const query = [`WorkflowType = '${WORKFLOW_TYPE}'`, ...(opts.allQueues ? [] : [`TaskQueue = '${cfg.taskQueue}'`])].join(' AND ');
+        const queue = opts.allQueues ? undefined : knownTaskQueue(cfg);
+        const query = [`WorkflowType = '${WORKFLOW_TYPE}'`, ...(queue ? [`TaskQueue = '${queue}'`] : [])].join(' AND ');
         await withTemporal(async (client) => {
           const rows: ListedRollout[] = [];
           for await (const info of client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {

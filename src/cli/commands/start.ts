@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { WORKFLOW_TYPE, rolloutSummary, workflowIdForTarget, type RolloutInputDraft } from '../../shared';
-import { targetOf } from '../../config';
+import { targetOf, taskQueueOf } from '../../config';
 import { createPool, runScript, withClient } from '../../db/pool';
 import { sqlFile } from '../../db/sql';
 import { config, print, withTemporal } from '../context';
@@ -54,7 +54,7 @@ export function register(program: Command): void {
         const workflowId = opts.id ? workflowIdArg(opts.id) : workflowIdForTarget(input.target);
         await withTemporal(async (client) => {
           await client.workflow.start(WORKFLOW_TYPE, {
-            taskQueue: cfg.taskQueue,
+            taskQueue: taskQueueOf(cfg),
             workflowId,
             args: [input],
             workflowIdConflictPolicy: 'FAIL',

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { requireDatabaseUrl, targetOf } from '../../config';
+import { requireDatabaseUrl, targetOf, taskQueueOf } from '../../config';
 import { createPool } from '../../db/pool';
 import { routeNewRollouts } from '../../deployment';
 import { ensureSearchAttributes } from '../../infra/searchAttributes';
@@ -26,12 +26,14 @@ export function register(program: Command): void {
         const cfg = config();
         const log = installWorkerRuntime({ metricsAddress: cfg.worker.metricsAddress }).logger;
         const target = targetOf(cfg);
+        const taskQueue = taskQueueOf(cfg);
         const pool = createPool(requireDatabaseUrl(cfg));
         try {
           // Fail fast on an unreachable database rather than on the first activity.
           await pool.query('select 1');
           const bundle = await loadWorkflowBundle();
-          const deployment = { deploymentName: cfg.worker.deploymentName ?? cfg.taskQueue, buildId: cfg.worker.buildId ?? buildIdOf(bundle.code) };
+          // Temporal refuses a '.' in a deployment name; a target's task queue has them (127.0.0.1-5432-directus).
+          const deployment = { deploymentName: cfg.worker.deploymentName ?? taskQueue.replace(/\./g, '_'), buildId: cfg.worker.buildId ?? buildIdOf(bundle.code) };
           const connection = await connectWorker(cfg);
           try {
             // The workflow upserts them on every state change; without them its tasks would fail.
@@ -40,7 +42,7 @@ export function register(program: Command): void {
             const worker = await createRolloutWorker({
               connection,
               namespace: cfg.temporal.namespace,
-              taskQueue: cfg.taskQueue,
+              taskQueue,
               pool,
               target,
               workflowBundle: { code: bundle.code },
@@ -66,10 +68,10 @@ export function register(program: Command): void {
               routing.made === 'current'
                 ? 'new rollouts come to this build'
                 : `new rollouts go to build ${routing.current}; this one serves the rollouts pinned to it (rollout worker --make-current moves new ones here)`;
-            log.info(`worker for target ${target} on task queue ${cfg.taskQueue}, build ${deployment.buildId}: ${current}; SIGINT or SIGTERM stops it`, {
+            log.info(`worker for target ${target} on task queue ${taskQueue}, build ${deployment.buildId}: ${current}; SIGINT or SIGTERM stops it`, {
               event: 'ready',
               target,
-              taskQueue: cfg.taskQueue,
+              taskQueue,
               ...deployment,
               current: routing.made === 'current',
               bundle: bundle.source,
