@@ -2,6 +2,7 @@
 // runs: the server ends the stale session (idle_in_transaction_session_timeout), the second worker's retry
 // finishes the step exactly once, and the frozen worker, resumed (SIGCONT), changes nothing afterwards.
 import { Client as PgClient } from 'pg';
+import { finalProgress } from '../../src/cli/execution';
 import { SESSION_LIMITS } from '../../src/db/pool';
 import { fingerprint, freshDatabase, ratify, takeSnapshot, type TestDatabase } from '../support/db';
 import { unique } from '../support/names';
@@ -79,7 +80,7 @@ describe('a worker frozen mid-transaction, a second worker running', () => {
         await lock.release();
         const heldMs = await backendGone(db.url, staleBackend);
 
-        const final = await handle.result();
+        const final = await finalProgress(handle);
         const recoveredMs = Date.now() - frozenAt;
         expect(recoveredMs).toBeLessThan(RECOVERY_BOUND_MS);
         figures.push(`${frozen}: stale session held the lock ${Math.round(heldMs / 1000)} s (limit ${SESSION_LIMITS.idleInTransactionMs / 1000} s); rollout ended ${Math.round(recoveredMs / 1000)} s after the freeze`);
