@@ -44,7 +44,7 @@ describe('the Temporal server proper, set up from deploy/temporal', () => {
   test('the rollout\'s search attributes are registered as Keyword', async () => {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: settings.namespace });
     const registered = customAttributes ?? {};
-    expect(settings.searchAttributes.map((a) => a.name).sort()).toEqual(['RolloutApr', 'RolloutState', 'RolloutTarget']);
+    expect(settings.searchAttributes.map((a) => a.name).sort()).toEqual(['RolloutApr', 'RolloutDatabase', 'RolloutState', 'RolloutTarget']);
     for (const { name, type } of settings.searchAttributes) {
       expect(type).toBe('Keyword');
       expect(registered[name]).toBe(temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
