@@ -125,7 +125,7 @@ class Bench {
       await tplPool.end();
     }
     const result: Partial<SizeResult> = { domains, objects: expected.gap, inventoryRows: fixture.inventoryRows,
-      candidateRows: (expected.candidateStates ?? 0) + (expected.candidateObjects ?? 0) };
+      candidateRows: (expected.candidate_state ?? 0) + (expected.candidate_object ?? 0) };
     try {
       // Guards and verifications, EXPLAIN ANALYZE.
       const plans: Plan[] = [];
@@ -243,7 +243,7 @@ class Bench {
       check('workflow COMPLETED', progress.state === 'COMPLETED', { state: progress.state, reason: progress.reason });
       checkCompleted(fixture, progress.metrics, 'workflow');
       const scan = progress.steps.find((s) => s.name === 'scan')?.detail ?? {};
-      check('workflow candidates', scan.candidate_state === fixture.expected.candidateStates && scan.candidate_object === fixture.expected.candidateObjects, scan);
+      check('workflow candidates', scan.candidate_state === fixture.expected.candidate_state && scan.candidate_object === fixture.expected.candidate_object, scan);
       return { ms, peak, before, activityMs: activities.total, activities: activities.byType };
     } finally {
       worker.shutdown();
@@ -279,7 +279,7 @@ class Bench {
     const from = await acts.readCursor({ target, cursorName: CURSOR });
     await timed(steps, 'applySeed', () => acts.applySeed({ ...r1, apr: APR, expected }));
     const first = await timed(steps, 'applyScan', () => acts.applyScan({ ...r1, ruleset, snapshotRef }));
-    check('first scan wrote the candidates', first.states === expected.candidateStates && first.objects === expected.candidateObjects, first);
+    check('first scan wrote the candidates', first.states === expected.candidate_state && first.objects === expected.candidate_object, first);
     const move = { ...r1, cursorName: CURSOR, from, to: snapshotRef };
     await timed(steps, 'advanceCursor', () => acts.advanceCursor(move));
     checkCompleted(fixture, await acts.measure({ target, apr: APR }), 'activities');

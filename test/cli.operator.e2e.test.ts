@@ -300,7 +300,7 @@ describe('progress --watch, report and list against a live rollout', () => {
       temporal: { workflowId: id, runId: final.runId, status: 'COMPLETED', namespace: 'default', uiUrl: link },
       rollout: { state: 'COMPLETED', apr: APR, rolloutId: final.rolloutId },
       precondition: { accepted: true, openedBy: 'ops on call', ospaAtAcceptance: 1 },
-      phase3: { automated: false, govTypesActive: 0, govEmit: 0 },
+      phase3: { automated: false, gov_types_active: 0, gov_emit: 0 },
       rollback: { performed: false, steps: [] },
       manualRollback: {
         rolloutId: final.rolloutId,

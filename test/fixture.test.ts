@@ -268,7 +268,7 @@ describe('clone fixture and the psql seed script, on the real PostgreSQL', () =>
       await addOwnership(pool, 'external:x', 'bob');
       expect(await numbers(pool, APR)).toEqual({ ...RATIFIED_BASELINE, own: 2, conflict: 1 });
       const before = await fingerprint(pool);
-      const input = { target: 't', rolloutId: 'r/1', apr: APR, expected: { gap: 210, own: 2, conflict: 0, seedRows: 30 } };
+      const input = { target: 't', rolloutId: 'r/1', apr: APR, expected: { gap: 210, own: 2, conflict: 0, seed_rows: 30 } };
 
       await expect(applySeed(pool, input)).rejects.toThrow('guard refused: ospa=1 gap=210 own=2 conflict=1 (needs ospa>=1 gap=210 own=2 conflict=0)');
       expect(await fingerprint(pool)).toEqual(before);

@@ -42,7 +42,7 @@ describe('a scaled fixture, on the real PostgreSQL and Temporal dev server', () 
 
     // 5 of 30 domains on the clone, at least one: one domain here.
     const expected = Expected.parse(JSON.parse(readFileSync(expectedFile, 'utf8')));
-    expect(expected).toEqual({ ospaMin: 1, gap: 21, own: 0, conflict: 0, seedRows: 3, govEmit: 0, candidateStates: 1, candidateObjects: 7 });
+    expect(expected).toEqual({ ospa_min: 1, gap: 21, own: 0, conflict: 0, seed_rows: 3, gov_emit: 0, candidate_state: 1, candidate_object: 7 });
     expect(Ruleset.parse(JSON.parse(readFileSync(rulesetFile, 'utf8'))).domains).toEqual(['GD01']);
 
     await ratify(pool);

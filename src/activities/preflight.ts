@@ -77,13 +77,13 @@ async function inspectSeed(client: PoolClient, input: RolloutInput, m: Metrics):
   const present = (await one<{ present: number }>(client, 'seed/status.sql', ['', apr]))?.present ?? 0;
   const script = input.seedScript ? `the operator's seed script ${input.seedScript.path} (sha256 ${input.seedScript.sha256})` : 'the bundled seed script';
   if (present > 0) {
-    const same = present === e.seedRows;
+    const same = present === e.seed_rows;
     return {
-      checks: [check('seed rows', same, `${e.seedRows} already present, or none`, `${present} present for ${apr}`, same ? 'the seed ran before: it would write nothing' : 'refused: rows it did not write as a whole')],
+      checks: [check('seed rows', same, `${e.seed_rows} already present, or none`, `${present} present for ${apr}`, same ? 'the seed ran before: it would write nothing' : 'refused: rows it did not write as a whole')],
       change: { step: 'seed', automated: true, summary: same ? `nothing: the ${present} governance_object_ownership rows for ${apr} are already there` : 'nothing: refused' },
     };
   }
-  const seeded = e.own + e.seedRows;
+  const seeded = e.own + e.seed_rows;
   return {
     checks: [
       check('gap', m.gap === e.gap, e.gap, m.gap, 'v_object_owner_gap'),
@@ -94,7 +94,7 @@ async function inspectSeed(client: PoolClient, input: RolloutInput, m: Metrics):
       step: 'seed',
       automated: true,
       summary:
-        `${script}: insert ${e.seedRows} governance_object_ownership rows (created_by=F6_OWNERSHIP_SEED_COMMIT, ratified_apr=${apr}): ` +
+        `${script}: insert ${e.seed_rows} governance_object_ownership rows (created_by=F6_OWNERSHIP_SEED_COMMIT, ratified_apr=${apr}): ` +
         `own ${m.own}->${seeded}, gap ${m.gap}->0, conflict ${m.conflict}, gov_emit ${m.gov_emit} unchanged; ` +
         `then ${seeded} direct + ${e.gap} inherited, coverage 100%`,
     },
@@ -175,7 +175,7 @@ export async function inspectRollout(client: PoolClient, input: RolloutInput, op
   const gateChange: Change = {
     step: 'gate',
     automated: false,
-    summary: `people ratify ${input.apr} (os_proposal_approvals >= ${input.expected.ospaMin}), then someone runs rollout gate-open: never automated`,
+    summary: `people ratify ${input.apr} (os_proposal_approvals >= ${input.expected.ospa_min}), then someone runs rollout gate-open: never automated`,
   };
   if (contract.some((f) => f.severity === 'no-go')) {
     return { verdict: 'NO-GO', role: catalog.role, contract, relations, checks: [], changes: [gateChange], metrics: null };
@@ -186,9 +186,9 @@ export async function inspectRollout(client: PoolClient, input: RolloutInput, op
   const seed = await inspectSeed(client, input, m);
   const scanned = scan ? await inspectScan(client, scan) : null;
   const checks = [
-    check('gate', m.ospa >= e.ospaMin, `ospa >= ${e.ospaMin}`, `ospa = ${m.ospa}`, `os_proposal_approvals for ${apr}: only people open it (L2 quorum + L4 President e-signature)`),
+    check('gate', m.ospa >= e.ospa_min, `ospa >= ${e.ospa_min}`, `ospa = ${m.ospa}`, `os_proposal_approvals for ${apr}: only people open it (L2 quorum + L4 President e-signature)`),
     ...seed.checks,
-    check('gov_emit', m.gov_emit === e.govEmit, e.govEmit, m.gov_emit, 'event_outbox rows of governance types'),
+    check('gov_emit', m.gov_emit === e.gov_emit, e.gov_emit, m.gov_emit, 'event_outbox rows of governance types'),
     check('gov_types_active', m.gov_types_active === 0, 0, m.gov_types_active, 'event_type_registry.active of governance types (Phase 3 is manual)'),
     ...(scanned?.checks ?? []),
     ...rehearsal,

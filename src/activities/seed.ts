@@ -42,9 +42,9 @@ async function settled(client: PoolClient, input: SeedInput, ran: SqlScript[]): 
     return { inserted, alreadyPresent: false, ...executed([...ran, claim()]) };
   }
   if (now.present === 0) return null;
-  if (now.present !== input.expected.seedRows) {
+  if (now.present !== input.expected.seed_rows) {
     throw guardRefused(
-      `governance_object_ownership holds ${now.present} seed rows for ${input.apr}, not ${input.expected.seedRows}: refusing to touch rows this rollout did not write`,
+      `governance_object_ownership holds ${now.present} seed rows for ${input.apr}, not ${input.expected.seed_rows}: refusing to touch rows this rollout did not write`,
     );
   }
   await runScript(client, sqlFile('ledger/done.sql'), [input.rolloutId, 'seed', JSON.stringify({ inserted: 0, alreadyPresent: true })]);

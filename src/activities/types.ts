@@ -24,7 +24,7 @@ export interface RolloutRef extends Targeted {
 
 export interface SeedInput extends RolloutRef {
   apr: string;
-  expected: Pick<Expected, 'gap' | 'own' | 'conflict' | 'seedRows'>;
+  expected: Pick<Expected, 'gap' | 'own' | 'conflict' | 'seed_rows'>;
   /** The operator's own seed script, run whole through psql instead of the bundled sections. */
   seedScript?: SeedScript;
 }

@@ -94,7 +94,7 @@ export function renderMarkdown(packet: Packet): string {
     ...packet.phases.flatMap(phaseSection),
     '## Phase 3 — Emit activation: manual, not automated',
     '',
-    `${packet.phase3.note}. At the end: governance types active=${packet.phase3.govTypesActive ?? '?'}, gov_emit=${packet.phase3.govEmit ?? '?'}.`,
+    `${packet.phase3.note}. At the end: governance types active=${packet.phase3.gov_types_active ?? '?'}, gov_emit=${packet.phase3.gov_emit ?? '?'}.`,
     '',
     '## Rollback',
     '',

@@ -70,7 +70,7 @@ export interface Packet {
   };
   baseline: Metrics | null;
   phases: PhaseEvidence[];
-  phase3: { automated: false; govTypesActive: number | null; govEmit: number | null; note: string };
+  phase3: { automated: false; gov_types_active: number | null; gov_emit: number | null; note: string };
   rollback: {
     performed: boolean;
     steps: { step: StepName; status: StepProgress['status']; detail: StepProgress['compensation'] }[];
@@ -122,12 +122,12 @@ function phase(step: StepProgress, title: string, deltas: Delta[], problems: str
 
 /** Phase 1: governance_object_ownership 0->30, gap 210->0, conflict 0, gov_emit unchanged, 30 direct + 210 inherited, coverage 100. */
 function seedPhase(step: StepProgress, e: Expected): PhaseEvidence {
-  const seeded = e.own + e.seedRows;
+  const seeded = e.own + e.seed_rows;
   const deltas = metricDeltas(step, [
     ['own', e.own, seeded],
     ['gap', e.gap, 0],
     ['conflict', e.conflict, 0],
-    ['gov_emit', e.govEmit, e.govEmit],
+    ['gov_emit', e.gov_emit, e.gov_emit],
     ['gov_types_active', 0, 0],
     ['direct', null, seeded],
     ['inherited', null, e.gap],
@@ -141,15 +141,15 @@ function seedPhase(step: StepProgress, e: Expected): PhaseEvidence {
 function scanPhase(step: StepProgress, e: Expected, input: RolloutInput | null): PhaseEvidence {
   const measured = step.after !== null;
   const d = step.detail;
-  const states = e.candidateStates ?? input?.scan?.ruleset.domains.length ?? null;
+  const states = e.candidate_state ?? input?.scan?.ruleset.domains.length ?? null;
   const deltas = [
     delta('candidate_state', null, states, null, d.candidate_state ?? null, measured && states !== null),
-    e.candidateObjects !== undefined
-      ? delta('candidate_object', null, e.candidateObjects, null, d.candidate_object ?? null, measured)
+    e.candidate_object !== undefined
+      ? delta('candidate_object', null, e.candidate_object, null, d.candidate_object ?? null, measured)
       : // Without a number in the input, the step checked the count against the inventory's (scan/expect.sql).
         { ...delta('candidate_object', null, 'the inventory\'s count', null, d.candidate_object ?? null, false), ok: measured ? !step.error?.includes('candidate_object') : null },
     delta('candidate_scan_run', null, '1 appended', null, typeof d.scanRunId === 'number' && d.scanRunId > 0 ? '1 appended' : null, measured),
-    ...metricDeltas(step, [['gov_emit', e.govEmit, e.govEmit], ['gov_types_active', 0, 0]]),
+    ...metricDeltas(step, [['gov_emit', e.gov_emit, e.gov_emit], ['gov_types_active', 0, 0]]),
   ];
   const problems = step.after ? phase3Mismatches(e, step.after) : [];
   return phase(step, 'Phase 2 — Candidate/scan materialization', deltas, problems);
@@ -160,7 +160,7 @@ function cursorPhase(step: StepProgress, e: Expected, input: RolloutInput | null
   const deltas = [
     // The cursor's value before is evidence even when it was null (never advanced).
     delta('scan_cursor', null, to, step.after ? String(step.detail.from ?? 'null') : null, step.detail.to ?? null, step.after !== null && to !== null),
-    ...metricDeltas(step, [['gov_emit', e.govEmit, e.govEmit], ['gov_types_active', 0, 0]]),
+    ...metricDeltas(step, [['gov_emit', e.gov_emit, e.gov_emit], ['gov_types_active', 0, 0]]),
   ];
   const problems = step.after ? phase3Mismatches(e, step.after) : [];
   return phase(step, 'Cursor advance', deltas, problems);
@@ -187,7 +187,7 @@ export function buildPacket(source: PacketSource): Packet {
     rollout: { rolloutId: p.rolloutId, target: p.target, apr: p.apr, state: p.state, reason: p.reason, startedAt: p.startedAt, updatedAt: p.updatedAt },
     expectedFrom: input ? 'input' : 'packet defaults',
     precondition: {
-      rule: `os_proposal_approvals >= ${e.ospaMin} for ${p.apr} (L2 quorum + L4 President e-signature): the one human gate`,
+      rule: `os_proposal_approvals >= ${e.ospa_min} for ${p.apr} (L2 quorum + L4 President e-signature): the one human gate`,
       accepted: p.gate.accepted,
       openedBy: p.gate.openedBy,
       acceptedAt: p.gate.acceptedAt,
@@ -198,8 +198,8 @@ export function buildPacket(source: PacketSource): Packet {
     phases,
     phase3: {
       automated: false,
-      govTypesActive: p.metrics?.gov_types_active ?? null,
-      govEmit: p.metrics?.gov_emit ?? null,
+      gov_types_active: p.metrics?.gov_types_active ?? null,
+      gov_emit: p.metrics?.gov_emit ?? null,
       note: 'emit activation (event_type_registry.active) is a separate governed step: never automated, verified inactive after every step',
     },
     rollback: {

@@ -54,14 +54,14 @@ const count = z.number().int().min(0).max(1_000_000_000);
 export const Expected = z
   .object({
     // The sovereign gate can be made stricter, never weaker than one approval.
-    ospaMin: z.number().int().min(1).max(1000).default(1),
+    ospa_min: z.number().int().min(1).max(1000).default(1),
     gap: count.default(210),
     own: count.default(0),
     conflict: count.default(0),
-    seedRows: count.default(30),
-    govEmit: count.default(0),
-    candidateStates: count.optional(),
-    candidateObjects: count.optional(),
+    seed_rows: count.default(30),
+    gov_emit: count.default(0),
+    candidate_state: count.optional(),
+    candidate_object: count.optional(),
   })
   .strict();
 export type Expected = z.infer<typeof Expected>;

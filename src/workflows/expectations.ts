@@ -15,10 +15,10 @@ function compare(actual: Metrics, wanted: Numbers): string[] {
 /** After Phase 1: own 0→30, gap 210→0, conflict 0, resolution 30 direct + 210 inherited, coverage 100. */
 export function seedMismatches(expected: Expected, after: Metrics): string[] {
   return compare(after, {
-    own: expected.own + expected.seedRows,
+    own: expected.own + expected.seed_rows,
     gap: 0,
     conflict: 0,
-    direct: expected.own + expected.seedRows,
+    direct: expected.own + expected.seed_rows,
     inherited: expected.gap,
     coverage_pct: 100,
   });
@@ -26,14 +26,14 @@ export function seedMismatches(expected: Expected, after: Metrics): string[] {
 
 /** Phase 3 stays manual: after every step the governance types are inactive and nothing was emitted. */
 export function phase3Mismatches(expected: Expected, after: Metrics): string[] {
-  return compare(after, { gov_types_active: 0, gov_emit: expected.govEmit });
+  return compare(after, { gov_types_active: 0, gov_emit: expected.gov_emit });
 }
 
 /** 5 candidate_state + 35 candidate_object per ruleset version on the clone, and one scan run appended. */
 export function scanMismatches(expected: Expected, scan: ScanResult): string[] {
   const problems: string[] = [];
-  const states = expected.candidateStates ?? scan.expectedStates;
-  const objects = expected.candidateObjects ?? scan.expectedObjects;
+  const states = expected.candidate_state ?? scan.expectedStates;
+  const objects = expected.candidate_object ?? scan.expectedObjects;
   if (scan.states !== states) problems.push(`candidate_state=${scan.states}, expected ${states}`);
   if (scan.objects !== objects) problems.push(`candidate_object=${scan.objects}, expected ${objects}`);
   if (!(scan.scanRunId > 0)) problems.push('no candidate_scan_run row appended');

@@ -12,7 +12,7 @@ interface Pending {
 
 export interface GateRule {
   apr: string;
-  ospaMin: number;
+  ospa_min: number;
   /** The number of approvals now, from the system of record. */
   readOspa: () => Promise<number>;
   /** Milliseconds to wait for an accepted claim; undefined waits for ever. */
@@ -90,7 +90,7 @@ export class Gate {
         if (isCancellation(err)) throw err;
         unreadable = `could not read os_proposal_approvals: ${messageOf(err)}`;
       }
-      const accepted = ospa !== null && ospa >= rule.ospaMin;
+      const accepted = ospa !== null && ospa >= rule.ospa_min;
       const [first] = this.checking;
       for (const pending of this.checking) {
         const outcome = !accepted ? 'refused' : pending === first ? 'accepted' : 'ignored';
@@ -99,7 +99,7 @@ export class Gate {
             ? `ospa=${ospa} for ${rule.apr}`
             : outcome === 'ignored'
               ? 'the gate was accepted by an earlier claim'
-              : unreadable || `ospa=${ospa ?? 0} for ${rule.apr}, needs >= ${rule.ospaMin}: only people open the gate`;
+              : unreadable || `ospa=${ospa ?? 0} for ${rule.apr}, needs >= ${rule.ospa_min}: only people open the gate`;
         pending.answer = this.book.recordAttempt({ ...pending.claim, ospa, outcome, reason });
       }
       this.checking = [];

@@ -117,7 +117,7 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
   try {
     const opened = await gate.open({
       apr,
-      ospaMin: expected.ospaMin,
+      ospa_min: expected.ospa_min,
       timeoutMs: gateTimeoutMs,
       readOspa: async () => {
         const reading = await gateReads.readGate.executeWithOptions({ summary: `read the gate: os_proposal_approvals for ${apr}` }, [{ target, apr }]);
@@ -160,7 +160,7 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
     await saga.run({
       step: book.step('seed'),
       apply: () =>
-        writes.applySeed.executeWithOptions({ summary: `seed (Phase 1): ${expected.seedRows} F6 ownership rows for ${apr}${seedScript ? ' (production\'s own script, psql)' : ''}` }, [
+        writes.applySeed.executeWithOptions({ summary: `seed (Phase 1): ${expected.seed_rows} F6 ownership rows for ${apr}${seedScript ? ' (production\'s own script, psql)' : ''}` }, [
           { ...ours, apr, expected, ...(seedScript ? { seedScript } : {}) },
         ]),
       verify: (_, after) => seedMismatches(expected, after),

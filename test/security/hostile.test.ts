@@ -87,7 +87,7 @@ describe('hostile input: the zod schemas', () => {
     assertProperty(fc.oneof(fc.record({ id: nastyValue, by: nastyValue }, { requiredKeys: [] }), nastyValue), (v) => {
       const parsed = GateClaim.safeParse(v);
       // zod counts characters (code points), not UTF-16 units: 100 + 200 of them at the most.
-      if (parsed.success) expect([...parsed.data.id].length + [...parsed.data.by].length).toBeLessThanOrEqual(300);
+      if (parsed.success) expect(Array.from(parsed.data.id).length + Array.from(parsed.data.by).length).toBeLessThanOrEqual(300);
     });
     const scan = fc.record({ ruleset: fc.oneof(nastyValue, fc.constant(CLONE_SCAN_RULESET)), snapshotRef: nastyValue, cursorName: nastyValue }, { requiredKeys: [] });
     const draft = fc.record(
@@ -102,7 +102,7 @@ describe('hostile input: the zod schemas', () => {
       }
       expect(parsed.data.apr).toMatch(SAFE_APR);
       expect(parsed.data.target).toMatch(SAFE_TARGET);
-      expect(parsed.data.expected.ospaMin).toBeGreaterThanOrEqual(1);
+      expect(parsed.data.expected.ospa_min).toBeGreaterThanOrEqual(1);
     });
   });
 });
@@ -164,7 +164,7 @@ describe('hostile input: the workflow itself', () => {
       )
       .filter((v) => !RolloutInput.safeParse(v).success);
     const cases: unknown[] = [...invalid, null, 42, 'APR-BOOT-AUTHMODEL-1', [], { target: h.target, apr: "APR-1'; delete from os_proposal_approvals; --" },
-      { target: h.target, apr: APR, expected: { ospaMin: 0 } }, { target: h.target, apr: APR, scan: { ruleset: { ...CLONE_SCAN_RULESET, domains: ["GD01'--"] }, snapshotRef: 'x' } }];
+      { target: h.target, apr: APR, expected: { ospa_min: 0 } }, { target: h.target, apr: APR, scan: { ruleset: { ...CLONE_SCAN_RULESET, domains: ["GD01'--"] }, snapshotRef: 'x' } }];
     const client = h.client;
     const taskQueue = h.taskQueue;
     const finals = await Promise.all(
