@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { TERMINAL_STATES, type RolloutProgress } from '../shared';
 import { print } from './context';
+import { formatWaiting, pendingWaits } from './waiting';
 import { describeError } from './errors';
 import { observe } from './execution';
 import { formatChanges, formatFrame } from '../format/progress';
@@ -88,6 +89,7 @@ export async function watch(client: Client, workflowId: string, intervalMs: numb
   };
   process.on('SIGINT', onSigint);
   let last: RolloutProgress | null = null;
+  let lastWaiting = '';
   let failures = 0;
   try {
     while (!stopped) {
@@ -96,6 +98,11 @@ export async function watch(client: Client, workflowId: string, intervalMs: numb
         failures = 0;
         view.show(last);
         if (TERMINAL_STATES.includes(last.state)) break;
+        // A step retrying (the rollout lock held elsewhere): said once per change, with the holder.
+        const waits = last.state === 'RUNNING' || last.state === 'COMPENSATING' ? await pendingWaits(client.workflow.getHandle(workflowId)).catch(() => []) : [];
+        const waiting = waits.map(formatWaiting).join('; ');
+        if (waiting && waiting !== lastWaiting) view.note(waiting);
+        lastWaiting = waiting;
       } catch (err) {
         // A worker restarting or a brief outage is weathered; a rollout that does not exist is not.
         failures += 1;
