@@ -83,7 +83,7 @@ describe("the rollout through Temporal's own tools", () => {
     began = Date.now();
     const progress = await rollout(['progress', handle.workflowId, '--json'], env);
     expect(Date.now() - began).toBeLessThan(5_000);
-    expect(progress.code).toBe(0);
+    expect({ code: progress.code, stderr: progress.stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(progress.stdout)).toMatchObject({
       workflowId: handle.workflowId,
       state: 'WAITING_FOR_GATE',

@@ -1,4 +1,4 @@
-import { WorkflowFailedError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
+import { ServiceError, WorkflowFailedError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowNotFoundError, defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { CursorRow } from '../activities/types';
 import type { Execution } from '../report/packet';
@@ -90,12 +90,16 @@ export async function anyPoller(client: Client, taskQueue: string): Promise<bool
 }
 
 /** gRPC DEADLINE_EXCEEDED anywhere in the cause chain (the client wraps it in a ServiceError). */
-function timedOut(err: unknown): boolean {
+function grpcCode(err: unknown, codes: readonly number[]): boolean {
   for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
-    if ((e as { code?: unknown }).code === 4) return true;
+    if (codes.includes((e as { code?: unknown }).code as number)) return true;
   }
   return false;
 }
+
+const timedOut = (err: unknown) => grpcCode(err, [4]);
+// A worker that just stopped: Temporal answers "no poller seen for task queue recently" (FAILED_PRECONDITION).
+const noPoller = (err: unknown) => grpcCode(err, [9]);
 
 /** The progress query, given a few seconds: with no worker, Temporal would otherwise wait far longer. */
 export async function queryProgress(client: Client, handle: RolloutHandle, taskQueue: string): Promise<RolloutProgress> {
@@ -105,6 +109,11 @@ export async function queryProgress(client: Client, handle: RolloutHandle, taskQ
   } catch (err) {
     if (timedOut(err)) {
       throw new NoWorkerAnswered(`no worker on task queue ${taskQueue} answered the progress query within ${QUERY_TIMEOUT_MS / 1000}s`);
+    }
+    // A worker that just stopped: Temporal fails the query ("no poller seen", a sticky queue gone) rather than waiting.
+    if (noPoller(err) || err instanceof ServiceError) {
+      const cause = (err as { cause?: { message?: string } }).cause?.message?.split('\n')[0];
+      throw new NoWorkerAnswered(`no worker on task queue ${taskQueue} answered the progress query${cause ? ` (${cause})` : ''}`);
     }
     throw err;
   }
