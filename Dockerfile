@@ -4,6 +4,8 @@ FROM node:20.19.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts ./scripts
+# prepare = npm run build: dist/ and the prebuilt workflow bundle (dist/workflow-bundle.js).
 RUN npm ci --no-audit --no-fund
 
 FROM node:20.19.0-bookworm-slim
