@@ -92,6 +92,10 @@ describe('rollout CLI', () => {
     expectOneLineError(noDb, /PostgreSQL is unreachable/);
     expect(noDb.stderr + noDb.stdout).not.toContain('s3cret-pw');
     expectOneLineError(await rollout(['snapshot', 'create'], envFor(db, { DATABASE_URL: 'mysql://x' })), /DATABASE_URL must be a postgres/);
+    // A worker that cannot start ends with its one line and its code, rather than hanging on its runtime.
+    const noDbWorker = await rollout(['worker'], envFor(db, { DATABASE_URL: 'postgresql://ops:s3cret-pw@127.0.0.1:1/directus' }), 30_000);
+    expectOneLineError(noDbWorker, /PostgreSQL is unreachable/);
+    expect(noDbWorker.code).toBe(1);
   });
 
   test('start, gate-open refused then accepted, progress, result; a second start refused; cancel compensates', async () => {

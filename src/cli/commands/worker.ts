@@ -21,72 +21,78 @@ export function register(program: Command): void {
         '(rollout list). ROLLOUT_BUILD_ID names the build (default: package version and a digest of the workflow code);\n' +
         'ROLLOUT_DEPLOYMENT_NAME the Worker Deployment (default: the task queue). See docs/OPERATIONS.md, "Deploying a new worker build".',
     )
-    .action(
-      action(async (opts: { makeCurrent?: boolean }) => {
-        const cfg = config();
-        const log = installWorkerRuntime({ metricsAddress: cfg.worker.metricsAddress }).logger;
-        const target = targetOf(cfg);
-        const taskQueue = taskQueueOf(cfg);
-        const pool = createPool(requireDatabaseUrl(cfg));
-        try {
-          // Fail fast on an unreachable database rather than on the first activity.
-          await pool.query('select 1');
-          const bundle = await loadWorkflowBundle();
-          // Temporal refuses a '.' in a deployment name; a target's task queue has them (127.0.0.1-5432-directus).
-          const deployment = { deploymentName: cfg.worker.deploymentName ?? taskQueue.replace(/\./g, '_'), buildId: cfg.worker.buildId ?? buildIdOf(bundle.code) };
-          const connection = await connectWorker(cfg);
-          try {
-            // The workflow upserts them on every state change; without them its tasks would fail.
-            const added = await ensureSearchAttributes(connection.operatorService, cfg.temporal.namespace);
-            if (added.length > 0) log.info(`registered search attributes ${added.join(', ')} in namespace ${cfg.temporal.namespace}`, { event: 'search-attributes', added });
-            const worker = await createRolloutWorker({
-              connection,
-              namespace: cfg.temporal.namespace,
-              taskQueue,
-              pool,
-              target,
-              workflowBundle: { code: bundle.code },
-              notifier: { webhookUrl: cfg.webhookUrl },
-              deployment,
-              shutdownGraceMs: SHUTDOWN_GRACE_MS,
-            });
-            // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has.
-            const running = worker.run();
-            // A log pipe that closes stops the worker as SIGTERM would: in-flight activities get their grace.
-            outputClosed.handle = () => {
-              if (worker.getState() === 'RUNNING') worker.shutdown();
-            };
-            let routing;
-            try {
-              routing = await routeNewRollouts(connection, cfg.temporal.namespace, deployment, Boolean(opts.makeCurrent));
-            } catch (err) {
-              worker.shutdown();
-              await running;
-              throw err;
-            }
-            const current =
-              routing.made === 'current'
-                ? 'new rollouts come to this build'
-                : `new rollouts go to build ${routing.current}; this one serves the rollouts pinned to it (rollout worker --make-current moves new ones here)`;
-            log.info(`worker for target ${target} on task queue ${taskQueue}, build ${deployment.buildId}: ${current}; SIGINT or SIGTERM stops it`, {
-              event: 'ready',
-              target,
-              taskQueue,
-              ...deployment,
-              current: routing.made === 'current',
-              bundle: bundle.source,
-              // Since the process started: what a replacement worker costs.
-              readyMs: Math.round(performance.now()),
-              metrics: cfg.worker.metricsAddress ? `http://${cfg.worker.metricsAddress}/metrics` : null,
-            });
-            await running;
-            log.info('worker stopped', { event: 'stopped', target, buildId: deployment.buildId });
-          } finally {
-            await connection.close();
-          }
-        } finally {
-          await pool.end();
-        }
-      }),
-    );
+    .action(async (opts: { makeCurrent?: boolean }) => {
+      await runWorker(opts);
+      // The installed runtime's native threads keep the process alive after a failure: end it with its code.
+      if (process.exitCode) process.exit(process.exitCode);
+    });
 }
+
+const runWorker = action(async (opts: { makeCurrent?: boolean }) => {
+  const cfg = config();
+  // Checked before the runtime is installed: its native threads would keep a failed worker's process alive.
+  const target = targetOf(cfg);
+  const taskQueue = taskQueueOf(cfg);
+  const databaseUrl = requireDatabaseUrl(cfg);
+  const log = installWorkerRuntime({ metricsAddress: cfg.worker.metricsAddress }).logger;
+  const pool = createPool(databaseUrl);
+  try {
+    // Fail fast on an unreachable database rather than on the first activity.
+    await pool.query('select 1');
+    const bundle = await loadWorkflowBundle();
+    // Temporal refuses a '.' in a deployment name; a target's task queue has them (127.0.0.1-5432-directus).
+    const deployment = { deploymentName: cfg.worker.deploymentName ?? taskQueue.replace(/\./g, '_'), buildId: cfg.worker.buildId ?? buildIdOf(bundle.code) };
+    const connection = await connectWorker(cfg);
+    try {
+      // The workflow upserts them on every state change; without them its tasks would fail.
+      const added = await ensureSearchAttributes(connection.operatorService, cfg.temporal.namespace);
+      if (added.length > 0) log.info(`registered search attributes ${added.join(', ')} in namespace ${cfg.temporal.namespace}`, { event: 'search-attributes', added });
+      const worker = await createRolloutWorker({
+        connection,
+        namespace: cfg.temporal.namespace,
+        taskQueue,
+        pool,
+        target,
+        workflowBundle: { code: bundle.code },
+        notifier: { webhookUrl: cfg.webhookUrl },
+        deployment,
+        shutdownGraceMs: SHUTDOWN_GRACE_MS,
+      });
+      // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has.
+      const running = worker.run();
+      // A log pipe that closes stops the worker as SIGTERM would: in-flight activities get their grace.
+      outputClosed.handle = () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      };
+      let routing;
+      try {
+        routing = await routeNewRollouts(connection, cfg.temporal.namespace, deployment, Boolean(opts.makeCurrent));
+      } catch (err) {
+        worker.shutdown();
+        await running;
+        throw err;
+      }
+      const current =
+        routing.made === 'current'
+          ? 'new rollouts come to this build'
+          : `new rollouts go to build ${routing.current}; this one serves the rollouts pinned to it (rollout worker --make-current moves new ones here)`;
+      log.info(`worker for target ${target} on task queue ${taskQueue}, build ${deployment.buildId}: ${current}; SIGINT or SIGTERM stops it`, {
+        event: 'ready',
+        target,
+        taskQueue,
+        ...deployment,
+        current: routing.made === 'current',
+        bundle: bundle.source,
+        // Since the process started: what a replacement worker costs.
+        readyMs: Math.round(performance.now()),
+        metrics: cfg.worker.metricsAddress ? `http://${cfg.worker.metricsAddress}/metrics` : null,
+      });
+      await running;
+      log.info('worker stopped', { event: 'stopped', target, buildId: deployment.buildId });
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    await pool.end();
+  }
+});
