@@ -14,6 +14,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # No install scripts: dist/ comes from the build stage; the embedded PostgreSQL (for `rollout demo`) is not needed here.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# psql runs production's own seed script (`rollout start --seed-sql FILE`); mount the file at the same path.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-client && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY sql ./sql
