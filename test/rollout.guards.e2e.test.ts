@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { RolloutInput, WORKFLOW_TYPE } from '../src/shared';
 import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
 import { attempt } from './support/faults';
-import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
+import { CLONE_SCAN_RULESET, rolloutHarness, type ActivityWrapper, type Harness } from './support/harness';
 import { unique } from './support/names';
 import { finalProgress } from '../src/cli/execution';
 
@@ -17,8 +17,17 @@ describe('guards, idempotency and retries, end to end', () => {
     h = undefined;
   });
 
-  test('drift (own is not 0) is refused before the first write with zero writes: FAILED, nothing to undo', async () => {
-    h = await rolloutHarness();
+  // The preflight is the first line; the seed's own guard, past a preflight that let the drift through, the second.
+  const letThrough: ActivityWrapper = () => ({ preflight: async () => ({ verdict: 'GO', refusals: [], notes: [], metrics: null }) });
+  test.each([
+    {
+      line: 'the preflight, before the first write',
+      wrap: undefined,
+      reason: /^preflight refused, nothing written: gap: expected 210, actual 203 \(v_object_owner_gap\); own: expected 0, actual 1 \(governance_object_ownership\)$/,
+    },
+    { line: 'the seed guard itself, past a preflight that let it through', wrap: letThrough, reason: /F6 seed guard refused: ospa=1 gap=203 own=1.*nothing needed undoing/ },
+  ])('drift (own is not 0) is refused by $line with zero writes: FAILED, nothing to undo', async ({ wrap, reason }) => {
+    h = await rolloutHarness(wrap ? { wrap } : {});
     await ratify(h.db.pool);
     await h.db.pool.query(
       "insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by) values ('domain:GD07', 'someone', 'APR-OTHER-1', 'hand')",
@@ -26,23 +35,7 @@ describe('guards, idempotency and retries, end to end', () => {
     const before = await fingerprint(h.db.pool);
     const final = await h.run();
     expect(final.state).toBe('FAILED');
-    expect(final.reason).toBe(
-      'preflight refused, nothing written: gap: expected 210, actual 203 (v_object_owner_gap); own: expected 0, actual 1 (governance_object_ownership)',
-    );
-    expect(await fingerprint(h.db.pool)).toEqual(before);
-  });
-
-  test('the same drift past a preflight that let it through is refused by the seed guard itself', async () => {
-    h = await rolloutHarness({ wrap: () => ({ preflight: async () => ({ verdict: 'GO', refusals: [], notes: [], metrics: null }) }) });
-    await ratify(h.db.pool);
-    await h.db.pool.query(
-      "insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by) values ('domain:GD07', 'someone', 'APR-OTHER-1', 'hand')",
-    );
-    const before = await fingerprint(h.db.pool);
-    const final = await h.run();
-    expect(final.state).toBe('FAILED');
-    expect(final.reason).toMatch(/F6 seed guard refused: ospa=1 gap=203 own=1/);
-    expect(final.reason).toContain('nothing needed undoing');
+    expect(final.reason).toMatch(reason);
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
 
