@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, requireDatabaseUrl, targetOf } from '../src/config';
 import { redact } from '../src/cli/errors';
-import { createPool } from '../src/db/pool';
+import { createPool, poolTarget } from '../src/db/pool';
 import { startOwnPostgres, type OwnPostgres } from './faults/support/ownPostgres';
 import { rollout } from './support/cli';
 import { temporalAddress } from './support/harness';
@@ -151,10 +151,10 @@ describe('connections as psql makes them', () => {
       expect(requireDatabaseUrl(config)).toBe('');
       expect(targetOf(config)).toBe(`127.0.0.1-${plain.port}-directus`);
       expect(await session(requireDatabaseUrl(config), env)).toMatchObject({ db: 'directus', user: 'postgres', ssl: false });
-      // What readers of the pool's settings (psql for --seed-sql) see: the resolved target.
+      // What another libpq client (psql for --seed-sql) is told to connect to: the resolved target.
       const pool = createPool('', {}, env);
-      const url = new URL(String(pool.options.connectionString));
-      expect([url.hostname, url.port, url.username, url.pathname, url.searchParams.get('sslmode')]).toEqual(['127.0.0.1', String(plain.port), 'postgres', '/directus', 'prefer']);
+      const target = poolTarget(pool);
+      expect([target?.host, target?.port, target?.user, target?.database, target?.sslmode]).toEqual(['127.0.0.1', plain.port, 'postgres', 'directus', 'prefer']);
       await pool.end();
     });
 

@@ -5,7 +5,10 @@ import { buildEvidence, type Evidence } from '../evidence/packet';
 import type { Json } from '../evidence/seal';
 import type { RolloutInput } from '../shared/input';
 import type { RolloutProgress } from '../shared/progress';
+import { takeRolloutLock } from './lock';
 import { plannedSql } from './planned';
+
+const EVIDENCE_TABLE = 'governed_rollout.evidence';
 
 export interface EvidenceInput {
   progress: RolloutProgress;
@@ -26,8 +29,10 @@ export interface StoredEvidence {
  */
 export async function recordEvidence(pool: Pool, src: EvidenceInput, workerBuild: string | null): Promise<StoredEvidence> {
   return withTransaction(pool, async (client) => {
+    // Chained to the newest packet on this target: written one at a time, under the lock every write takes.
+    await takeRolloutLock(client);
     const stored = (await runScript<{ packet: Evidence; digest: string }>(client, sqlFile('ledger/evidence_read.sql'), [src.progress.rolloutId])).rows[0];
-    if (stored) return { digest: stored.digest, previousDigest: stored.packet.body.previousDigest, where: 'governed_rollout.evidence' };
+    if (stored) return { digest: stored.digest, previousDigest: stored.packet.body.previousDigest, where: EVIDENCE_TABLE };
     const previous = (await runScript<{ digest: string }>(client, sqlFile('ledger/evidence_last.sql'))).rows[0]?.digest ?? null;
     const evidence = buildEvidence({
       progress: src.progress,
@@ -41,7 +46,7 @@ export async function recordEvidence(pool: Pool, src: EvidenceInput, workerBuild
     await runScript(client, sqlFile('ledger/evidence_write.sql'), [
       src.progress.rolloutId, src.progress.workflowId, src.progress.state, evidence.digest, previous, JSON.stringify(evidence),
     ]);
-    return { digest: evidence.digest, previousDigest: previous, where: 'governed_rollout.evidence' };
+    return { digest: evidence.digest, previousDigest: previous, where: EVIDENCE_TABLE };
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Pool } from '../db/pool';
+import type { Pool, PoolClient } from '../db/pool';
 import { withClient, runScript } from '../db/pool';
 import { sqlFile } from '../db/sql';
 import type { Metrics } from '../shared/progress';
@@ -17,16 +17,18 @@ export async function readGate(pool: Pool, apr: string): Promise<GateReading> {
   });
 }
 
-export async function measure(pool: Pool, apr: string): Promise<Metrics> {
-  return withClient(pool, async (client) => {
-    const { rows } = await runScript<Metrics>(client, sqlFile('metrics/measure.sql'), [apr]);
-    const row = rows[0];
-    if (!row) throw new Error('metrics/measure.sql returned no row');
-    return row;
-  });
+/** The packet's numbers and the sealed tables' digests, on a session the caller holds (the preflight's). */
+export async function measureOn(client: PoolClient, apr: string): Promise<Metrics> {
+  const row = (await runScript<Metrics>(client, sqlFile('metrics/measure.sql'), [apr])).rows[0];
+  if (!row) throw new Error('metrics/measure.sql returned no row');
+  return row;
 }
 
-/** Every table the rollout writes or must leave untouched, fingerprinted: what compensation must restore. */
+export async function measure(pool: Pool, apr: string): Promise<Metrics> {
+  return withClient(pool, (client) => measureOn(client, apr));
+}
+
+/** Every table the rollout writes, fingerprinted: what compensation must restore. */
 export async function fingerprintTables(pool: Pool, scan: boolean): Promise<Record<string, string>> {
   return withClient(pool, async (client) => {
     const files = ['fingerprint/base.sql', ...(scan ? ['fingerprint/scan.sql'] : [])];

@@ -4,10 +4,11 @@
 import { catalogRelationNames, contractFindings, describeFinding, type Catalog, type Finding } from '../contract/check';
 import { CONTRACT, relationsInScope, type ContractScope } from '../contract/contract';
 import type { Pool, PoolClient } from '../db/pool';
-import { runScript, withClient } from '../db/pool';
+import { runScript, withTransaction } from '../db/pool';
 import { sqlFile } from '../db/sql';
 import type { Metrics, RolloutInput, ScanInput } from '../shared';
 import { rehearsalProblems, type RehearsalRule } from '../evidence/packet';
+import { measureOn } from './gate';
 import { plannedSql } from './planned';
 import { snapshotProblem } from './snapshot';
 
@@ -160,12 +161,6 @@ async function inspectRehearsal(client: PoolClient, input: RolloutInput): Promis
   return [check(name, problems.length === 0, 'a completed rehearsal of this very rollout', problems.length ? problems.join('; ') : `rehearsal ${digest.slice(0, 12)} stands`, note)];
 }
 
-async function measureWith(client: PoolClient, apr: string): Promise<Metrics> {
-  const row = (await runScript<Metrics>(client, sqlFile('metrics/measure.sql'), [apr])).rows[0];
-  if (!row) throw new Error('metrics/measure.sql returned no row');
-  return row;
-}
-
 /** The whole inspection on one session; the caller owns the transaction (READ ONLY in both callers). */
 export async function inspectRollout(client: PoolClient, input: RolloutInput, options: InspectOptions = {}): Promise<Inspection> {
   const scope = scopeOf(input);
@@ -182,7 +177,7 @@ export async function inspectRollout(client: PoolClient, input: RolloutInput, op
   }
   const { expected: e, apr, scan } = input;
   const rehearsal = await inspectRehearsal(client, input);
-  const m = await measureWith(client, apr);
+  const m = await measureOn(client, apr);
   const seed = await inspectSeed(client, input, m);
   const scanned = scan ? await inspectScan(client, scan) : null;
   const checks = [
@@ -226,9 +221,9 @@ export interface PreflightResult {
  * prerequisites, in a READ ONLY transaction, as the worker's own role.
  */
 export async function preflight(pool: Pool, input: RolloutInput): Promise<PreflightResult> {
-  return withClient(pool, async (client) => {
-    await client.query('begin transaction read only');
-    try {
+  return withTransaction(
+    pool,
+    async (client) => {
       const inspection = await inspectRollout(client, input);
       return {
         verdict: inspection.verdict,
@@ -236,8 +231,7 @@ export async function preflight(pool: Pool, input: RolloutInput): Promise<Prefli
         notes: inspection.contract.filter((f) => f.severity === 'note').map(describeFinding),
         metrics: inspection.metrics,
       };
-    } finally {
-      await client.query('rollback').catch(() => undefined);
-    }
-  });
+    },
+    { readOnly: true },
+  );
 }

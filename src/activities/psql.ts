@@ -1,7 +1,7 @@
 // Production's own seed script runs through psql, exactly as the packet's channel runs it: a child
 // process connected as the worker is, given -v ratified_apr, its output kept for the failure message.
 import { spawn } from 'node:child_process';
-import type { Pool } from '../db/pool';
+import { poolTarget, type Pool } from '../db/pool';
 
 export interface PsqlRun {
   exitCode: number;
@@ -9,22 +9,21 @@ export interface PsqlRun {
   error: string | null;
 }
 
-/** libpq's environment for the child, from the worker's own connection settings. */
+/** libpq's environment for the child: where and as whom the worker's own pool connects. */
 export function psqlEnv(pool: Pool, applicationName: string, options: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PGAPPNAME: applicationName, PGOPTIONS: options };
-  const { connectionString } = pool.options;
-  if (connectionString) {
+  const target = poolTarget(pool);
+  if (target) {
     // Passed as libpq variables, never on the command line, where `ps` would show the password.
-    const url = new URL(connectionString);
-    const set = (name: string, value: string | null | undefined) => {
-      if (value) env[name] = decodeURIComponent(value);
-    };
-    set('PGHOST', url.hostname.replace(/^\[(.*)\]$/, '$1'));
-    set('PGPORT', url.port);
-    set('PGUSER', url.username);
-    set('PGPASSWORD', url.password);
-    set('PGDATABASE', url.pathname.replace(/^\//, ''));
-    set('PGSSLMODE', url.searchParams.get('sslmode'));
+    Object.assign(env, {
+      PGHOST: target.host,
+      PGPORT: String(target.port),
+      PGUSER: target.user,
+      PGDATABASE: target.database,
+      PGSSLMODE: target.sslmode,
+      PGPASSFILE: target.passfile,
+      ...(target.password !== undefined ? { PGPASSWORD: target.password } : {}),
+    });
   }
   return env;
 }

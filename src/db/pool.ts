@@ -1,4 +1,4 @@
-import { Client, Pool, type ClientConfig, type PoolClient, type PoolConfig, type QueryResult, type QueryResultRow } from 'pg';
+import { Client, Pool, type PoolClient, type PoolConfig, type QueryResult, type QueryResultRow } from 'pg';
 import { isSocket, passwordFromFile, resolvePgTarget, serverAcceptsSsl, tlsOptions, type PgTarget } from '../infra/libpq';
 import type { SqlScript } from './sql';
 
@@ -28,24 +28,11 @@ function sessionOptions(extra: string | undefined): string {
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
- * Connects from the resolved libpq target alone. The pool's `connectionString` is that target as a
- * URL for readers of the pool's settings (psql for --seed-sql takes its PG* variables from it); pg
- * would parse it again, with its own sslmode rules, so the client drops it.
- */
-class LibpqClient extends Client {
-  constructor(config?: ClientConfig) {
-    const { connectionString: _readersOnly, ...rest } = config ?? {};
-    // pg-pool makes the password non-enumerable, which the spread above leaves behind.
-    super({ ...rest, password: config?.password });
-  }
-}
-
-/**
  * sslmode=prefer as libpq does it: SSL when the server offers it, plain text when it does not.
  * pg fails outright on a server without SSL, so each connection first asks the server.
  */
 type ConnectCallback = ((err: Error) => void) | ((err: null, c: Client) => void);
-class PreferSslClient extends LibpqClient {
+class PreferSslClient extends Client {
   override connect(): Promise<Client>;
   override connect(callback: ConnectCallback): void;
   override connect(callback?: ConnectCallback): Promise<Client> | void {
@@ -59,18 +46,6 @@ class PreferSslClient extends LibpqClient {
     if (!callback) return ask.then(() => super.connect());
     void ask.then(() => super.connect(callback));
   }
-}
-
-/** The target as a postgres:// URL (a Unix socket as an empty host: libpq's default or PGHOST). */
-export function targetUrl(target: PgTarget): string {
-  const url = new URL('postgresql://');
-  if (!isSocket(target)) url.hostname = target.host.includes(':') ? `[${target.host}]` : target.host;
-  url.port = String(target.port);
-  url.username = encodeURIComponent(target.user);
-  if (target.password !== undefined) url.password = encodeURIComponent(target.password);
-  url.pathname = `/${encodeURIComponent(target.database)}`;
-  url.searchParams.set('sslmode', target.sslmode);
-  return url.toString();
 }
 
 /** pg's options for a libpq target: where, as whom, the password when asked, TLS per sslmode. */
@@ -92,8 +67,7 @@ export function connectionConfig(target: PgTarget, env: NodeJS.ProcessEnv = proc
     application_name: target.applicationName ?? 'governed-rollout',
     ...(target.options ? { options: target.options } : {}),
     ...(target.connectTimeoutSeconds ? { connectionTimeoutMillis: target.connectTimeoutSeconds * 1000 } : {}),
-    connectionString: targetUrl(target),
-    Client: target.sslmode === 'prefer' && !isSocket(target) ? PreferSslClient : LibpqClient,
+    ...(target.sslmode === 'prefer' && !isSocket(target) ? { Client: PreferSslClient } : {}),
   };
 }
 
@@ -121,7 +95,15 @@ export function createPool(connectionString: string, options: Partial<PoolConfig
   // An idle client dies when the server restarts; the pool replaces it. Without a listener
   // node would treat the error as unhandled and take the worker down.
   pool.on('error', () => undefined);
+  targets.set(pool, target);
   return pool;
+}
+
+const targets = new WeakMap<Pool, PgTarget>();
+
+/** What a pool connects to, as libpq resolved it: for another libpq client (psql) to connect there too. */
+export function poolTarget(pool: Pool): PgTarget | undefined {
+  return targets.get(pool);
 }
 
 export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -148,9 +130,10 @@ export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Prom
   }
 }
 
-export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+/** One transaction; `readOnly` makes PostgreSQL itself refuse any write in it (the preflight's reads). */
+export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
   return withClient(pool, async (client) => {
-    await client.query('begin');
+    await client.query(options.readOnly ? 'begin transaction read only' : 'begin');
     try {
       const result = await fn(client);
       await client.query('commit');
