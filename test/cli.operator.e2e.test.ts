@@ -386,7 +386,10 @@ describe('progress --watch, report and list against a live rollout', () => {
     });
     expect(psql.stderr).toBe('');
     expect(psql.status).toBe(0);
-    for (const line of ['UPDATE 1', 'DELETE 35', 'DELETE 5', 'DELETE 30', 'COMMIT']) expect(psql.stdout).toContain(line);
+    for (const deleted of [['candidate_object', 35], ['candidate_state', 5], ['candidate_scan_run', 1], ['governance_object_ownership', 30]] as const) {
+      expect(psql.stdout).toMatch(new RegExp(`^ ${deleted[0]} +\\| +${deleted[1]}$`, 'm'));
+    }
+    for (const line of ['UPDATE 1', 'COMMIT']) expect(psql.stdout).toContain(line);
     expect(await fingerprint(h.db.pool)).toEqual(before);
     expect(await count(h.db.pool, 'select count(*) as n from governed_rollout.written where rollout_id = $1 and reverted_at is null', [final.rolloutId])).toBe(0);
   });
@@ -418,9 +421,9 @@ describe('help and the pure formatters', () => {
     workflowId: 'rollout-t', runId: 'r1', rolloutId: 'rollout-t/r1', target: 't', apr: APR, state: 'RUNNING', reason: null,
     gate: { accepted: true, openedBy: 'ops', acceptedAt: '2026-11-24T10:00:00.000Z', attempts: [] },
     steps: [
-      { name: 'seed', status: 'done', before: null, after: null, sqlSha256: 'a'.repeat(64), sql: [], detail: { inserted: 30 }, compensation: null, error: null },
-      { name: 'scan', status: 'running', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, error: null },
-      { name: 'cursor', status: 'pending', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, error: null },
+      { name: 'seed', status: 'done', before: null, after: null, sqlSha256: 'a'.repeat(64), sql: [], detail: { inserted: 30 }, compensation: null, footprint: null, compensationFootprint: null, error: null },
+      { name: 'scan', status: 'running', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, footprint: null, compensationFootprint: null, error: null },
+      { name: 'cursor', status: 'pending', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, footprint: null, compensationFootprint: null, error: null },
     ],
     baseline: null, metrics: null, evidence: null, startedAt: '2026-11-24T10:00:00.000Z', updatedAt: '2026-11-24T10:00:01.000Z',
     ...over,

@@ -2,7 +2,7 @@ import type { Pool } from '../src/db/pool';
 import type { RolloutProgress } from '../src/shared';
 import { fingerprint, ratify, takeSnapshot, count } from './support/db';
 import { holdNthCall, holdUntilCancelled } from './support/faults';
-import { CLONE_SCAN_RULESET, rolloutHarness, type ActivityWrapper, type Harness } from './support/harness';
+import { CLONE_SCAN_RULESET, rolloutHarness, type ActivityWrapper, type Harness, NO_WRITES } from './support/harness';
 import { finalProgress } from '../src/cli/execution';
 
 async function baselineReady(pool: Pool): Promise<string> {
@@ -63,28 +63,29 @@ describe('compensation, end to end: cancel after each step restores every table 
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
 
-  test('a failed verification after commit triggers compensation of what the seed wrote', async () => {
+  test('a seed that would write more rows than the packet says is rolled back by its footprint: FAILED, nothing written', async () => {
     h = await rolloutHarness();
     await ratify(h.db.pool);
-    // A 31st domain with no objects: the guard's numbers (gap 210, own 0, conflict 0) still hold,
-    // so the seed commits 31 rows, and the packet's verification (own = 30) fails afterwards.
+    // A 31st domain with no objects: the guard's numbers (gap 210, own 0, conflict 0) still hold, so the
+    // seed's insert writes 31 rows; its footprint (exactly the packet's 30) refuses them before COMMIT.
     await h.db.pool.query("insert into governance_domain (domain_code, title, steward_role) values ('GD31', 'late domain', 'steward_gd31')");
     const before = await fingerprint(h.db.pool);
     const final = await h.run();
-    expect(final.state).toBe('COMPENSATED');
-    expect(final.reason).toMatch(/seed verification failed: own=31, expected 30/);
-    expect(final.steps[0]).toMatchObject({ status: 'compensated', compensation: { deleted: 31 } });
+    expect(final.state).toBe('FAILED');
+    expect(final.reason).toMatch(/governance_object_ownership: 31 row\(s\) inserted, the packet expects exactly 30/);
+    expect(final.reason).toMatch(/nothing was written, nothing needed undoing/);
+    expect(final.steps[0]).toMatchObject({ status: 'compensated', compensation: { deleted: 0 } });
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
 
   // The check that guards compensation is itself guarded: a compensation that leaves rows behind while the
-  // packet's four numbers look restored must not end COMPENSATED. (Remove the fingerprint check from
+  // packet's four numbers look restored must not end COMPENSATED. (Remove the remains check from
   // src/workflows/saga.ts and this test goes red.)
-  test('a compensation that leaves candidate rows behind is caught by the baseline fingerprint: FAILED, naming the tables', async () => {
+  test('a compensation that leaves candidate rows behind is caught by what remains of the ledger: FAILED, naming the tables', async () => {
     h = await rolloutHarness({
       wrap: () => ({
         advanceCursor: () => holdUntilCancelled(),
-        revertScan: async () => ({ deleted: 0, sql: [], sqlSha256: '0'.repeat(64) }),
+        revertScan: async () => ({ deleted: 0, sql: [], sqlSha256: '0'.repeat(64), footprint: NO_WRITES }),
       }),
     });
     const snapshotRef = await baselineReady(h.db.pool);
@@ -96,9 +97,9 @@ describe('compensation, end to end: cancel after each step restores every table 
     // own, gap, conflict and gov_emit are back: the seed's compensation ran. The candidates are not.
     expect(final.metrics).toMatchObject({ own: 0, gap: 210, conflict: 0, gov_emit: 0 });
     expect(final.state).toBe('FAILED');
-    const table = (name: string, rows: number) => `baseline not restored: ${name} is not as before the first write \\(0:0 -> ${rows}:-?\\d+\\)`;
+    const left = (name: string, rows: number) => `baseline not restored: ${name}: ${rows} row\\(s\\) this rollout wrote remain`;
     expect(final.reason).toMatch(
-      new RegExp(`compensation could not verify: ${[table('candidate_object', 35), table('candidate_scan_run', 1), table('candidate_state', 5), table('governance_ruleset', 1)].join('; ')}$`),
+      new RegExp(`compensation could not verify: ${[left('candidate_object', 35), left('candidate_state', 5), left('candidate_scan_run', 1)].join('; ')}$`),
     );
   });
 });

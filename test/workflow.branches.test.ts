@@ -3,10 +3,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType, type Metrics } from '../src/shared';
 import { fingerprint, ratify } from './support/db';
 import { attempt, holdUntilCancelled } from './support/faults';
-import { rolloutHarness, type Harness } from './support/harness';
+import { rolloutHarness, type Harness, NO_WRITES } from './support/harness';
 import { finalProgress } from '../src/cli/execution';
 
-const BASELINE: Metrics = { ospa: 1, own: 0, gap: 210, conflict: 0, gov_emit: 0, gov_types_active: 0, direct: 0, inherited: 0, coverage_pct: 0, sealed: {} };
+const BASELINE: Metrics = { ospa: 1, own: 0, gap: 210, conflict: 0, gov_emit: 0, gov_types_active: 0, direct: 0, inherited: 0, coverage_pct: 0 };
 
 describe('workflow branches (stubbed activities where a real fault is impractical)', () => {
   let h: Harness | undefined;
@@ -112,7 +112,7 @@ describe('workflow branches (stubbed activities where a real fault is impractica
     h = await rolloutHarness({
       wrap: () => ({
         measure: async () => BASELINE,
-        applySeed: async () => ({ inserted: 30, alreadyPresent: false, sql: [], sqlSha256: 'x'.repeat(64) }),
+        applySeed: async () => ({ inserted: 30, alreadyPresent: false, sql: [], sqlSha256: 'x'.repeat(64), footprint: NO_WRITES }),
         revertSeed: async () => {
           throw ApplicationFailure.nonRetryable('rows were changed by hand: put them back by hand', ErrorType.CompensationRefused);
         },

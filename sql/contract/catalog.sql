@@ -40,6 +40,13 @@ select jsonb_build_object(
             join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum))
           from pg_index i
          where i.indrelid = c.oid and i.indisunique and i.indpred is null and i.indexprs is null), '[]'::jsonb),
+      'indexes', coalesce((
+        select jsonb_agg((
+          select jsonb_agg(a.attname order by k.ord)
+            from unnest(i.indkey::int2[]) with ordinality as k(attnum, ord)
+            join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum))
+          from pg_index i
+         where i.indrelid = c.oid and i.indpred is null), '[]'::jsonb),
       'triggers', coalesce((
         select jsonb_agg(tg.tgname::text order by tg.tgname)
           from pg_trigger tg where tg.tgrelid = c.oid and not tg.tgisinternal), '[]'::jsonb),

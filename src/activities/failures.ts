@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { FootprintViolation } from '../db/footprint';
 import { ErrorType } from '../shared/errors';
+import type { FootprintProof } from '../shared/footprint';
 
 // SQLSTATEs raised by our own guards (sql/commit_ready_f6_ownership_seed.sql).
 const GUARD_SQLSTATE = 'GR001';
@@ -21,6 +23,11 @@ export function guardRefused(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, ErrorType.GuardRefused);
 }
 
+/** Production's own script committed a write outside the seed's footprint: compensate, end FAILED. */
+export function wroteOutsideFootprint(message: string, proof: FootprintProof): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, ErrorType.WroteOutsideFootprint, proof);
+}
+
 export function compensationRefused(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, ErrorType.CompensationRefused);
 }
@@ -28,6 +35,7 @@ export function compensationRefused(message: string): ApplicationFailure {
 /** Maps a database error onto Temporal's retry semantics; leaves other errors as they are. */
 export function classify(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
+  if (err instanceof FootprintViolation) return ApplicationFailure.nonRetryable(err.message, ErrorType.FootprintViolated, err.proof);
   const code = sqlState(err);
   if (!code) return err;
   const message = err instanceof Error ? err.message : String(err);

@@ -17,7 +17,7 @@ export async function readGate(pool: Pool, apr: string): Promise<GateReading> {
   });
 }
 
-/** The packet's numbers and the sealed tables' digests, on a session the caller holds (the preflight's). */
+/** The packet's numbers, on a session the caller holds (the preflight's). */
 export async function measureOn(client: PoolClient, apr: string): Promise<Metrics> {
   const row = (await runScript<Metrics>(client, sqlFile('metrics/measure.sql'), [apr])).rows[0];
   if (!row) throw new Error('metrics/measure.sql returned no row');
@@ -26,16 +26,6 @@ export async function measureOn(client: PoolClient, apr: string): Promise<Metric
 
 export async function measure(pool: Pool, apr: string): Promise<Metrics> {
   return withClient(pool, (client) => measureOn(client, apr));
-}
-
-/** Every table the rollout writes, fingerprinted: what compensation must restore. */
-export async function fingerprintTables(pool: Pool, scan: boolean): Promise<Record<string, string>> {
-  return withClient(pool, async (client) => {
-    const files = ['fingerprint/base.sql', ...(scan ? ['fingerprint/scan.sql'] : [])];
-    const parts: Record<string, string>[] = [];
-    for (const file of files) parts.push((await runScript<{ tables: Record<string, string> }>(client, sqlFile(file))).rows[0]?.tables ?? {});
-    return Object.assign({}, ...parts) as Record<string, string>;
-  });
 }
 
 export interface TargetIdentity {

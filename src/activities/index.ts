@@ -4,7 +4,8 @@ import type { RolloutInput } from '../shared/input';
 import type { Metrics } from '../shared/progress';
 import { advanceCursor, readCursor, revertCursor } from './cursor';
 import { classify } from './failures';
-import { fingerprintTables, identifyTarget, measure, readGate } from './gate';
+import { identifyTarget, measure, readGate } from './gate';
+import { remainsOfRollout } from './revert';
 import { otherRollouts } from './running';
 import { recordEvidence, type EvidenceInput, type StoredEvidence } from './evidence';
 import { notify, type Notification } from './notify';
@@ -56,13 +57,13 @@ export function createActivities(deps: ActivityDeps) {
     measure: activity((i: Targeted & { apr: string }): Promise<Metrics> => measure(pool, i.apr)),
     identifyTarget: activity((_: Targeted) => identifyTarget(pool)),
     otherRollouts: activity((i: Targeted & { identity: string }) => otherRollouts(i.identity)),
-    fingerprint: activity((i: Targeted & { scan: boolean }) => fingerprintTables(pool, i.scan)),
     preflight: activity((i: RolloutInput): Promise<PreflightResult> => preflight(pool, i)),
     applySeed: activity((i: SeedInput): Promise<SeedResult> => applySeed(pool, i)),
     revertSeed: activity((i: RolloutRef): Promise<RevertResult> => revertSeed(pool, i)),
     readCursor: activity((i: Targeted & { cursorName: string }) => readCursor(pool, i.cursorName)),
     applyScan: activity((i: ScanApplyInput): Promise<ScanResult> => applyScan(pool, i)),
     revertScan: activity((i: RolloutRef): Promise<RevertResult> => revertScan(pool, i)),
+    remains: activity((i: RolloutRef & { scan: boolean }) => remainsOfRollout(pool, i.rolloutId, i.scan)),
     advanceCursor: activity((i: CursorInput): Promise<CursorResult> => advanceCursor(pool, i)),
     revertCursor: activity((i: CursorInput): Promise<CursorResult> => revertCursor(pool, i)),
     notify: activity((i: Notification) => notify(deps.notifier ?? {}, i)),

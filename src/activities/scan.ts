@@ -1,6 +1,9 @@
+import { withFootprint, type Unproven } from '../db/footprint';
 import type { Pool } from '../db/pool';
-import { runScript, withTransaction } from '../db/pool';
+import { runScript } from '../db/pool';
 import { executed, sqlFile } from '../db/sql';
+import { declare } from '../shared/footprint';
+import { ledgerEntries } from './footprints';
 import { guardRefused } from './failures';
 import { withHeartbeat } from './heartbeat';
 import { takeRolloutLock } from './lock';
@@ -17,7 +20,9 @@ interface Counts {
  * Phase 2: seed the ruleset, then the scanner's write-half, as natural-key upserts in one
  * transaction. Writes candidate_state, candidate_object, candidate_scan_run and (when new)
  * governance_ruleset only: never system_issues or event_outbox. Each statement records the ids it
- * inserted in the ledger itself, so the ledger costs no round trip.
+ * inserted in the ledger itself, so the ledger costs no round trip. Before the transaction commits, its
+ * own accounting must show exactly the rows the ledger records, within the packet's bounds, and nothing
+ * else anywhere (a trigger filing system_issues per candidate rolls the whole scan back).
  */
 export async function applyScan(pool: Pool, input: ScanApplyInput): Promise<ScanResult> {
   const { ruleset, rolloutId, snapshotRef } = input;
@@ -32,7 +37,7 @@ export async function applyScan(pool: Pool, input: ScanApplyInput): Promise<Scan
     verify: sqlFile('scan/verify.sql'),
   };
   return withHeartbeat(() =>
-    withTransaction(pool, async (client) => {
+    withFootprint<Unproven<ScanResult>>(pool, async (client) => {
       await takeRolloutLock(client);
       const expected = (await runScript<Counts>(client, scripts.expect, [ruleset.domains])).rows[0] ?? { states: 0, objects: 0 };
       const verify = async (rulesetId: number) => (await runScript<Counts>(client, scripts.verify, [rulesetId])).rows[0] ?? { states: 0, objects: 0 };
@@ -42,10 +47,13 @@ export async function applyScan(pool: Pool, input: ScanApplyInput): Promise<Scan
       )).rows[0]?.result;
       if (done) {
         return {
-          rulesetId: done.rulesetId, rulesetCreated: false, scanRunId: done.scanRunId, alreadyApplied: true,
-          statesInserted: done.statesInserted, objectsInserted: done.objectsInserted,
-          expectedStates: expected.states, expectedObjects: expected.objects, ...(await verify(done.rulesetId)),
-          ...executed([scripts.lock, scripts.expect, scripts.status, scripts.verify]),
+          result: {
+            rulesetId: done.rulesetId, rulesetCreated: false, scanRunId: done.scanRunId, alreadyApplied: true,
+            statesInserted: done.statesInserted, objectsInserted: done.objectsInserted,
+            expectedStates: expected.states, expectedObjects: expected.objects, ...(await verify(done.rulesetId)),
+            ...executed([scripts.lock, scripts.expect, scripts.status, scripts.verify]),
+          },
+          declared: [],
         };
       }
 
@@ -72,14 +80,24 @@ export async function applyScan(pool: Pool, input: ScanApplyInput): Promise<Scan
       const run = (await runScript<{ scan_run_id: string }>(client, scripts.run, [
         rulesetId, snapshotRef, rolloutId, statesInserted, objectsInserted,
       ])).rows[0];
+      const ledger = 'the ledger records';
       return {
-        rulesetId, rulesetCreated: seeded.created, scanRunId: Number(run?.scan_run_id), alreadyApplied: false,
-        statesInserted, objectsInserted, expectedStates: expected.states, expectedObjects: expected.objects,
-        ...(await verify(rulesetId)),
-        ...executed([
-          scripts.lock, scripts.expect, scripts.status, sqlFile('snapshot/read.sql'), sqlFile('snapshot/inventory.sql'),
-          scripts.ruleset, scripts.states, scripts.objects, scripts.run, scripts.verify,
-        ]),
+        result: {
+          rulesetId, rulesetCreated: seeded.created, scanRunId: Number(run?.scan_run_id), alreadyApplied: false,
+          statesInserted, objectsInserted, expectedStates: expected.states, expectedObjects: expected.objects,
+          ...(await verify(rulesetId)),
+          ...executed([
+            scripts.lock, scripts.expect, scripts.status, sqlFile('snapshot/read.sql'), sqlFile('snapshot/inventory.sql'),
+            scripts.ruleset, scripts.states, scripts.objects, scripts.run, scripts.verify, sqlFile('footprint/transaction.sql'),
+          ]),
+        },
+        declared: [
+          declare('governance_ruleset', { insert: seeded.created ? 1 : 0 }, ledger, { atMost: { insert: 1 } }),
+          declare('candidate_state', { insert: statesInserted }, ledger, { atMost: { insert: expected.states } }),
+          declare('candidate_object', { insert: objectsInserted }, ledger, { atMost: { insert: expected.objects } }),
+          declare('candidate_scan_run', { insert: run ? 1 : 0 }, ledger, { exactly: { insert: 1 } }),
+          ...ledgerEntries({ written: (seeded.created ? 1 : 0) + 3, done: run ? 1 : 0 }),
+        ],
       };
     }),
   );

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { withFootprint, type Footprinted, type Unproven } from '../db/footprint';
 import type { Pool, PoolClient } from '../db/pool';
-import { runScript, withTransaction } from '../db/pool';
+import { runScript } from '../db/pool';
 import { bytesSha256, executed, SEED_SCRIPT, sha256, sqlFile, sqlSection, type Executed, type SqlScript } from '../db/sql';
+import { declare, mergeProofs } from '../shared/footprint';
 import type { SeedScript } from '../shared/input';
-import { guardRefused } from './failures';
+import { ledgerEntries } from './footprints';
+import { guardRefused, wroteOutsideFootprint } from './failures';
 import { withHeartbeat } from './heartbeat';
 import { takeRolloutLock } from './lock';
 import { psqlEnv, runPsql } from './psql';
+import { proveScriptFootprint, sessionGone, tableWrites } from './scriptFootprint';
 import { revertMarked } from './revert';
 import type { RevertResult, RolloutRef, SeedInput, SeedResult } from './types';
 
@@ -20,6 +24,7 @@ interface SeedStatus {
 const lock = () => sqlFile('lock.sql');
 const status = () => sqlFile('seed/status.sql');
 const claim = () => sqlFile('seed/claim.sql');
+const footprintSql = () => sqlFile('footprint/transaction.sql');
 
 async function readStatus(client: PoolClient, input: SeedInput): Promise<SeedStatus> {
   const row = (await runScript<SeedStatus>(client, status(), [input.rolloutId, input.apr])).rows[0];
@@ -27,19 +32,21 @@ async function readStatus(client: PoolClient, input: SeedInput): Promise<SeedSta
   return row;
 }
 
+const OWNERSHIP = 'governance_object_ownership';
+
 /**
  * What the ledger already says: the step done (a retry after a lost acknowledgement), or the seed rows
  * of this APR already there, written by an earlier rollout or by hand: not this rollout's, so it records
  * that it wrote nothing and leaves them alone. Rows its own script committed (started, unclaimed) are
  * claimed by the caller.
  */
-async function settled(client: PoolClient, input: SeedInput, ran: SqlScript[]): Promise<SeedResult | null> {
+async function settled(client: PoolClient, input: SeedInput, ran: SqlScript[]): Promise<Footprinted<Unproven<SeedResult>> | null> {
   const now = await readStatus(client, input);
-  if (now.done) return { inserted: now.done.inserted, alreadyPresent: now.done.alreadyPresent, ...executed(ran) };
+  if (now.done) return { result: { inserted: now.done.inserted, alreadyPresent: now.done.alreadyPresent, ...executed(ran) }, declared: [] };
   if (now.started && now.unclaimed > 0) {
     // This rollout's script committed, then its acknowledgement was lost: the rows are this rollout's.
     const inserted = (await runScript<{ inserted: number }>(client, claim(), [input.rolloutId, input.apr])).rows[0]?.inserted ?? 0;
-    return { inserted, alreadyPresent: false, ...executed([...ran, claim()]) };
+    return { result: { inserted, alreadyPresent: false, ...executed([...ran, claim()]) }, declared: ledgerEntries({ written: 1, done: 1 }) };
   }
   if (now.present === 0) return null;
   if (now.present !== input.expected.seed_rows) {
@@ -48,18 +55,20 @@ async function settled(client: PoolClient, input: SeedInput, ran: SqlScript[]): 
     );
   }
   await runScript(client, sqlFile('ledger/done.sql'), [input.rolloutId, 'seed', JSON.stringify({ inserted: 0, alreadyPresent: true })]);
-  return { inserted: 0, alreadyPresent: true, ...executed(ran) };
+  return { result: { inserted: 0, alreadyPresent: true, ...executed(ran) }, declared: ledgerEntries({ done: 1 }) };
 }
 
 /**
  * Phase 1: the guard and apply sections of the bundled seed script, in one transaction under the
- * rollout lock, with the ledger's record of the rows in the same transaction.
+ * rollout lock, with the ledger's record of the rows in the same transaction. Before it commits, the
+ * transaction's own accounting must show exactly the rows the ledger records, the packet's 30, and the
+ * ledger's two entries: a trigger's write anywhere, or rows the worker's role cannot see, roll it back.
  */
 async function applyBundledSeed(pool: Pool, input: SeedInput): Promise<SeedResult> {
   const settings = sqlFile('seed/settings.sql');
   const guard = sqlSection(SEED_SCRIPT, 'guard');
   const apply = sqlSection(SEED_SCRIPT, 'apply');
-  return withTransaction(pool, async (client) => {
+  return withFootprint(pool, async (client) => {
     await takeRolloutLock(client);
     const earlier = await settled(client, input, [lock(), status()]);
     if (earlier) return earlier;
@@ -68,7 +77,13 @@ async function applyBundledSeed(pool: Pool, input: SeedInput): Promise<SeedResul
     await runScript(client, guard);
     await runScript(client, apply);
     const inserted = (await runScript<{ inserted: number }>(client, claim(), [input.rolloutId, input.apr])).rows[0]?.inserted ?? 0;
-    return { inserted, alreadyPresent: false, ...executed([lock(), status(), settings, guard, apply, claim()]) };
+    return {
+      result: { inserted, alreadyPresent: false, ...executed([lock(), status(), settings, guard, apply, claim(), footprintSql()]) },
+      declared: [
+        declare(OWNERSHIP, { insert: inserted }, 'the ledger records', { exactly: { insert: input.expected.seed_rows } }),
+        ...ledgerEntries({ written: 1, done: 1 }),
+      ],
+    };
   });
 }
 
@@ -103,38 +118,53 @@ async function orphanRunning(client: PoolClient, name: string): Promise<number |
  * Production's own seed script, run whole by psql as the packet's channel runs it (its own BEGIN/COMMIT,
  * \gset, \if). Around it: the step recorded as started before, the rows it committed claimed for this
  * rollout after, both under the rollout lock, so a lost acknowledgement finds them as this rollout's.
+ * Its COMMIT is its own, so its footprint is proven after the fact (./scriptFootprint): a write outside
+ * it fails the step as WroteOutsideFootprint, the seed's rows are compensated, the rest named.
  */
 async function applySeedScript(pool: Pool, input: SeedInput, seedScript: SeedScript): Promise<SeedResult> {
   const script = readSeedScript(seedScript);
   const name = applicationName(input.rolloutId);
   const started = sqlFile('seed/started.sql');
-  const before = await withTransaction(pool, async (client) => {
+  const before = await withFootprint<{ settled: Unproven<SeedResult> | null; counters: Record<string, string> | null }>(pool, async (client) => {
     await takeRolloutLock(client);
     const pid = await orphanRunning(client, name);
     if (pid !== null) throw new Error(`an earlier attempt's psql (pid ${pid}) is still running the seed script: retrying when it ends`);
     const earlier = await settled(client, input, [lock(), status()]);
-    if (earlier) return earlier;
-    await runScript(client, started, [input.rolloutId]);
-    return null;
+    if (earlier) return { result: { settled: { ...earlier.result }, counters: null }, declared: earlier.declared };
+    const inserted = (await runScript(client, started, [input.rolloutId])).rowCount ?? 0;
+    return { result: { settled: null, counters: await tableWrites(client) }, declared: ledgerEntries({ started: inserted }) };
   });
-  if (before) return before;
+  if (before.settled) return { ...before.settled, footprint: before.footprint };
 
   const options = '-c statement_timeout=10min -c lock_timeout=30s -c idle_in_transaction_session_timeout=60s';
   const run = await runPsql(script.name, input.apr, psqlEnv(pool, name, options));
   // Claimed whatever the outcome: a script that committed anything before failing is undone by the compensation.
-  const inserted = await withTransaction(pool, async (client) => {
+  const claimed = await withFootprint(pool, async (client) => {
     await takeRolloutLock(client);
+    await sessionGone(client, name);
     const now = await readStatus(client, input);
-    if (now.done) return now.done.inserted;
-    return (await runScript<{ inserted: number }>(client, claim(), [input.rolloutId, input.apr])).rows[0]?.inserted ?? 0;
+    const inserted = now.done
+      ? now.done.inserted
+      : ((await runScript<{ inserted: number }>(client, claim(), [input.rolloutId, input.apr])).rows[0]?.inserted ?? 0);
+    const ownership = declare(OWNERSHIP, { insert: inserted }, 'the ledger records');
+    const script = await proveScriptFootprint(client, input.rolloutId, [ownership], before.counters);
+    return { result: { inserted, script }, declared: now.done ? [] : ledgerEntries({ written: 1, done: 1 }) };
   });
-  const ran: Executed = executed([lock(), status(), started, script, claim()]);
+  const { inserted, script: proven } = claimed;
+  const ran: Executed = executed([lock(), status(), started, script, claim(), sqlFile('footprint/committed.sql')]);
   if (run.exitCode === 3) {
     throw guardRefused(`seed script ${seedScript.path} stopped with an error (${run.error ?? 'psql exit 3'})${inserted ? `; ${inserted} row(s) it committed are recorded for the compensation` : ', nothing written'}`);
   }
   if (run.exitCode === 1) throw guardRefused(`psql could not run ${seedScript.path} (${run.error ?? 'exit 1'})`);
   if (run.exitCode !== 0) throw new Error(`psql lost its connection running the seed script (exit ${run.exitCode}: ${run.error ?? ''})`);
-  return { inserted, alreadyPresent: false, ...ran };
+  if (proven.violations.length > 0) {
+    throw wroteOutsideFootprint(
+      `seed script ${seedScript.path} committed writes outside the seed's footprint (rows carrying its transaction's id): ` +
+        `${proven.violations.join('; ')}; the ${inserted} seed row(s) the ledger records are compensated, the rest must be undone by hand`,
+      proven.proof,
+    );
+  }
+  return { inserted, alreadyPresent: false, ...ran, footprint: mergeProofs(proven.proof, before.footprint, claimed.footprint) };
 }
 
 export async function applySeed(pool: Pool, input: SeedInput): Promise<SeedResult> {

@@ -1,6 +1,7 @@
 import type { Pool } from '../db/pool';
 import type { Expected, Ruleset, SeedScript } from '../shared/input';
 import type { Executed } from '../db/sql';
+import type { FootprintProof } from '../shared/footprint';
 import type { Notifier } from './notify';
 
 export interface ActivityDeps {
@@ -22,6 +23,11 @@ export interface RolloutRef extends Targeted {
   rolloutId: string;
 }
 
+/** A write step's result carries the proof of what its transaction wrote (src/shared/footprint.ts). */
+export interface Proven extends Executed {
+  footprint: FootprintProof;
+}
+
 export interface SeedInput extends RolloutRef {
   apr: string;
   expected: Pick<Expected, 'gap' | 'own' | 'conflict' | 'seed_rows'>;
@@ -29,7 +35,7 @@ export interface SeedInput extends RolloutRef {
   seedScript?: SeedScript;
 }
 
-export interface SeedResult extends Executed {
+export interface SeedResult extends Proven {
   inserted: number;
   /** The rows for this APR were already there (a retry after commit, or an earlier rollout). */
   alreadyPresent: boolean;
@@ -40,7 +46,7 @@ export interface ScanApplyInput extends RolloutRef {
   snapshotRef: string;
 }
 
-export interface ScanResult extends Executed {
+export interface ScanResult extends Proven {
   rulesetId: number;
   rulesetCreated: boolean;
   scanRunId: number;
@@ -64,11 +70,11 @@ export interface CursorInput extends RolloutRef {
   to: string;
 }
 
-export interface CursorResult extends Executed {
+export interface CursorResult extends Proven {
   changed: boolean;
   current: string | null;
 }
 
-export interface RevertResult extends Executed {
+export interface RevertResult extends Proven {
   deleted: number;
 }

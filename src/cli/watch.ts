@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { TERMINAL_STATES, type RolloutProgress } from '../shared';
+import type { RolloutProgress } from '../shared';
 import { print } from './context';
 import { formatWaiting, pendingWaits } from './waiting';
 import { describeError } from './errors';
@@ -94,10 +94,13 @@ export async function watch(client: Client, workflowId: string, intervalMs: numb
   try {
     while (!stopped) {
       try {
-        last = (await observe(client, workflowId)).progress;
+        const seen = await observe(client, workflowId);
+        last = seen.progress;
         failures = 0;
         view.show(last);
-        if (TERMINAL_STATES.includes(last.state)) break;
+        // The ending is written (state, then the evidence packet it seals) before the execution closes: the
+        // view follows it to the close, so its last frame is the rollout's final progress.
+        if (seen.execution.status !== 'RUNNING') break;
         // A step retrying (the rollout lock held elsewhere): said once per change, with the holder.
         const waits = last.state === 'RUNNING' || last.state === 'COMPENSATING' ? await pendingWaits(client.workflow.getHandle(workflowId)).catch(() => []) : [];
         const waiting = waits.map(formatWaiting).join('; ');

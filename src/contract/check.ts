@@ -27,6 +27,8 @@ export interface CatalogRelation {
   relkind: string | null;
   columns: CatalogColumn[];
   uniqueKeys: string[][];
+  /** Each plain index's columns, in order (expression columns left out). */
+  indexes: (string[] | null)[];
   triggers: string[];
   cascades: string[];
   select: boolean;
@@ -132,6 +134,17 @@ function relationFindings(spec: RelationSpec, found: CatalogRelation | undefined
     // A trigger on a table the rollout writes turns a clean insert into a cascade; on a sealed one it is only news.
     if (spec.access === 'write') noGo(object, problem, 'the seed is a clean insert only with no triggers: review them before the gate');
     else out.push({ object, problem, fix: 'the rollout never writes it; review whether the packet still holds', severity: 'note' });
+  }
+  for (const lookup of spec.lookups ?? []) {
+    const leads = (found.indexes ?? []).some((cols) => cols !== null && lookup.columns.every((c, i) => cols[i] === c));
+    if (!leads) {
+      out.push({
+        object: `${spec.name} (${lookup.columns.join(', ')})`,
+        problem: 'has no index leading with these columns',
+        fix: `${lookup.why} then reads the whole table at every step: ask the owner for the index, or accept the cost`,
+        severity: 'note',
+      });
+    }
   }
   if (spec.noCascade && found.cascades.length > 0) {
     noGo(`${spec.name} foreign keys`, `a change cascades into ${found.cascades.join(', ')}`, 'the compensation deletes rows: it must not cascade, review the constraints');

@@ -14,7 +14,8 @@ export type Scope = 'always' | 'scan' | 'bundled-seed';
 
 /**
  * read: the rollout only reads it. write: the rollout writes it and undoes what it wrote.
- * sealed: the packet forbids any write; the rollout reads it only to prove it unchanged.
+ * sealed: the packet forbids any write: every write transaction of the rollout proves, from PostgreSQL's
+ * accounting of that transaction, that it wrote no row there (others may write it all day).
  */
 export type Access = 'read' | 'write' | 'sealed';
 
@@ -39,6 +40,8 @@ export interface RelationSpec {
   ledgerKey?: string;
   /** The packet's fact: how many (non-internal) triggers it carries. */
   triggers?: number;
+  /** Lookups that must cost what they find, not the table: an index leading with these columns (a note when missing). */
+  lookups?: { columns: string[]; why: string }[];
   /** The packet's fact: no foreign key cascades a delete or update from it into other tables. */
   noCascade?: boolean;
   /** A row that must exist, by the value of an input field. */
@@ -71,7 +74,12 @@ export const CONTRACT: Contract = {
   functions: [
     { signature: 'pg_advisory_xact_lock(bigint)', why: 'one rollout writes at a time (the seed guard and every write step)' },
     { signature: 'hashtextextended(text,bigint)', why: "the advisory lock's key" },
-    { signature: 'md5(text)', why: 'the inventory hash of a snapshot and the digests of sealed tables' },
+    { signature: 'md5(text)', why: 'the inventory hash of a snapshot' },
+    {
+      signature: 'pg_stat_get_xact_tuples_inserted(oid)',
+      why: "the footprint proof: PostgreSQL's accounting of each write transaction (pg_stat_xact_user_tables)",
+    },
+    { signature: 'query_to_xml(text,boolean,boolean,text)', why: "the footprint of production's own seed script, proven after its COMMIT" },
     { signature: 'pg_control_system()', why: "the target's identity (system identifier): one rollout per database, however it is reached" },
   ],
   relations: [
@@ -136,6 +144,7 @@ export const CONTRACT: Contract = {
       scope: 'always',
       why: 'gov_emit stays 0; not inert (fn_event_type_validate trigger): never written',
       columns: [text('event_type')],
+      lookups: [{ columns: ['event_type'], why: 'gov_emit (governance events among the live ones)' }],
       triggers: 1,
     },
     {

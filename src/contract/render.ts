@@ -87,6 +87,51 @@ function packetFacts(spec: RelationSpec): string {
   return facts.join('; ') || '—';
 }
 
+// What each write transaction may write, and how it is proven: src/activities (seed, scan, cursor, revert)
+// declare exactly this, src/db/footprint.ts proves it.
+const FOOTPRINT_DOC = [
+  '## The footprint: what each write step may write, and how it is proven',
+  '',
+  'The target is live: other processes write `event_outbox` and `system_issues` all day and people ratify other',
+  'proposals. The rollout never proves that whole tables stood still; it proves what its own transactions wrote.',
+  "Before each write transaction commits, PostgreSQL's own accounting of that transaction",
+  '(`pg_stat_xact_user_tables`, every table of every schema: a trigger\'s, a rule\'s or a cascade\'s writes',
+  'included, and rows the worker\'s role cannot see) must equal the step\'s declared footprint, and the rows a governance',
+  'table received must equal the rows the ledger records. Anything else rolls the transaction back: nothing is',
+  'written, and the reason names the table, the operation and the count (`FootprintViolated`). The proof costs the',
+  'rollout\'s own rows, not the size of the tables around them.',
+  '',
+  ...table(
+    ['transaction', 'may write (insert / update / delete), nothing else anywhere'],
+    [
+      ['seed', 'governance_object_ownership: insert exactly the packet\'s 30 (`seed_rows`), the rows the ledger records; ledger: 1 `written` + 1 `step_done`'],
+      ['scan', 'governance_ruleset insert 0..1; candidate_state insert 0..5, candidate_object insert 0..35 (what the inventory covers; a re-run 0); candidate_scan_run insert exactly 1; each the rows the ledger records; ledger: 3..4 `written` + 1 `step_done`'],
+      ['cursor', 'scan_cursor update 0..1 (the compare-and-set); ledger: 0..1 `written` + 1 `step_done`'],
+      ['each compensation', 'delete exactly what its statements report from the rows the ledger records (scan_cursor: update 0..1), and none of them may remain; ledger: its entries marked reverted (update)'],
+    ],
+  ),
+  '',
+  'After each step the packet\'s facts are measured, scoped as the packet states them: gov_emit counts governance-domain',
+  'events only (an index on `event_outbox (event_type)` makes that cost the governance events; without one the plan',
+  'notes it), governance event types stay inactive, and the approvals of the rollout\'s APR are read, never written.',
+  'After a compensation, nothing the ledger records as the rollout\'s remains in any table.',
+  '',
+  '### Production\'s own script (`--seed-sql`)',
+  '',
+  'Its own BEGIN/COMMIT puts it outside the worker\'s transaction, so its footprint is proven after the fact, as far as',
+  'PostgreSQL keeps a trace. **Proven:** its transaction is known by the `xmin` of the seed rows the ledger claims; every',
+  'table whose cumulative write counters (`pg_stat_user_tables`, flushed when psql\'s session ends) moved while it ran',
+  'is searched for rows carrying that transaction id: rows it inserted and new versions of rows it updated, in every',
+  'schema the worker\'s role can read. Any such row outside the seed\'s footprint fails the step (`WroteOutsideFootprint`):',
+  'the seed\'s rows are compensated and the rollout ends FAILED naming the table, for people to undo the rest.',
+  '**Not provable:** rows it deleted (a deleted row keeps no visible trace); tables the worker\'s role cannot read',
+  '(listed as unprovable in the evidence); on a retry after a lost acknowledgement, which tables moved (then only the',
+  'declared ones are searched); and the search costs a scan of each moved table, live ones included. The required',
+  'clone rehearsal (`rollout db require-rehearsal`) covers the rest: the same script, by digest, completed on the clone',
+  'with the same numbers and its footprint proven there.',
+  '',
+];
+
 export function renderContractDoc(contract: Contract): string {
   const relationRows = contract.relations.map((r) => [
     `\`${r.name}\``,
@@ -127,7 +172,7 @@ export function renderContractDoc(contract: Contract): string {
     '## Relations',
     '',
     'Access: **read** — only read; **write** — written, and undone by the compensation; **sealed** — the packet forbids',
-    'any write; read only to prove it unchanged (count and md5 of every row) after every step. Type families: text',
+    'any write; every write transaction proves it wrote no row there (its footprint, below). Type families: text',
     '(any string type), integer (int2/4/8), numeric (any number type), boolean, timestamp, json (json/jsonb). A',
     'written table may have other columns only if they are nullable or have a default: the rollout fills only the',
     'columns marked insert. With `--seed-sql`, production\'s own script decides which ownership columns it fills.',
@@ -140,6 +185,7 @@ export function renderContractDoc(contract: Contract): string {
     '',
     `PostgreSQL with server_version_num at least ${contract.minServerVersionNum}.`,
     '',
+    ...FOOTPRINT_DOC,
     '## The ledger (the rollout\'s own schema)',
     '',
     `Schema \`${contract.ledger.schema}\`, version ${contract.ledger.version}, installed by \`rollout db install\` (\`sql/ledger/install.sql\`).`,

@@ -159,7 +159,7 @@ export async function runScript<R extends QueryResultRow = QueryResultRow>(
   return last;
 }
 
-/** rowCount summed over every statement of a script, for scripts whose statements each delete. */
+/** rowCount of every statement of a script, in order, for scripts whose statements each write. */
 export async function runScriptCounts(
   client: PoolClient,
   script: SqlScript,
@@ -171,4 +171,15 @@ export async function runScriptCounts(
     counts.push(result.rowCount ?? 0);
   }
   return counts;
+}
+
+/** The rows of every statement of a script, in order, for scripts whose statements each report one thing. */
+export async function runScriptRows<R extends QueryResultRow = QueryResultRow>(
+  client: PoolClient,
+  script: SqlScript,
+  params: readonly unknown[] = [],
+): Promise<R[]> {
+  const rows: R[] = [];
+  for (const statement of script.statements) rows.push(...(await client.query<R>(statement, params as unknown[])).rows);
+  return rows;
 }

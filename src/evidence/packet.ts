@@ -44,8 +44,8 @@ export interface EvidenceBody {
 export type Evidence = Sealed<EvidenceBody>;
 
 function step(s: StepProgress): Json {
-  const { name, status, before, after, detail, compensation, sqlSha256, sql, error } = s;
-  return { name, status, before, after, detail, compensation, sqlSha256, sql, error } as unknown as Json;
+  const { name, status, before, after, detail, compensation, sqlSha256, sql, footprint, compensationFootprint, error } = s;
+  return { name, status, before, after, detail, compensation, sqlSha256, sql, footprint, compensationFootprint, error } as unknown as Json;
 }
 
 export interface EvidenceSource {

@@ -1,6 +1,6 @@
 import { formatMetrics } from '../format/progress';
 import type { Delta, Packet, PhaseEvidence } from './packet';
-import type { Metrics } from '../shared';
+import { OPERATIONS, type FootprintProof, type Metrics, type Written } from '../shared';
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -25,6 +25,24 @@ function deltaRows(deltas: Delta[]): string[] {
   );
 }
 
+/** Declared beside measured, every relation either names: the proof that the step wrote its own rows only. */
+function footprintRows(title: string, proof: FootprintProof | null): string[] {
+  if (!proof) return [];
+  const names = [...new Set([...proof.declared.map((d) => d.relation), ...proof.measured.map((m) => m.relation)])];
+  const ops = (w: Written | undefined) => (w ? OPERATIONS.map((op) => w[op]).join(' / ') : '0 / 0 / 0');
+  const how = proof.method === 'transaction' ? "PostgreSQL's accounting of the transaction, before it committed" : "rows carrying the script's transaction id, after it committed";
+  return [
+    '',
+    `${title} (${how}; insert / update / delete):`,
+    '',
+    ...table(
+      ['relation', 'declared', 'measured'],
+      names.map((n) => [n, ops(proof.declared.find((d) => d.relation === n)), ops(proof.measured.find((m) => m.relation === n))]),
+    ),
+    ...(proof.unprovable?.length ? ['', `Not provable (the worker's role cannot read them): ${proof.unprovable.join(', ')}`] : []),
+  ];
+}
+
 function phaseSection(p: PhaseEvidence): string[] {
   const v = p.verification;
   const verdict = v.passed === null ? 'not verified (the step did not finish)' : v.passed ? 'passed' : `FAILED: ${v.problems.join('; ')}`;
@@ -41,7 +59,9 @@ function phaseSection(p: PhaseEvidence): string[] {
     '',
     `SQL SHA-256: \`${p.sqlSha256 ?? 'not executed'}\``,
     ...(p.sql.length > 0 ? ['', ...table(['script', 'sha256'], p.sql.map((s) => [`sql/${s.name}`, `\`${s.sha256}\``]))] : []),
+    ...footprintRows('Footprint', p.footprint),
     ...(p.compensation ? ['', `Compensation: ${Object.entries(p.compensation).map(([k, val]) => `${k}=${String(val)}`).join(', ')}`] : []),
+    ...footprintRows('Compensation footprint', p.compensationFootprint),
     '',
   ];
 }

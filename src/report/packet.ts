@@ -51,6 +51,9 @@ export interface PhaseEvidence {
   verification: { passed: boolean | null; problems: string[] };
   error: string | null;
   compensation: StepProgress['compensation'];
+  /** What the step's transaction, and its compensation's, were proven to write, table by table. */
+  footprint: StepProgress['footprint'];
+  compensationFootprint: StepProgress['compensationFootprint'];
 }
 
 export interface Packet {
@@ -104,7 +107,7 @@ function delta(name: string, expectedBefore: Value, expectedAfter: Value, before
   return { name, expectedBefore, expectedAfter, before, after, ok: measured ? after === expectedAfter && (expectedBefore === null || before === expectedBefore) : null };
 }
 
-function metricDeltas(step: StepProgress, wanted: [Exclude<keyof Metrics, 'sealed'>, number | null, number][]): Delta[] {
+function metricDeltas(step: StepProgress, wanted: [keyof Metrics, number | null, number][]): Delta[] {
   return wanted.map(([key, expectedBefore, expectedAfter]) =>
     delta(key, expectedBefore, expectedAfter, step.before?.[key] ?? null, step.after?.[key] ?? null, step.after !== null),
   );
@@ -116,8 +119,11 @@ function verification(step: StepProgress, problems: string[]): PhaseEvidence['ve
 }
 
 function phase(step: StepProgress, title: string, deltas: Delta[], problems: string[]): PhaseEvidence {
-  const { name, status, sqlSha256, sql, detail, error, compensation } = step;
-  return { step: name, title, status, sqlSha256, sql, detail, deltas, verification: verification(step, problems), error, compensation };
+  const { name, status, sqlSha256, sql, detail, error, compensation, footprint, compensationFootprint } = step;
+  return {
+    step: name, title, status, sqlSha256, sql, detail, deltas, verification: verification(step, problems), error, compensation,
+    footprint: footprint ?? null, compensationFootprint: compensationFootprint ?? null,
+  };
 }
 
 /** Phase 1: governance_object_ownership 0->30, gap 210->0, conflict 0, gov_emit unchanged, 30 direct + 210 inherited, coverage 100. */

@@ -4,6 +4,16 @@ export const ErrorType = {
   InvalidInput: 'InvalidInput',
   /** A self-guard found the database not as expected and wrote nothing. */
   GuardRefused: 'GuardRefused',
+  /**
+   * A step's transaction wrote other than its declared footprint (a trigger's, a rule's or a cascade's
+   * write, rows its role cannot see, another count): rolled back, nothing written.
+   */
+  FootprintViolated: 'FootprintViolated',
+  /**
+   * Production's own seed script (its own COMMIT) wrote outside the seed's footprint: found after it
+   * committed; the seed's rows are compensated, the rest is named for people to undo.
+   */
+  WroteOutsideFootprint: 'WroteOutsideFootprint',
   /** A step's deltas are not the expected ones after it committed. */
   VerificationFailed: 'VerificationFailed',
   /** A compensation found rows it does not own where it would write, and wrote nothing. */

@@ -5,6 +5,7 @@ import type { GateAttempt, RolloutProgress } from './progress';
 
 export * from './input';
 export * from './progress';
+export * from './footprint';
 export * from './errors';
 export * from './outcome';
 export * from './searchAttributes';

@@ -1,4 +1,5 @@
 // What `rollout progress` answers and the workflow returns: the rollout's own account of itself.
+import type { FootprintProof } from './footprint';
 
 export const ROLLOUT_STATES = [
   'WAITING_FOR_GATE',
@@ -27,8 +28,6 @@ export interface Metrics {
   direct: number;
   inherited: number;
   coverage_pct: number;
-  /** Count and md5 of each table no code path may write (approvals, registry, outbox, issues), by name. */
-  sealed: Record<string, string>;
 }
 
 /** A SQL script a step executed, hashed as Sqitch records its scripts. */
@@ -53,6 +52,10 @@ export interface StepProgress {
   sql: SqlRef[];
   detail: Record<string, number | string | boolean | null>;
   compensation: Record<string, number | string | boolean | null> | null;
+  /** What the step's transaction was proven to write: declared beside measured, every relation. */
+  footprint: FootprintProof | null;
+  /** The same for its compensation. */
+  compensationFootprint: FootprintProof | null;
   error: string | null;
 }
 

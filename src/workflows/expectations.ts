@@ -3,7 +3,7 @@ import type { CursorResult, ScanResult } from '../activities/types';
 import type { Expected } from '../shared/input';
 import type { Metrics } from '../shared/progress';
 
-type Counted = Exclude<keyof Metrics, 'sealed'>;
+type Counted = keyof Metrics;
 type Numbers = Partial<Record<Counted, number>>;
 
 function compare(actual: Metrics, wanted: Numbers): string[] {
@@ -49,17 +49,7 @@ export function baselineMismatches(baseline: Metrics, after: Metrics): string[] 
   return compare(after, { own: baseline.own, gap: baseline.gap, conflict: baseline.conflict, gov_emit: baseline.gov_emit });
 }
 
-/** The tables no code path may write are, row for row, as they were before the step. */
-export function sealedMismatches(before: Metrics, after: Metrics): string[] {
-  return Object.keys(before.sealed)
-    .filter((table) => before.sealed[table] !== after.sealed[table])
-    .map((table) => `${table} changed (${before.sealed[table]} -> ${after.sealed[table] ?? 'missing'}): it must never be written`);
-}
-
-/** After compensation every table the rollout writes is row for row as before the first write. */
-export function fingerprintMismatches(before: Record<string, string>, after: Record<string, string>): string[] {
-  return Object.keys(before)
-    .sort()
-    .filter((table) => before[table] !== after[table])
-    .map((table) => `${table} is not as before the first write (${before[table]} -> ${after[table] ?? 'missing'})`);
+/** After compensation nothing this rollout's ledger records remains, in any relation. */
+export function remainsMismatches(left: { relation: string; rows: number }[]): string[] {
+  return left.map((r) => `${r.relation}: ${r.rows} row(s) this rollout wrote remain`);
 }

@@ -17,7 +17,7 @@ import {
 } from '../shared';
 
 function newStep(name: StepName, enabled: boolean): StepProgress {
-  return { name, status: enabled ? 'pending' : 'skipped', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, error: null };
+  return { name, status: enabled ? 'pending' : 'skipped', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, footprint: null, compensationFootprint: null, error: null };
 }
 
 /** Untrusted raw input, shortened: it is shown before it is validated. */

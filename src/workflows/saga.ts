@@ -1,9 +1,11 @@
 // The saga of the write steps: each compensation is registered before its step runs (a step can
 // commit and still be reported failed or timed out), compensations run in reverse order, shielded
-// from the cancellation that may have caused them, and the numbers must then be back at the baseline.
+// from the cancellation that may have caused them, and the numbers must then be back at the baseline
+// with nothing this rollout's ledger records left anywhere.
 import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
-import { ErrorType, type Executed, type Metrics, type StepProgress } from '../shared';
-import { baselineMismatches, fingerprintMismatches } from './expectations';
+import type { Proven } from '../activities';
+import { ErrorType, type FootprintProof, type Metrics, type StepProgress } from '../shared';
+import { baselineMismatches, remainsMismatches } from './expectations';
 import { messageOf } from './failure';
 import type { ProgressBook } from './progress';
 
@@ -13,9 +15,11 @@ type Detail = StepProgress['detail'];
 export interface Undone {
   undone: number;
   detail: Detail;
+  /** What the compensation's transaction was proven to write. */
+  footprint: FootprintProof | null;
 }
 
-export interface Step<T extends Executed> {
+export interface Step<T extends Proven> {
   step: StepProgress;
   /** Writes, self-guarded and idempotent. */
   apply: () => Promise<T>;
@@ -34,10 +38,8 @@ export interface SagaMeasures {
   measureAfterUndo: () => Promise<Metrics>;
   /** Checked after every step, whatever the step, from the numbers before and after it. */
   invariants: (before: Metrics, after: Metrics) => string[];
-  /** Every table the rollout writes, fingerprinted (count and row hashes). */
-  fingerprint: () => Promise<Record<string, string>>;
-  /** The same, with the compensations' patience. */
-  fingerprintAfterUndo: () => Promise<Record<string, string>>;
+  /** The rows this rollout's ledger records that are still there, per relation (none left out). */
+  remainsAfterUndo: () => Promise<{ relation: string; rows: number }[]>;
 }
 
 export interface Compensated {
@@ -48,21 +50,19 @@ export interface Compensated {
 export class Saga {
   private readonly compensations: { step: StepProgress; compensate: () => Promise<Undone> }[] = [];
   private baseline: Metrics | null = null;
-  private tables: Record<string, string> | null = null;
 
   constructor(
     private readonly book: ProgressBook,
     private readonly measures: SagaMeasures,
   ) {}
 
-  /** The numbers and every table's fingerprint before the first write: what compensation must restore. */
+  /** The numbers before the first write: what compensation must restore. */
   async measureBaseline(): Promise<void> {
     this.baseline = await this.measures.measure();
-    this.tables = await this.measures.fingerprint();
     this.book.setBaseline(this.baseline);
   }
 
-  async run<T extends Executed>({ step, apply, verify, describe, compensate }: Step<T>): Promise<T> {
+  async run<T extends Proven>({ step, apply, verify, describe, compensate }: Step<T>): Promise<T> {
     this.compensations.unshift({ step, compensate });
     step.status = 'running';
     step.before = this.book.progress.metrics;
@@ -71,6 +71,7 @@ export class Saga {
       const result = await apply();
       step.sql = result.sql;
       step.sqlSha256 = result.sqlSha256;
+      step.footprint = result.footprint;
       step.detail = describe(result);
       const after = await this.measures.measure();
       step.after = after;
@@ -102,6 +103,7 @@ export class Saga {
           const r = await compensate();
           undone += r.undone;
           step.compensation = r.detail;
+          step.compensationFootprint = r.footprint;
           step.status = 'compensated';
         } catch (err) {
           step.status = 'failed';
@@ -114,10 +116,8 @@ export class Saga {
         this.book.measured(after);
         problems.push(...baselineMismatches(this.baseline, after).map((m) => `baseline not restored: ${m}`));
       }
-      if (this.tables) {
-        const after = await this.measures.fingerprintAfterUndo();
-        problems.push(...fingerprintMismatches(this.tables, after).map((m) => `baseline not restored: ${m}`));
-      }
+      const left = await this.measures.remainsAfterUndo();
+      problems.push(...remainsMismatches(left).map((m) => `baseline not restored: ${m}`));
       return { undone, problems };
     });
   }

@@ -1,78 +1,22 @@
 // The worker runs as a login granted rollout_operator (sql/roles/rollout_operator.sql): the whole
 // rollout and its compensation work, and PostgreSQL itself refuses what the packet forbids.
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseError } from 'pg';
-import { NativeConnection } from '@temporalio/worker';
-import { createActivities } from '../../src/activities';
-import { createPool, type Pool } from '../../src/db/pool';
-import { createRolloutWorker } from '../../src/worker';
-import { fingerprint, queryOnce, ratify, takeSnapshot, urlOf } from '../support/db';
+import { fingerprint, ratify, takeSnapshot } from '../support/db';
 import { holdNthCall } from '../support/faults';
-import { CLONE_SCAN_RULESET, rolloutHarness, temporalAddress, type ActivityWrapper, type Harness } from '../support/harness';
+import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from '../support/harness';
+import { asAdmin, operatorLogin, type OperatorLogin } from '../support/roles';
 import { envFor, REPO, rollout } from '../support/cli';
 import { finalProgress } from '../../src/cli/execution';
-
-const ROLE_SQL = readFileSync(path.join(REPO, 'sql', 'roles', 'rollout_operator.sql'), 'utf8');
-
-async function asAdmin(database: string, sql: string): Promise<void> {
-  await queryOnce(urlOf(database), sql);
-}
-
-interface OperatorLogin {
-  pool: Pool;
-  drop(): Promise<void>;
-}
-
-/** sql/roles/rollout_operator.sql in the database, and a login with a random password granted the role. */
-async function operatorLogin(database: string): Promise<OperatorLogin> {
-  await asAdmin(database, ROLE_SQL);
-  const name = `ro_login_${randomBytes(6).toString('hex')}`;
-  const password = randomBytes(16).toString('hex');
-  await asAdmin(database, `create role ${name} login password '${password}' in role rollout_operator`);
-  const url = new URL(urlOf(database));
-  url.username = name;
-  url.password = password;
-  const pool = createPool(url.toString());
-  return {
-    pool,
-    async drop() {
-      await pool.end();
-      await asAdmin('postgres', `drop role if exists ${name}`);
-    },
-  };
-}
 
 describe('least privilege: the worker as rollout_operator', () => {
   let h: Harness | undefined;
   let login: OperatorLogin | undefined;
-  const stops: (() => Promise<void>)[] = [];
-
-  async function startOperatorWorker(harness: Harness, pool: Pool, wrap?: ActivityWrapper): Promise<void> {
-    const connection = await NativeConnection.connect({ address: temporalAddress() });
-    const real = createActivities({ pool, target: harness.target });
-    const worker = await createRolloutWorker({
-      connection,
-      namespace: 'default',
-      taskQueue: harness.taskQueue,
-      pool,
-      target: harness.target,
-      workflowBundle: { codePath: process.env.GR_TEST_WORKFLOW_BUNDLE ?? '' },
-      activities: { ...real, ...(wrap ? wrap(real) : {}) },
-    });
-    const running = worker.run();
-    stops.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await connection.close();
-    });
-  }
 
   afterEach(async () => {
-    for (const stop of stops.splice(0)) await stop();
-    await login?.drop();
+    // The workers (the login's pool among them) stop with the harness; then the login goes.
     await h?.teardown();
+    await login?.drop();
     login = undefined;
     h = undefined;
   });
@@ -84,7 +28,7 @@ describe('least privilege: the worker as rollout_operator', () => {
   test('the whole rollout with the scan completes with the packet\'s numbers', async () => {
     h = await rolloutHarness({ worker: false });
     login = await operatorLogin(h.db.name);
-    await startOperatorWorker(h, login.pool);
+    await h.startWorker(undefined, login.pool);
     await ratify(h.db.pool);
     const snapshotRef = await takeSnapshot(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
@@ -110,7 +54,7 @@ describe('least privilege: the worker as rollout_operator', () => {
     h = await rolloutHarness({ worker: false });
     login = await operatorLogin(h.db.name);
     // measure: 1 baseline, 2 seed, 3 scan, 4 cursor: held, so the cancel lands after all three wrote.
-    await startOperatorWorker(h, login.pool, (real) => ({ measure: holdNthCall(real.measure, 4) }));
+    await h.startWorker((real) => ({ measure: holdNthCall(real.measure, 4) }), login.pool);
     await ratify(h.db.pool);
     const snapshotRef = await takeSnapshot(h.db.pool);
     const before = await fingerprint(h.db.pool);

@@ -1,6 +1,7 @@
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString, type Worker } from '@temporalio/worker';
 import { createActivities, type RolloutActivities } from '../../src/activities';
+import type { Pool } from '../../src/db/pool';
 import { rolloutDetails } from '../../src/cli/commands/start';
 import { finalProgress } from '../../src/cli/execution';
 import {
@@ -9,6 +10,7 @@ import {
   openGateUpdate,
   progressQuery,
   rolloutSummary,
+  type FootprintProof,
   type GateAttempt,
   type RolloutInputDraft,
   type RolloutProgress,
@@ -52,8 +54,8 @@ export interface Harness {
   openGate(handle: WorkflowHandle<typeof rolloutWorkflow>, by: string, id?: string): Promise<GateAttempt>;
   progress(handle: WorkflowHandle): Promise<RolloutProgress>;
   waitFor(handle: WorkflowHandle, predicate: (p: RolloutProgress) => boolean, timeoutMs?: number): Promise<RolloutProgress>;
-  /** Runs a second worker on the same queue and database, e.g. after the first was stopped. */
-  startWorker(wrap?: ActivityWrapper): Promise<() => Promise<void>>;
+  /** Runs a (further) worker on the same queue and database, e.g. after the first was stopped, or as another role's pool. */
+  startWorker(wrap?: ActivityWrapper, pool?: Pool): Promise<() => Promise<void>>;
   stopWorker(): Promise<void>;
   teardown(): Promise<void>;
 }
@@ -79,13 +81,13 @@ export async function rolloutHarness(options: { wrap?: ActivityWrapper; worker?:
   const handles: WorkflowHandle[] = [];
   const workers: { worker: Worker; running: Promise<void> }[] = [];
 
-  async function startWorker(wrap?: ActivityWrapper): Promise<() => Promise<void>> {
-    const real = createActivities({ pool: db.pool, target });
+  async function startWorker(wrap?: ActivityWrapper, pool: Pool = db.pool): Promise<() => Promise<void>> {
+    const real = createActivities({ pool, target });
     const worker = await createRolloutWorker({
       connection: workerConnection,
       namespace: 'default',
       taskQueue,
-      pool: db.pool,
+      pool,
       target,
       workflowBundle: { codePath: process.env.GR_TEST_WORKFLOW_BUNDLE ?? '' },
       activities: { ...real, ...(wrap ? wrap(real) : {}) },
@@ -161,3 +163,6 @@ export async function rolloutHarness(options: { wrap?: ActivityWrapper; worker?:
 export function isTerminal(p: RolloutProgress): boolean {
   return TERMINAL_STATES.includes(p.state);
 }
+
+/** A stubbed write activity's proof: it wrote nothing (the real ones measure their transaction). */
+export const NO_WRITES: FootprintProof = { declared: [], measured: [], method: 'transaction' };

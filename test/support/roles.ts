@@ -1,0 +1,38 @@
+// The worker as a least-privilege login (sql/roles/rollout_operator.sql), beside the owner's pool.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createPool, type Pool } from '../../src/db/pool';
+import { queryOnce, urlOf } from './db';
+
+const ROLE_SQL = readFileSync(path.resolve(__dirname, '..', '..', 'sql', 'roles', 'rollout_operator.sql'), 'utf8');
+
+export async function asAdmin(database: string, sql: string): Promise<void> {
+  await queryOnce(urlOf(database), sql);
+}
+
+export interface OperatorLogin {
+  name: string;
+  pool: Pool;
+  drop(): Promise<void>;
+}
+
+/** sql/roles/rollout_operator.sql in the database, and a login with a random password granted the role. */
+export async function operatorLogin(database: string): Promise<OperatorLogin> {
+  await asAdmin(database, ROLE_SQL);
+  const name = `ro_login_${randomBytes(6).toString('hex')}`;
+  const password = randomBytes(16).toString('hex');
+  await asAdmin(database, `create role ${name} login password '${password}' in role rollout_operator`);
+  const url = new URL(urlOf(database));
+  url.username = name;
+  url.password = password;
+  const pool = createPool(url.toString());
+  return {
+    name,
+    pool,
+    async drop() {
+      await pool.end();
+      await asAdmin('postgres', `drop role if exists ${name}`);
+    },
+  };
+}
