@@ -175,6 +175,25 @@ describe("production's own seed script, through --seed-sql", () => {
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
 
+  test('a script whose transaction also files a system issue: its seed rows compensated, FAILED naming what stays', async () => {
+    h = await rolloutHarness();
+    await ratify(h.db.pool);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'seed-sql-'));
+    const file = path.join(dir, 'commit_ready_f6_ownership_seed.sql');
+    // Production's script as a careless hand might extend it: one more write, inside its own transaction.
+    writeFileSync(file, readFileSync(PRODUCTION_SEED, 'utf8').replace(/^COMMIT;$/m, "INSERT INTO system_issues (title) VALUES ('F6 seeded');\nCOMMIT;"));
+    const issues = await count(h.db.pool, 'select count(*) as n from system_issues');
+    const final = await h.run({ seedScript: { path: file, sha256: sha256(file) } });
+    expect(final.state).toBe('FAILED');
+    expect(final.reason).toMatch(/committed writes outside the seed's footprint \(rows carrying its transaction's id\)/);
+    expect(final.reason).toContain("public.system_issues: 1 row(s) inserted, outside the step's footprint");
+    expect(final.reason).toContain("public.system_issue_audit: 1 row(s) inserted, outside the step's footprint");
+    expect(final.reason).toMatch(/the 30 seed row\(s\) the ledger records are compensated, the rest must be undone by hand; 30 row\(s\) undone$/);
+    expect(final.steps[0]).toMatchObject({ status: 'compensated', compensation: { deleted: 30 } });
+    expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(0);
+    expect(await count(h.db.pool, 'select count(*) as n from system_issues')).toBe(issues + 1);
+  });
+
   test('a script that changes between start and run is refused, nothing written', async () => {
     h = await rolloutHarness();
     await ratify(h.db.pool);

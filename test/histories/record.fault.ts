@@ -88,8 +88,26 @@ const paths: Path[] = [
     drive: async (h) => cancelWhen(h, await scanRollout(h), (p) => p.steps[2]?.sqlSha256 != null),
   },
   {
+    // The numbers after the seed are off (measured, after it committed): the packet's verification fails, compensated.
     name: 'failed-verification',
     state: 'COMPENSATED',
+    wrap: (real) => ({
+      measure: async (i) => {
+        const m = await real.measure(i);
+        return m.own === 30 ? { ...m, coverage_pct: 99 } : m;
+      },
+    }),
+    async drive(h) {
+      await ratify(h.db.pool);
+      const handle = await h.start();
+      await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+      return handle;
+    },
+  },
+  {
+    // A 31st domain: the seed's transaction would write 31 rows, its footprint says 30: rolled back, nothing written.
+    name: 'footprint-refused',
+    state: 'FAILED',
     async drive(h) {
       await ratify(h.db.pool);
       await h.db.pool.query("insert into governance_domain (domain_code, title, steward_role) values ('GD31', 'late', 'steward_gd31')");

@@ -26,7 +26,7 @@ describe('recorded histories replay deterministically', () => {
   test('every path is recorded', () => {
     expect(files.map((f) => f.replace(/\.json$/, ''))).toEqual([
       'cancel-after-cursor', 'cancel-after-scan', 'cancel-after-seed', 'cancel-before-gate',
-      'drift-refused', 'failed-verification', 'gate-refused-then-accepted', 'happy', 'invalid-input',
+      'drift-refused', 'failed-verification', 'footprint-refused', 'gate-refused-then-accepted', 'happy', 'invalid-input',
       'preflight-refused', 'second-rollout-refused', 'seed-script',
     ]);
   });
