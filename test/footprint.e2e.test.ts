@@ -4,7 +4,6 @@
 import type { Pool } from '../src/db/pool';
 import type { RolloutActivities } from '../src/activities';
 import type { RolloutProgress, StepName } from '../src/shared';
-import { finalProgress } from '../src/cli/execution';
 import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
 import { asAdmin, operatorLogin, type OperatorLogin } from './support/roles';
