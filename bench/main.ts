@@ -18,6 +18,7 @@ import type { Metrics } from '../src/shared/progress';
 import { createRolloutWorker, WORKFLOWS_PATH } from '../src/worker';
 import type { rolloutWorkflow } from '../src/workflows';
 import { copyBaseline, runDirect } from './direct';
+import { liveBench, liveTable, type LiveResult } from './live';
 import { explainBaseline, explainSeeded, type Plan } from './explain';
 import { finalProgress } from '../src/cli/execution';
 
@@ -30,23 +31,33 @@ const RESULTS = path.resolve(__dirname, '..', '..', '..', 'bench', 'results');
 interface Args {
   sizes: number[];
   repeat: number;
+  /** Rows of event_outbox and system_issues for the live-tables comparison; null skips it. */
+  live: { events: number; issues: number } | null;
 }
 
 function parseArgs(argv: string[]): Args {
   let sizes = [...DEFAULT_SIZES];
   let repeat = 3;
+  let live: Args['live'] = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => argv[++i] ?? '';
     if (arg === '--million') sizes.push(MILLION);
     else if (arg === '--sizes') sizes = next().split(',').map(Number);
     else if (arg === '--repeat') repeat = Number(next());
-    else throw new Error(`unknown argument ${arg}: use --sizes 30,1430,14290 --million --repeat 3`);
+    else if (arg === '--live') live = { events: 10_000_000, issues: 1_000_000 };
+    else if (arg === '--live-rows') {
+      const [events, issues] = next().split(',').map(Number);
+      live = { events: events ?? NaN, issues: issues ?? NaN };
+    } else throw new Error(`unknown argument ${arg}: use --sizes 30,1430,14290 --million --repeat 3 --live [--live-rows 10000000,1000000]`);
   }
   if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(repeat) || repeat < 1) {
     throw new Error('--sizes takes positive integers (governance domains), --repeat a positive integer');
   }
-  return { sizes: [...new Set(sizes)], repeat };
+  if (live && ![live.events, live.issues].every((n) => Number.isInteger(n) && n >= 0)) {
+    throw new Error('--live-rows takes two non-negative integers: event_outbox rows,system_issues rows');
+  }
+  return { sizes: [...new Set(sizes)], repeat, live };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
@@ -375,8 +386,14 @@ async function main(): Promise<void> {
   chmodSync(copyDir, 0o777);
   const bench = new Bench(pg, temporal.address);
   const results: SizeResult[] = [];
+  let live: LiveResult | null = null;
   try {
     await bench.open();
+    if (args.live) {
+      const t = performance.now();
+      live = await liveBench(pg, { ...args.live, repeat: Math.max(args.repeat, 5) });
+      process.stderr.write(`bench: live tables done in ${round((performance.now() - t) / 1000)} s\n`);
+    }
     for (const domains of args.sizes) {
       const t = performance.now();
       results.push(await bench.size(domains, domains >= 50_000 ? 1 : args.repeat, copyDir));
@@ -392,8 +409,9 @@ async function main(): Promise<void> {
     node: process.version, platform: `${os.type()} ${os.release()}`,
   };
   const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ machine, args, results }, null, 2)}\n`);
-  process.stdout.write(`${table(results)}\n\nJSON: ${path.relative(process.cwd(), file)}\n`);
+  writeFileSync(file, `${JSON.stringify({ machine, args, results, live }, null, 2)}\n`);
+  const liveText = live ? `\n\n${liveTable(live)}` : '';
+  process.stdout.write(`${results.length ? table(results) : ''}${liveText}\n\nJSON: ${path.relative(process.cwd(), file)}\n`);
 }
 
 main().catch((err: unknown) => {
