@@ -4,6 +4,14 @@ import path from 'node:path';
 import { contractFindings, fitsFamily, type Catalog, type CatalogRelation } from '../src/contract/check';
 import { CONTRACT, relationsInScope } from '../src/contract/contract';
 import { renderContractDoc, renderRoleSql } from '../src/contract/render';
+import { writtenValues } from '../src/contract/values';
+import { RolloutInput } from '../src/shared';
+
+const INPUT = RolloutInput.parse({
+  target: 't',
+  apr: 'APR-BOOT-AUTHMODEL-1',
+  scan: { ruleset: { code: 'RS-OWNERSHIP-COVERAGE', version: 1, state: 'candidate', domains: ['GD01'] }, snapshotRef: 'SNAP-20260102T030405Z-0123abcd' },
+});
 import { REPO } from './support/cli';
 
 const read = (...parts: string[]) => readFileSync(path.join(REPO, ...parts), 'utf8');
@@ -26,7 +34,7 @@ function matchingCatalog(): Catalog {
     found: true,
     relkind: 'r',
     columns: r.columns.map((c) => column(c.name, c.family)),
-    uniqueKeys: r.uniqueKeys ?? [],
+    uniqueKeys: [...(r.uniqueKeys ?? []), ...(r.knownUniqueKeys ?? [])],
     indexes: (r.lookups ?? []).map((l) => l.columns),
     triggers: Array.from({ length: r.triggers ?? 0 }, (_, i) => `trg_${i}`),
     cascades: [],
@@ -70,7 +78,7 @@ describe('the contract, written once', () => {
   });
 
   test('a catalog that matches has no finding; every written relation has a ledger key', () => {
-    expect(contractFindings(CONTRACT, matchingCatalog(), ALL)).toEqual([]);
+    expect(contractFindings(CONTRACT, matchingCatalog(), ALL, writtenValues(CONTRACT, ALL, INPUT).values)).toEqual([]);
     for (const r of CONTRACT.relations.filter((x) => x.access === 'write')) expect(r.ledgerKey).toBeDefined();
   });
 
@@ -80,8 +88,13 @@ describe('the contract, written once', () => {
       ['missing column', (c) => (relation(c, 'scan_cursor').columns = relation(c, 'scan_cursor').columns.slice(0, 1)), /^scan_cursor\.snapshot_ref: column is missing; the rollout updates it/],
       ['wrong type', (c) => (relation(c, 'governance_ruleset').columns[2]!.typname = 'text'), /^governance_ruleset\.version: has type integer, not a integer type/],
       ['NOT NULL without default', (c) => relation(c, 'governance_object_ownership').columns.push({ ...relation(c, 'governance_object_ownership').columns[0]!, name: 'reviewed_by', notNull: true }), /^governance_object_ownership\.reviewed_by: is NOT NULL without a default/],
-      ['missing unique key', (c) => (relation(c, 'candidate_state').uniqueKeys = []), /^candidate_state \(ruleset_id, domain_code\): has no unique key/],
-      ['a trigger on a written table', (c) => (relation(c, 'governance_object_ownership').triggers = ['trg_audit']), /^governance_object_ownership triggers: carries 1 trigger\(s\) \(trg_audit\), the packet says 0/],
+      ['missing unique key', (c) => (relation(c, 'candidate_state').uniqueKeys = [['candidate_state_id']]), /^candidate_state \(ruleset_id, domain_code\): has no unique key/],
+      ['an unknown unique key over written columns', (c) => relation(c, 'candidate_object').uniqueKeys.push(['object_ref']), /^candidate_object \(object_ref\): is a unique key over columns the rollout writes that the contract does not know; its rows could fail with a duplicate key/],
+      ['a trigger on a written table', (c) => (relation(c, 'governance_object_ownership').triggers = ['trg_audit']), /^governance_object_ownership trigger trg_audit: fires on the rollout's writes; whatever it writes is outside the step's footprint/],
+      ['a rule on a written table', (c) => (relation(c, 'candidate_scan_run').rules = ['log_runs']), /^candidate_scan_run rule log_runs: rewrites the rollout's writes/],
+      ['row level security for the worker', (c) => Object.assign(relation(c, 'v_owner_coverage'), { rowSecurity: true, policies: ['mine'] }), /^v_owner_coverage: row level security applies to role rollout_worker \(policies mine\); the rollout must see every row/],
+      ['a cascade into a table the rollout does not write', (c) => (relation(c, 'candidate_state').cascades = ['public.state_history (fk)']), /^candidate_state foreign keys: a change cascades into public.state_history \(fk\)/],
+      ['a column narrower than the packet\'s marker', (c) => (relation(c, 'governance_object_ownership').columns[3]!.maxLength = 16), /^governance_object_ownership\.created_by: text is narrower than the 24 characters the rollout writes \('F6_OWNERSHIP_SEED_COMMIT'\)/],
       ['a cascade', (c) => (relation(c, 'governance_object_ownership').cascades = ['owner_history (fk)']), /^governance_object_ownership foreign keys: a change cascades into owner_history/],
       ['no privilege', (c) => (relation(c, 'candidate_object').delete = false), /^candidate_object: role rollout_worker may not DELETE/],
       ['missing ledger', (c) => (c.ledgerVersion = null), /^schema governed_rollout: the ledger is not installed; run `rollout db install`/],
@@ -90,7 +103,7 @@ describe('the contract, written once', () => {
     for (const [name, breakIt, expected] of cases) {
       const catalog = matchingCatalog();
       breakIt(catalog);
-      const findings = contractFindings(CONTRACT, catalog, ALL).filter((f) => f.severity === 'no-go');
+      const findings = contractFindings(CONTRACT, catalog, ALL, writtenValues(CONTRACT, ALL, INPUT).values).filter((f) => f.severity === 'no-go');
       expect({ name, lines: findings.map((f) => `${f.object}: ${f.problem}; ${f.fix}`) }).toEqual({ name, lines: [expect.stringMatching(expected)] });
     }
   });

@@ -1,7 +1,8 @@
 // Everything a rollout would meet, read and never written: the contract against the live catalog, then
 // every step's prerequisites. `rollout plan` prints it; the preflight activity refuses on it, after the
 // gate and before the first write, so the seed never commits when a later step would be refused.
-import { catalogRelationNames, contractFindings, describeFinding, type Catalog, type Finding } from '../contract/check';
+import { catalogRelationNames, contractFindings, describeFinding, type Catalog, type Finding, type WrittenValues } from '../contract/check';
+import { dataValues, writtenValues, type DataValue } from '../contract/values';
 import { CONTRACT, relationsInScope, type ContractScope } from '../contract/contract';
 import type { Pool, PoolClient } from '../db/pool';
 import { runScript, withTransaction } from '../db/pool';
@@ -49,19 +50,56 @@ export function scopeOf(input: Pick<RolloutInput, 'scan' | 'seedScript'>): Contr
   return { scan: Boolean(input.scan), seedScript: Boolean(input.seedScript) };
 }
 
-export async function readCatalog(client: PoolClient, workerRole?: string): Promise<Catalog> {
+export async function readCatalog(client: PoolClient): Promise<Catalog> {
   const { rows } = await runScript<{ jsonb_build_object: Omit<Catalog, 'ledgerVersion'> }>(client, sqlFile('contract/catalog.sql'), [
     catalogRelationNames(CONTRACT),
     CONTRACT.functions.map((f) => f.signature),
-    workerRole ?? null,
   ]);
   const found = rows[0]?.jsonb_build_object;
   if (!found) throw new Error('contract/catalog.sql returned no row');
   const versionTable = found.relations.find((r) => r.name === `${CONTRACT.ledger.schema}.ledger_version`);
-  const ledgerVersion = versionTable?.found
+  const ledgerVersion = versionTable?.found && versionTable.select
     ? ((await runScript<{ version: number | null }>(client, sqlFile('ledger/version.sql'))).rows[0]?.version ?? null)
     : null;
   return { ...found, ledgerVersion };
+}
+
+/**
+ * The owner's plan takes the worker's identity for the rest of its (read-only) transaction: its role and
+ * the search_path its sessions get, so names resolve, privileges hold and row level security applies
+ * as they will for the rollout. A finding when that cannot be done.
+ */
+async function actAsWorker(client: PoolClient, role: string): Promise<Finding | null> {
+  const exists = (await client.query<{ n: number }>('select count(*)::int as n from pg_roles where rolname = $1', [role])).rows[0]?.n;
+  if (!exists) {
+    return { object: `role ${role}`, problem: 'does not exist', fix: "create it (README: a least-privilege role) or name the worker's role", severity: 'no-go' };
+  }
+  await client.query('savepoint as_worker');
+  try {
+    await runScript(client, sqlFile('contract/as_worker.sql'), [role]);
+    await client.query('release savepoint as_worker');
+    return null;
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== '42501') throw err;
+    await client.query('rollback to savepoint as_worker');
+    return {
+      object: `role ${role}`,
+      problem: 'the connected role may not act as it (SET ROLE), so the database cannot be seen as the worker sees it',
+      fix: 'run the plan as a member of the role, or as the worker itself (its own connection settings, without --worker-role)',
+      severity: 'no-go',
+    };
+  }
+}
+
+/** The longest values the target's own data puts into written columns, for the columns the catalog has. */
+async function measuredValues(client: PoolClient, catalog: Catalog, data: DataValue[]): Promise<WrittenValues> {
+  const readable = data.filter((d) => {
+    const relation = catalog.relations.find((r) => r.name === d.relation);
+    return relation?.found && relation.columns.some((c) => c.name === d.column && c.select);
+  });
+  if (readable.length === 0) return {};
+  const { rows } = await runScript<{ key: string; length: number | null }>(client, sqlFile('contract/widths.sql'), [JSON.stringify(readable)]);
+  return dataValues(readable, rows);
 }
 
 function check(name: string, ok: boolean, expected: string | number, actual: string | number, note = ''): Check {
@@ -164,14 +202,19 @@ async function inspectRehearsal(client: PoolClient, input: RolloutInput): Promis
 /** The whole inspection on one session; the caller owns the transaction (READ ONLY in both callers). */
 export async function inspectRollout(client: PoolClient, input: RolloutInput, options: InspectOptions = {}): Promise<Inspection> {
   const scope = scopeOf(input);
-  const catalog = await readCatalog(client, options.workerRole);
-  const contract = contractFindings(CONTRACT, catalog, scope);
   const relations = relationsInScope(CONTRACT, scope).length;
   const gateChange: Change = {
     step: 'gate',
     automated: false,
     summary: `people ratify ${input.apr} (os_proposal_approvals >= ${input.expected.ospa_min}), then someone runs rollout gate-open: never automated`,
   };
+  const refused = options.workerRole ? await actAsWorker(client, options.workerRole) : null;
+  if (refused) {
+    return { verdict: 'NO-GO', role: options.workerRole ?? '', contract: [refused], relations, checks: [], changes: [gateChange], metrics: null };
+  }
+  const catalog = await readCatalog(client);
+  const { values, data } = writtenValues(CONTRACT, scope, input);
+  const contract = contractFindings(CONTRACT, catalog, scope, { ...values, ...(await measuredValues(client, catalog, data)) });
   if (contract.some((f) => f.severity === 'no-go')) {
     return { verdict: 'NO-GO', role: catalog.role, contract, relations, checks: [], changes: [gateChange], metrics: null };
   }

@@ -19,10 +19,21 @@ export type Scope = 'always' | 'scan' | 'bundled-seed';
  */
 export type Access = 'read' | 'write' | 'sealed';
 
+/**
+ * Where the value a step writes into a column comes from, so the plan can hold the column's width to it:
+ * a literal of the packet, a field of the rollout's input, or a column of the target's own data.
+ */
+export type ValueSource =
+  | { literal: string }
+  | { input: 'apr' | 'rulesetCode' | 'rulesetVersion' | 'rulesetState' | 'rulesetDomains' | 'snapshotRef' }
+  | { data: { relation: string; column: string; prefix?: string } };
+
 export interface ColumnSpec {
   name: string;
   family: TypeFamily;
   use: ColumnUse;
+  /** For a column the rollout writes: where its value comes from. */
+  value?: ValueSource;
 }
 
 export interface RelationSpec {
@@ -34,8 +45,12 @@ export interface RelationSpec {
   /** Why the rollout needs it, for operators. */
   why: string;
   columns: ColumnSpec[];
-  /** Unique keys the natural-key upserts name as ON CONFLICT targets. */
+  /** Unique keys the rollout relies on: the natural-key upserts' ON CONFLICT targets, the ledger's keys, the cursor's name. */
   uniqueKeys?: string[][];
+  /** Other unique keys over columns the rollout writes that its rows are known to respect (a NO-GO when not listed). */
+  knownUniqueKeys?: string[][];
+  /** Triggers on a written table known to be harmless (none today: each one is a NO-GO until listed here). */
+  knownTriggers?: string[];
   /** The column by which the ledger records the rows the rollout wrote. */
   ledgerKey?: string;
   /** The packet's fact: how many (non-internal) triggers it carries. */
@@ -65,8 +80,10 @@ export interface Contract {
   ledger: { schema: string; version: number; tables: LedgerTableSpec[] };
 }
 
-const text = (name: string, use: ColumnUse = 'read'): ColumnSpec => ({ name, family: 'text', use });
-const integer = (name: string, use: ColumnUse = 'read'): ColumnSpec => ({ name, family: 'integer', use });
+const text = (name: string, use: ColumnUse = 'read', value?: ValueSource): ColumnSpec => ({ name, family: 'text', use, ...(value ? { value } : {}) });
+const integer = (name: string, use: ColumnUse = 'read', value?: ValueSource): ColumnSpec => ({ name, family: 'integer', use, ...(value ? { value } : {}) });
+const fromInput = (input: Extract<ValueSource, { input: unknown }>['input']): ValueSource => ({ input });
+const fromData = (relation: string, column: string, prefix?: string): ValueSource => ({ data: { relation, column, ...(prefix ? { prefix } : {}) } });
 
 export const CONTRACT: Contract = {
   version: 1,
@@ -105,7 +122,13 @@ export const CONTRACT: Contract = {
       access: 'write',
       scope: 'always',
       why: "Phase 1 seed: 0→30 rows marked created_by='F6_OWNERSHIP_SEED_COMMIT'; its compensation deletes exactly those",
-      columns: [text('object_ref', 'insert'), text('owner_role', 'insert'), text('ratified_apr', 'insert'), text('created_by', 'insert')],
+      columns: [
+        text('object_ref', 'insert', fromData('governance_domain', 'domain_code', 'domain:')),
+        text('owner_role', 'insert', fromData('governance_domain', 'steward_role')),
+        text('ratified_apr', 'insert', fromInput('apr')),
+        text('created_by', 'insert', { literal: 'F6_OWNERSHIP_SEED_COMMIT' }),
+      ],
+      knownUniqueKeys: [['object_ref', 'owner_role']],
       ledgerKey: 'object_ref',
       triggers: 0,
       noCascade: true,
@@ -170,8 +193,13 @@ export const CONTRACT: Contract = {
       access: 'write',
       scope: 'scan',
       why: 'Phase 2: the ruleset seeded by its natural key (code, version)',
-      columns: [integer('ruleset_id'), text('ruleset_code', 'insert'), integer('version', 'insert'), { name: 'definition', family: 'json', use: 'insert' }],
-      uniqueKeys: [['ruleset_code', 'version']],
+      columns: [
+        integer('ruleset_id'),
+        text('ruleset_code', 'insert', fromInput('rulesetCode')),
+        integer('version', 'insert', fromInput('rulesetVersion')),
+        { name: 'definition', family: 'json', use: 'insert' },
+      ],
+      uniqueKeys: [['ruleset_code', 'version'], ['ruleset_id']],
       ledgerKey: 'ruleset_id',
       deletes: true,
     },
@@ -184,11 +212,11 @@ export const CONTRACT: Contract = {
       columns: [
         integer('candidate_state_id'),
         integer('ruleset_id', 'insert'),
-        text('domain_code', 'insert'),
-        text('state', 'insert'),
+        text('domain_code', 'insert', fromInput('rulesetDomains')),
+        text('state', 'insert', fromInput('rulesetState')),
         integer('object_count', 'insert'),
       ],
-      uniqueKeys: [['ruleset_id', 'domain_code']],
+      uniqueKeys: [['ruleset_id', 'domain_code'], ['candidate_state_id']],
       ledgerKey: 'candidate_state_id',
       deletes: true,
     },
@@ -198,8 +226,13 @@ export const CONTRACT: Contract = {
       access: 'write',
       scope: 'scan',
       why: 'Phase 2 scanner write-half: 35 rows per ruleset version, natural-key upsert',
-      columns: [integer('candidate_object_id'), integer('candidate_state_id', 'insert'), text('object_ref', 'insert'), text('object_type', 'insert')],
-      uniqueKeys: [['candidate_state_id', 'object_ref']],
+      columns: [
+        integer('candidate_object_id'),
+        integer('candidate_state_id', 'insert'),
+        text('object_ref', 'insert', fromData('v_governance_object_inventory', 'object_ref')),
+        text('object_type', 'insert', fromData('v_governance_object_inventory', 'object_type')),
+      ],
+      uniqueKeys: [['candidate_state_id', 'object_ref'], ['candidate_object_id']],
       ledgerKey: 'candidate_object_id',
       deletes: true,
     },
@@ -209,7 +242,8 @@ export const CONTRACT: Contract = {
       access: 'write',
       scope: 'scan',
       why: 'Phase 2 is bounded: the one table a scan appends one row to per run',
-      columns: [integer('scan_run_id'), integer('ruleset_id', 'insert'), text('snapshot_ref', 'insert')],
+      columns: [integer('scan_run_id'), integer('ruleset_id', 'insert'), text('snapshot_ref', 'insert', fromInput('snapshotRef'))],
+      uniqueKeys: [['scan_run_id']],
       ledgerKey: 'scan_run_id',
       deletes: true,
     },
@@ -219,7 +253,8 @@ export const CONTRACT: Contract = {
       access: 'write',
       scope: 'scan',
       why: 'the guarded cursor advance (compare-and-set) and its revert',
-      columns: [text('cursor_name'), text('snapshot_ref', 'update')],
+      columns: [text('cursor_name'), text('snapshot_ref', 'update', fromInput('snapshotRef'))],
+      uniqueKeys: [['cursor_name']],
       ledgerKey: 'cursor_name',
       requiredRow: { column: 'cursor_name', input: 'cursorName' },
     },

@@ -47,7 +47,7 @@ describe('least privilege: the worker as rollout_operator', () => {
     await asAdmin(h.db.name, 'revoke delete on candidate_object from rollout_operator');
     const plan = await rollout(['plan', '--apr', 'APR-BOOT-AUTHMODEL-1', '--worker-role', 'rollout_operator', '--scan', '--ruleset', path.join(REPO, 'examples', 'ruleset.clone.json'), '--snapshot-ref', await takeSnapshot(h.db.pool)], envFor(h.db));
     expect(plan.code).toBe(2);
-    expect(plan.stdout).toContain('NO-GO  candidate_object: role rollout_operator may not DELETE from it; the compensation deletes the rows it wrote: grant DELETE');
+    expect(plan.stdout).toContain('NO-GO  public.candidate_object: role rollout_operator may not DELETE from it; the compensation deletes the rows it wrote: grant DELETE');
   });
 
   test('a cancel after the cursor advanced is compensated by the same role, every table as before', async () => {

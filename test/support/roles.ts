@@ -13,6 +13,8 @@ export async function asAdmin(database: string, sql: string): Promise<void> {
 
 export interface OperatorLogin {
   name: string;
+  /** Its connection string, password included: the worker's own DATABASE_URL. */
+  url: string;
   pool: Pool;
   drop(): Promise<void>;
 }
@@ -29,6 +31,7 @@ export async function operatorLogin(database: string): Promise<OperatorLogin> {
   const pool = createPool(url.toString());
   return {
     name,
+    url: url.toString(),
     pool,
     async drop() {
       await pool.end();
