@@ -1,8 +1,7 @@
 import { formatMetrics } from '../format/progress';
+import { pairs, recordsTable, span, type Cell } from './cells';
 import type { Delta, Packet, PhaseEvidence } from './packet';
 import type { Metrics } from '../shared';
-
-type Cell = string | number | boolean | null | undefined;
 
 function table(header: string[], rows: Cell[][]): string[] {
   const cell = (v: Cell) => (v === null || v === undefined || v === '' ? '—' : String(v).replace(/\|/g, '\\|').replace(/\n/g, ' '));
@@ -11,11 +10,6 @@ function table(header: string[], rows: Cell[][]): string[] {
 
 function mark(ok: boolean | null): string {
   return ok === null ? '—' : ok ? '✔' : '✖';
-}
-
-function span(before: Cell, after: Cell): string {
-  if (before === null || before === undefined) return after === null || after === undefined ? '—' : String(after);
-  return `${before} → ${after ?? '—'}`;
 }
 
 function deltaRows(deltas: Delta[]): string[] {
@@ -28,7 +22,7 @@ function deltaRows(deltas: Delta[]): string[] {
 function phaseSection(p: PhaseEvidence): string[] {
   const v = p.verification;
   const verdict = v.passed === null ? 'not verified (the step did not finish)' : v.passed ? 'passed' : `FAILED: ${v.problems.join('; ')}`;
-  const detail = Object.entries(p.detail).map(([k, val]) => `${k}=${String(val)}`).join(', ');
+  const detail = pairs(p.detail);
   return [
     `## ${p.title}`,
     '',
@@ -41,7 +35,7 @@ function phaseSection(p: PhaseEvidence): string[] {
     '',
     `SQL SHA-256: \`${p.sqlSha256 ?? 'not executed'}\``,
     ...(p.sql.length > 0 ? ['', ...table(['script', 'sha256'], p.sql.map((s) => [`sql/${s.name}`, `\`${s.sha256}\``]))] : []),
-    ...(p.compensation ? ['', `Compensation: ${Object.entries(p.compensation).map(([k, val]) => `${k}=${String(val)}`).join(', ')}`] : []),
+    ...(p.compensation ? ['', `Compensation: ${pairs(p.compensation)}`] : []),
     '',
   ];
 }
@@ -53,6 +47,12 @@ function cursorRows(cursor: Packet['manualRollback']['cursor']): Cell[][] {
     ['cursor', `${cursor.name}, advanced to ${cursor.advancedTo}`],
     ['cursor before: snapshot_ref', b.snapshot_ref ?? 'null'],
   ];
+}
+
+function approvalRows(approvals: Packet['precondition']['approvals']): string[] {
+  if (approvals.length === 0) return ['Approval rows for the APR: none.', ''];
+  const { columns, rows } = recordsTable(approvals);
+  return ['Approval rows for the APR, as the gate read them:', '', ...table(columns, rows), ''];
 }
 
 /** The packet as Markdown, section by section as the source packet reads. */
@@ -89,6 +89,7 @@ export function renderMarkdown(packet: Packet): string {
       ? table(['at', 'outcome', 'by', 'ospa', 'reason'], g.attempts.map((a) => [a.at, a.outcome, a.by, a.ospa, a.reason]))
       : ['No gate-open claim was made.']),
     '',
+    ...approvalRows(g.approvals),
     `Baseline (before the first write): ${formatMetrics(packet.baseline)}`,
     '',
     ...packet.phases.flatMap(phaseSection),
@@ -100,7 +101,7 @@ export function renderMarkdown(packet: Packet): string {
     '',
     ...(rollback.performed
       ? [
-          ...table(['step', 'status', 'compensation'], rollback.steps.map((s) => [s.step, s.status, s.detail ? Object.entries(s.detail).map(([k, v]) => `${k}=${String(v)}`).join(', ') : null])),
+          ...table(['step', 'status', 'compensation'], rollback.steps.map((s) => [s.step, s.status, s.detail ? pairs(s.detail) : null])),
           '',
           rollback.baselineRestored === null
             ? 'Baseline: not measured.'
