@@ -4,13 +4,19 @@
 import { buildPacket, type PacketSource } from '../src/report/packet';
 import { renderHtml } from '../src/report/html';
 import { escapeHtml } from '../src/report/htmlKit';
-import type { Metrics, RolloutProgress } from '../src/shared';
+import type { Metrics, RolloutProgress, StepProgress } from '../src/shared';
 
 const EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&';
 
 function metrics(own: number, gap: number): Metrics {
-  return { ospa: 1, own, gap, conflict: 0, gov_emit: 0, gov_types_active: 0, direct: own, inherited: own ? gap + 210 : 0, coverage_pct: own ? 100 : 0, sealed: {} };
+  const inherited = own ? 210 : 0;
+  const coverage_pct = own ? 100 : 0;
+  return { ospa: 1, own, gap, conflict: 0, gov_emit: 0, gov_types_active: 0, direct: own, inherited, coverage_pct, sealed: {} };
 }
+
+const SKIPPED: Omit<StepProgress, 'name'> = {
+  status: 'skipped', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, error: null,
+};
 
 function source(text: string, uiUrl = 'http://localhost:8080/x'): PacketSource {
   const progress: RolloutProgress = {
@@ -29,11 +35,12 @@ function source(text: string, uiUrl = 'http://localhost:8080/x'): PacketSource {
     },
     steps: [
       {
-        name: 'seed', status: 'compensated', before: metrics(0, 210), after: metrics(30, 0), sqlSha256: text, sql: [{ name: text, sha256: text }],
-        detail: { [text]: text }, compensation: { deleted: 30, note: text }, error: text,
+        name: 'seed', status: 'compensated', before: metrics(0, 210), after: metrics(30, 0),
+        sqlSha256: text, sql: [{ name: text, sha256: text }], detail: { [text]: text },
+        compensation: { deleted: 30, note: text }, error: text,
       },
-      { name: 'scan', status: 'skipped', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, error: null },
-      { name: 'cursor', status: 'skipped', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, error: null },
+      { ...SKIPPED, name: 'scan' },
+      { ...SKIPPED, name: 'cursor' },
     ],
     baseline: metrics(0, 210),
     metrics: metrics(0, 210),
@@ -64,7 +71,8 @@ describe('the HTML report', () => {
 
   test('is one page that fetches nothing: inline styles and charts, a policy forbidding any load', () => {
     const page = renderHtml(buildPacket(source('plain')));
-    expect(page).toContain('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; img-src data:">');
+    const policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+    expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="${policy}">`);
     expect(page).not.toMatch(/<(script|img|link|iframe|object)\b|@import|url\(|\ssrc=/i);
     // The one address on the page is the Temporal UI link, and only an http(s) one is made a link.
     expect(page.match(/https?:\/\/[^\s"<]+/g)).toEqual(['http://localhost:8080/x', 'http://localhost:8080/x']);

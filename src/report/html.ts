@@ -79,26 +79,31 @@ function cards(packet: Packet): Markup {
 function gateSection(packet: Packet): Markup {
   const g = packet.precondition;
   const { columns, rows } = recordsTable(g.approvals);
+  const decision = g.accepted
+    ? html`${badge('accepted', 'good')} Opened by <strong>${g.openedBy}</strong> at ${g.acceptedAt},
+with ${g.ospaAtAcceptance ?? '?'} approval row(s) found.`
+    : html`${badge('not accepted', 'none')} No claim held against the approvals: nothing was written.`;
+  const approvals = html`<table id="approvals"><thead><tr>${columns.map((c) => html`<th>${c}</th>`)}</tr></thead>
+<tbody>${rows.map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table>`;
+  const claims = html`<table id="claims">
+<thead><tr><th>at</th><th>outcome</th><th>by</th><th>approval rows seen</th><th>why</th></tr></thead>
+<tbody>${g.attempts.map((a) => html`<tr><td>${a.at}</td><td>${a.outcome}</td><td>${a.by}</td>
+<td class="num">${a.ospa ?? '—'}</td><td>${a.reason}</td></tr>`)}</tbody></table>`;
   return html`<section id="gate"><h2>The gate: people's decision</h2>
 <p>${g.rule}.</p>
-<p>${g.accepted
-    ? html`${badge('accepted', 'good')} Opened by <strong>${g.openedBy}</strong> at ${g.acceptedAt}, with ${g.ospaAtAcceptance ?? '?'} approval row(s) found.`
-    : html`${badge('not accepted', 'none')} No claim held against the approvals: nothing was written.`}</p>
+<p>${decision}</p>
 <h3>Approval rows for ${packet.rollout.apr}, as the gate read them</h3>
-${g.approvals.length === 0 ? html`<p>None.</p>` : html`<table id="approvals"><thead><tr>${columns.map((c) => html`<th>${c}</th>`)}</tr></thead>
-<tbody>${rows.map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table>`}
+${g.approvals.length === 0 ? html`<p>None.</p>` : approvals}
 <h3>Gate-open claims</h3>
-${g.attempts.length === 0 ? html`<p>No gate-open claim was made.</p>` : html`<table id="claims">
-<thead><tr><th>at</th><th>outcome</th><th>by</th><th>approval rows seen</th><th>why</th></tr></thead>
-<tbody>${g.attempts.map((a) => html`<tr><td>${a.at}</td><td>${a.outcome}</td><td>${a.by}</td><td class="num">${a.ospa ?? '—'}</td><td>${a.reason}</td></tr>`)}</tbody>
-</table>`}</section>`;
+${g.attempts.length === 0 ? html`<p>No gate-open claim was made.</p>` : claims}</section>`;
 }
 
 function numbersSection(packet: Packet): Markup {
   return html`<section id="numbers"><h2>The numbers, against the packet</h2>
-<p class="legend">Expected numbers from ${packet.expectedFrom === 'input' ? 'the rollout\'s input (the packet\'s acceptance numbers)' : 'the packet\'s defaults'}.
-Bars:<i style="background:#c5ccd6"></i>before<i style="background:#2e7d32"></i>after, as expected<i style="background:#c62828"></i>after, differs;
-the dashed line is where the packet expects it to end.</p>
+<p class="legend">Expected numbers from
+${packet.expectedFrom === 'input' ? 'the rollout\'s input (the packet\'s acceptance numbers)' : 'the packet\'s defaults'}.
+Bars:<i style="background:#c5ccd6"></i>before<i style="background:#2e7d32"></i>after, as expected
+<i style="background:#c62828"></i>after, differs; the dashed line is where the packet expects it to end.</p>
 ${packet.phases.length === 0 ? html`<p>No step ran: nothing was written.</p>` : packet.phases.map(phaseSection)}
 <h3>Phase 3 — emit activation: never automated</h3>
 <p>${packet.phase3.note}. At the end: governance event types active = ${packet.phase3.gov_types_active ?? '?'},
@@ -116,7 +121,8 @@ function compensationSection(packet: Packet): Markup {
   return html`<section id="compensation"><h2>Compensation</h2>
 <p>Undone in reverse order, exactly the rows this rollout wrote:</p>
 <table><thead><tr><th>step</th><th>status</th><th>what was undone</th></tr></thead>
-<tbody>${r.steps.map((s) => html`<tr><td>${s.step}</td><td>${s.status}</td><td>${s.detail ? pairs(s.detail) : '—'}</td></tr>`)}</tbody></table>
+<tbody>${r.steps.map((s) => html`<tr><td>${s.step}</td><td>${s.status}</td><td>${s.detail ? pairs(s.detail) : '—'}</td></tr>`)}
+</tbody></table>
 <p class="${r.baselineRestored === false ? 'alert' : ''}">${restored}</p></section>`;
 }
 
@@ -136,10 +142,12 @@ function rehearsalSection(packet: Packet): Markup {
 ${METRIC_ROWS.map((k) => {
     const same = ours !== null && theirs[k] === ours[k];
     const recorded = theirs[k];
-    return html`<tr>${numberCell(k)}<td class="num">${typeof recorded === 'number' ? recorded : '—'}</td><td class="num">${ours ? ours[k] : '—'}</td>
+    return html`<tr>${numberCell(k)}<td class="num">${typeof recorded === 'number' ? recorded : '—'}</td>
+<td class="num">${ours ? ours[k] : '—'}</td>
 <td>${same ? html`<span class="ok">✔ same</span>` : html`<span class="ko">✖ differs</span>`}</td></tr>`;
   })}
-<tr><th scope="row">evidence digest</th><td><span class="digest">${rh.digest}</span></td><td><span class="digest">${digest}</span></td><td></td></tr>
+<tr><th scope="row">evidence digest</th><td><span class="digest">${rh.digest}</span></td>
+<td><span class="digest">${digest}</span></td><td></td></tr>
 </tbody></table></section>`;
 }
 
@@ -147,10 +155,13 @@ function evidenceSection(packet: Packet): Markup {
   const e = packet.evidence;
   const id = packet.temporal.workflowId;
   const sql = packet.phases.filter((p) => p.sqlSha256);
+  const chained = e && 'digest' in e ? e.previousDigest : null;
+  const previous = chained ? html`<span class="digest">${chained}</span>` : 'none (this is the first)';
   const sealed = e && 'digest' in e
-    ? html`<p>Sealed when the rollout ended and stored in the target database's own ledger (<code>${e.where}</code>). Digest (SHA-256):</p>
+    ? html`<p>Sealed when the rollout ended and stored in the target database's own ledger (<code>${e.where}</code>).
+Digest (SHA-256):</p>
 <p><span class="digest" id="digest">${e.digest}</span></p>
-<p>Previous packet on this target: ${e.previousDigest ? html`<span class="digest">${e.previousDigest}</span>` : 'none (this is the first)'}.</p>
+<p>Previous packet on this target: ${previous}.</p>
 <p>To check that a copy of the evidence is the one recorded, an operator runs:</p>
 <pre>rollout report ${id} --format evidence &gt; evidence.json
 rollout report verify evidence.json</pre>
@@ -158,8 +169,9 @@ rollout report verify evidence.json</pre>
 Any edit to the file is named field by field.</p>`
     : html`<p>${e ? e.error : 'The evidence is sealed and stored when the rollout ends; this page is interim.'}</p>`;
   return html`<section id="evidence"><h2>The evidence and how to verify it</h2>${sealed}
-${sql.length > 0 ? html`<h3>The SQL that ran, by digest</h3><table><thead><tr><th>step</th><th>SHA-256</th></tr></thead>
-<tbody>${sql.map((p) => html`<tr><td>${p.title}</td><td><span class="digest">${p.sqlSha256}</span></td></tr>`)}</tbody></table>` : ''}</section>`;
+${sql.length === 0 ? '' : html`<h3>The SQL that ran, by digest</h3><table><thead><tr><th>step</th><th>SHA-256</th></tr></thead>
+<tbody>${sql.map((p) => html`<tr><td>${p.title}</td><td><span class="digest">${p.sqlSha256}</span></td></tr>`)}
+</tbody></table>`}</section>`;
 }
 
 function factsList(packet: Packet): Markup {

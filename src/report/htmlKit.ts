@@ -51,7 +51,8 @@ export function deltaBars(d: { before: unknown; after: unknown; expectedAfter: u
 <title>${label}</title>
 ${before === null ? '' : html`<rect x="0" y="2" width="${x(before)}" height="8" fill="#c5ccd6"/>`}
 ${after === null ? '' : html`<rect x="0" y="13" width="${x(after)}" height="8" fill="${colour}"/>`}
-${expected === null ? '' : html`<line x1="${x(expected)}" x2="${x(expected)}" y1="0" y2="24" stroke="#1b1f24" stroke-width="2" stroke-dasharray="3 2"/>`}
+${expected === null ? '' : html`<line x1="${x(expected)}" x2="${x(expected)}" y1="0" y2="24"
+ stroke="#1b1f24" stroke-width="2" stroke-dasharray="3 2"/>`}
 </svg>`;
 }
 
@@ -63,7 +64,8 @@ h1 { font-size: 1.6rem; margin: 0 0 .25rem; } h2 { font-size: 1.25rem; margin: 2
 h3 { font-size: 1.05rem; margin: 1.25rem 0 .4rem; }
 .verdict { font-size: 1.1rem; margin: .75rem 0 1rem; }
 .badge { display: inline-block; padding: .1rem .55rem; border-radius: .8rem; font-weight: 600; font-size: .85rem; color: #fff; }
-.badge.good { background: #2e7d32; } .badge.undone { background: #b26a00; } .badge.bad { background: #c62828; } .badge.none { background: #5f6b7a; }
+.badge.good { background: #2e7d32; } .badge.undone { background: #b26a00; }
+.badge.bad { background: #c62828; } .badge.none { background: #5f6b7a; }
 .cards { display: flex; flex-wrap: wrap; gap: .75rem; margin: 1rem 0; }
 .card { border: 1px solid #d8dde4; border-radius: .5rem; padding: .6rem .9rem; min-width: 9rem; }
 .card .value { font-size: 1.6rem; font-weight: 700; } .card .what { font-size: .8rem; color: #5f6b7a; }

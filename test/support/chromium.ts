@@ -6,10 +6,14 @@ import { chromium, type Browser } from 'playwright-core';
 import { REPO } from './cli';
 
 export const ARTIFACTS = path.join(REPO, 'artifacts');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
 
 export function chromiumPath(): string {
-  return execFileSync('bash', [path.join(REPO, 'scripts', 'chromium.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const script = path.join(REPO, 'scripts', 'chromium.sh');
+  return execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 }
 
 export async function launchChromium(): Promise<Browser> {

@@ -25,7 +25,10 @@ async function fromLedger(id: string, format: string): Promise<void> {
   const stored = await storedEvidence(id);
   if (!stored) throw new CliError(`no rollout ${id} in Temporal, and no evidence for it in the target's ledger: check the id and DATABASE_URL`);
   if (format === 'html') {
-    throw new CliError(`Temporal no longer has rollout ${id}: its HTML page is made from Temporal's history; --format md reads the sealed packet from the target's ledger`);
+    throw new CliError(
+      `Temporal no longer has rollout ${id}: its HTML page is made from Temporal's history; ` +
+        "--format md reads the sealed packet from the target's ledger",
+    );
   }
   if (format === 'evidence') print(JSON.stringify(stored.evidence, null, 2));
   else if (format === 'json') print(JSON.stringify({ source: LEDGER_SOURCE, recordedAt: stored.recordedAt, evidence: stored.evidence }, null, 2));
@@ -46,7 +49,11 @@ export function register(program: Command): void {
     .description('the evidence packet of a rollout: the gate, per phase the expected and actual deltas, verification, rollback, SQL digests, Temporal ids and link')
     .argument('<id>', 'workflow id (or: verify FILE)')
     .argument('[file]', 'with verify: the evidence file')
-    .option('--format <format>', 'md, json, html (one self-contained page, for people who do not use a terminal), or evidence (the sealed packet kept in the target\'s ledger)', 'md')
+    .option(
+      '--format <format>',
+      'md, json, html (one self-contained page, for people without a terminal), or evidence (the sealed packet in the target\'s ledger)',
+      'md',
+    )
     .option('--run-id <runId>', 'a particular run (default: the latest)')
     .addHelpText(
       'after',
@@ -61,7 +68,9 @@ export function register(program: Command): void {
     .action(
       action(async (idArg: string, file: string | undefined, opts: ReportOptions) => {
         if (idArg === 'verify') return verify(file);
-        if (file !== undefined) throw new CliError(`unexpected argument ${JSON.stringify(file)}: rollout report ID [--format md|json|html|evidence]`);
+        if (file !== undefined) {
+          throw new CliError(`unexpected argument ${JSON.stringify(file)}: rollout report ID [--format md|json|html|evidence]`);
+        }
         const workflowId = workflowIdArg(idArg);
         if (!FORMATS.includes(opts.format)) throw new CliError(`--format ${JSON.stringify(opts.format)}: use md, json, html or evidence`);
         if (opts.format === 'evidence') return fromLedger(workflowId, opts.format);
@@ -73,8 +82,8 @@ export function register(program: Command): void {
             const namespace = cfg.temporal.namespace;
             const uiUrl = workflowUrl(ui, namespace, workflowId, execution.runId);
             const packet = buildPacket({ progress, input, cursorBefore, approvals, execution, namespace, uiUrl });
-            const render = { json: () => JSON.stringify(packet, null, 2), html: () => renderHtml(packet) }[opts.format] ?? (() => renderMarkdown(packet));
-            print(render());
+            const render = { json: () => JSON.stringify(packet, null, 2), html: () => renderHtml(packet) }[opts.format];
+            print(render ? render() : renderMarkdown(packet));
           });
         } catch (err) {
           if (!(err instanceof WorkflowNotFoundError) || !config().databaseUrl) throw err;
