@@ -1,13 +1,15 @@
 // What a script sees of the CLI: exit codes by how a rollout ended, closed rollouts said to be closed,
 // --json wherever a result is printed, and a pipe closed early ending the command quietly.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { finalProgress } from '../src/cli/execution';
-import { EXIT_CODES, exitCodesMarkdown } from '../src/cli/exitCodes';
+import { EXIT_CODES, exitCodesMarkdown, type ExitName } from '../src/cli/exitCodes';
+import type { Evidence } from '../src/evidence/packet';
 import type { Packet } from '../src/report/packet';
 import { WORKFLOW_TYPE, gateOpenedSignal, type RolloutProgress } from '../src/shared';
-import { envFor, expectOneLineError, REPO, rollout } from './support/cli';
+import { envFor, expectOneLineError, lastLine, REPO, rollout } from './support/cli';
 import { ratify } from './support/db';
 import { rolloutHarness, type Harness } from './support/harness';
 import { unique } from './support/names';
@@ -22,6 +24,8 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
   beforeAll(async () => {
     h = await rolloutHarness();
     env = envFor(h.db, { TEMPORAL_TASK_QUEUE: h.taskQueue, ROLLOUT_TARGET: h.target });
+    // Ratified, but no rollout is claimed open unless a test does so.
+    await ratify(h.db.pool);
   });
   afterAll(async () => h.teardown());
 
@@ -30,59 +34,132 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
     return { ...r, final: r.stdout ? (JSON.parse(r.stdout) as RolloutProgress) : null };
   }
 
-  test('rollout result exits 0 only for COMPLETED, and a documented code for every other ending', async () => {
-    // FAILED: input the workflow itself refuses (the CLI would not send it), nothing written.
-    const invalid = await h.client.workflow.start(WORKFLOW_TYPE, {
-      taskQueue: h.taskQueue,
-      workflowId: unique('invalid'),
-      args: [{ target: h.target, apr: 'not-an-apr' }],
-    });
-    const expired = await h.start({ gateTimeoutMs: 1000 });
-    const cancelled = await h.start();
-    await h.waitFor(cancelled, (p) => p.state === 'WAITING_FOR_GATE');
-    await cancelled.cancel();
-    const terminated = await h.start();
-    await h.waitFor(terminated, (p) => p.state === 'WAITING_FOR_GATE');
-    await terminated.terminate('an operator terminated it in the Temporal UI');
+  /** A packet of evidence from the ledger: a rollout on an unratified APR, cancelled at its gate. */
+  let packetFile: Promise<{ dir: string; file: string; packet: Evidence; workflowId: string }> | undefined;
+  function evidenceFile() {
+    packetFile ??= (async () => {
+      const handle = await h.start({ apr: UNRATIFIED });
+      await h.waitFor(handle, (p) => p.state === 'WAITING_FOR_GATE');
+      await handle.cancel();
+      expect((await finalProgress(handle)).state).toBe('COMPENSATED');
+      const printed = await rollout(['report', handle.workflowId, '--format', 'evidence'], env);
+      expect([printed.code, printed.stderr]).toEqual([0, '']);
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'exits-'));
+      const file = path.join(dir, 'evidence.json');
+      writeFileSync(file, printed.stdout);
+      return { dir, file, packet: JSON.parse(printed.stdout) as Evidence, workflowId: handle.workflowId };
+    })();
+    return packetFile;
+  }
 
-    const failed = await resultOf(invalid.workflowId);
-    expect([failed.code, failed.final?.state]).toEqual([EXIT_CODES.FAILED.code, 'FAILED']);
-    expectOneLineError(failed, new RegExp(`^rollout: ${invalid.workflowId} ended FAILED \\(exit 3\\): invalid input, nothing written: .*apr.*\\. Next: rollout report ${invalid.workflowId} shows each step's numbers`));
+  // One test per code of the table, each seeing the code as a script would. A Record, so a code added to
+  // the table without a test here does not compile.
+  const scenarios: Record<ExitName, () => Promise<void>> = {
+    OK: async () => {
+      const done = await h.start();
+      await h.openGate(done, 'ops on call');
+      const ok = await resultOf(done.workflowId);
+      expect([ok.code, ok.final?.state, ok.stderr]).toEqual([0, 'COMPLETED', '']);
+      expect((await done.result()).gate.attempts.map((a) => a.by)).toEqual(['ops on call']);
+      // A closed rollout is closed, with how it ended, not missing; nothing is sent to it.
+      const open = await rollout(['gate-open', done.workflowId, '--by', 'late operator'], env);
+      const closed = `rollout ${done.workflowId} is closed: COMPLETED; nothing was sent\\. rollout report ${done.workflowId} shows how`;
+      expectOneLineError(open, new RegExp(closed));
+      expect(open.code).toBe(EXIT_CODES.CLOSED.code);
+    },
+    ERROR: async () => {
+      // The obvious wrong file: the JSON report, not the sealed packet. Wrong input, not tampered evidence.
+      const { dir, workflowId } = await evidenceFile();
+      const report = path.join(dir, 'report.json');
+      writeFileSync(report, (await rollout(['report', workflowId, '--format', 'json'], env)).stdout);
+      const verified = await rollout(['report', 'verify', report], env);
+      expectOneLineError(
+        verified,
+        /report\.json is not an evidence packet \(it is a report of --format json, not the sealed packet\): pass the output of .* --format evidence$/,
+      );
+      expect([verified.code, verified.stdout]).toEqual([EXIT_CODES.ERROR.code, '']);
+      const notJson = path.join(dir, 'report.md');
+      writeFileSync(notJson, (await rollout(['report', workflowId], env)).stdout);
+      const md = await rollout(['report', 'verify', notJson], env);
+      expectOneLineError(md, /is not JSON: pass the output of rollout report ID --format evidence$/);
+      expect(md.code).toBe(EXIT_CODES.ERROR.code);
+      const nothing = await rollout(['report', 'verify', path.join(dir, 'missing.json')], env);
+      expectOneLineError(nothing, /cannot read evidence file .*missing\.json/);
+      expect(nothing.code).toBe(EXIT_CODES.ERROR.code);
+    },
+    NO_GO: async () => {
+      const plan = await rollout(['plan', '--apr', UNRATIFIED], env);
+      expect([plan.code, plan.stderr, lastLine(plan.stdout)]).toEqual([EXIT_CODES.NO_GO.code, '', 'NO-GO']);
+    },
+    FAILED: async () => {
+      // Input the workflow itself refuses (the CLI would not send it), nothing written.
+      const invalid = await h.client.workflow.start(WORKFLOW_TYPE, {
+        taskQueue: h.taskQueue,
+        workflowId: unique('invalid'),
+        args: [{ target: h.target, apr: 'not-an-apr' }],
+      });
+      const failed = await resultOf(invalid.workflowId);
+      expect([failed.code, failed.final?.state]).toEqual([EXIT_CODES.FAILED.code, 'FAILED']);
+      const why = `^rollout: ${invalid.workflowId} ended FAILED \\(exit 3\\): invalid input, nothing written: .*apr.*\\. `;
+      expectOneLineError(failed, new RegExp(`${why}Next: rollout report ${invalid.workflowId} shows each step's numbers`));
+    },
+    COMPENSATED: async () => {
+      const cancelled = await h.start();
+      await h.waitFor(cancelled, (p) => p.state === 'WAITING_FOR_GATE');
+      await cancelled.cancel();
+      const comp = await resultOf(cancelled.workflowId);
+      expect([comp.code, comp.final?.state]).toEqual([EXIT_CODES.COMPENSATED.code, 'COMPENSATED']);
+      const closedProgress = await rollout(['progress', cancelled.workflowId], env);
+      expect(closedProgress.code).toBe(0);
+      expect(closedProgress.stdout).toContain(`${cancelled.workflowId}  COMPENSATED`);
+    },
+    EXPIRED: async () => {
+      const expired = await h.start({ gateTimeoutMs: 1000 });
+      const exp = await resultOf(expired.workflowId);
+      expect([exp.code, exp.final?.state]).toEqual([EXIT_CODES.EXPIRED.code, 'EXPIRED']);
+      expect(exp.stderr).toMatch(/ended EXPIRED \(exit 5\): the gate timeout passed without an accepted gate-open claim: nothing was written/);
+    },
+    NO_RESULT: async () => {
+      const terminated = await h.start();
+      await h.waitFor(terminated, (p) => p.state === 'WAITING_FOR_GATE');
+      await terminated.terminate('an operator terminated it in the Temporal UI');
+      const term = await rollout(['result', terminated.workflowId], env);
+      expectOneLineError(term, /ended TERMINATED in Temporal without a rollout result \(.*\): rollout report .* shows what it recorded/);
+      expect(term.code).toBe(EXIT_CODES.NO_RESULT.code);
+      // Terminated in Temporal: its status, and where the rollout was.
+      const claim = await rollout(['gate-open', terminated.workflowId, '--by', 'late operator'], env);
+      expectOneLineError(claim, /is closed: TERMINATED, while WAITING_FOR_GATE; nothing was sent/);
+      expect(claim.code).toBe(EXIT_CODES.CLOSED.code);
+    },
+    CLOSED: async () => {
+      const { workflowId } = await evidenceFile();
+      const cancelClosed = await rollout(['cancel', workflowId], env);
+      expectOneLineError(cancelClosed, /is closed: COMPENSATED \(Temporal status FAILED\), cancelled before the gate was accepted/);
+      expect(cancelClosed.code).toBe(EXIT_CODES.CLOSED.code);
+      // And one that never existed is still said to be missing.
+      const missing = await rollout(['gate-open', unique('missing'), '--by', 'me'], env);
+      expectOneLineError(missing, /no rollout with workflow id .*: check the id/);
+      expect(missing.code).toBe(EXIT_CODES.ERROR.code);
+    },
+    TAMPERED: async () => {
+      const { dir, packet } = await evidenceFile();
+      const edited = path.join(dir, 'edited.json');
+      writeFileSync(edited, JSON.stringify({ ...packet, body: { ...packet.body, gate: { ...packet.body.gate, openedBy: 'someone' } } }));
+      const bad = await rollout(['report', 'verify', edited], envFor(null));
+      expect(bad.code).toBe(EXIT_CODES.TAMPERED.code);
+      expect(lastLine(bad.stdout)).toBe('TAMPERED: /body/gate/openedBy differs from the sealed value');
+      // A packet whose seal was cut off is tampered evidence, not wrong input.
+      const cut = path.join(dir, 'cut.json');
+      writeFileSync(cut, JSON.stringify({ body: packet.body }));
+      const unsealed = await rollout(['report', 'verify', cut], envFor(null));
+      expect(unsealed.code).toBe(EXIT_CODES.TAMPERED.code);
+      expect(lastLine(unsealed.stdout)).toMatch(/^TAMPERED: /);
+    },
+  };
 
-    const exp = await resultOf(expired.workflowId);
-    expect([exp.code, exp.final?.state]).toEqual([EXIT_CODES.EXPIRED.code, 'EXPIRED']);
-    expect(exp.stderr).toMatch(/ended EXPIRED \(exit 5\): the gate timeout passed without an accepted gate-open claim: nothing was written\. Next: /);
-
-    const comp = await resultOf(cancelled.workflowId);
-    expect([comp.code, comp.final?.state]).toEqual([EXIT_CODES.COMPENSATED.code, 'COMPENSATED']);
-
-    const term = await rollout(['result', terminated.workflowId], env);
-    expectOneLineError(term, /ended TERMINATED in Temporal without a rollout result \(.*\): rollout report .* shows what it recorded/);
-    expect(term.code).toBe(EXIT_CODES.NO_RESULT.code);
-
-    await ratify(h.db.pool);
-    const done = await h.start();
-    await h.openGate(done, 'ops on call');
-    const ok = await resultOf(done.workflowId);
-    expect([ok.code, ok.final?.state, ok.stderr]).toEqual([0, 'COMPLETED', '']);
-
-    // A closed rollout is closed, with how it ended, not missing; nothing is sent to it.
-    const open = await rollout(['gate-open', done.workflowId, '--by', 'late operator'], env);
-    expectOneLineError(open, new RegExp(`rollout ${done.workflowId} is closed: COMPLETED; nothing was sent\\. rollout report ${done.workflowId} shows how it ended`));
-    expect(open.code).toBe(EXIT_CODES.CLOSED.code);
-    const cancelClosed = await rollout(['cancel', cancelled.workflowId], env);
-    expectOneLineError(cancelClosed, /is closed: COMPENSATED \(Temporal status FAILED\), cancelled before the gate was accepted/);
-    expect(cancelClosed.code).toBe(EXIT_CODES.CLOSED.code);
-    const closedProgress = await rollout(['progress', cancelled.workflowId], env);
-    expect(closedProgress.code).toBe(0);
-    expect(closedProgress.stdout).toContain(`${cancelled.workflowId}  COMPENSATED`);
-    expect((await done.result()).gate.attempts.map((a) => a.by)).toEqual(['ops on call']);
-    // Terminated in Temporal: its status, and where the rollout was.
-    const claimTerminated = await rollout(['gate-open', terminated.workflowId, '--by', 'late operator'], env);
-    expectOneLineError(claimTerminated, /is closed: TERMINATED, while WAITING_FOR_GATE; nothing was sent/);
-    expect(claimTerminated.code).toBe(EXIT_CODES.CLOSED.code);
-    // And one that never existed is still said to be missing.
-    expectOneLineError(await rollout(['gate-open', unique('missing'), '--by', 'me'], env), /no rollout with workflow id .*: check the id/);
+  const codes = Object.entries(EXIT_CODES).map(([name, { code }]) => [code, name as ExitName] as const);
+  test.each(codes)('exit %i (%s), as a script sees it', async (_code, name) => {
+    await scenarios[name]();
   });
 
   test('a rollout that ends as a Temporal workflow failure carrying its final progress reads the same everywhere', async () => {

@@ -397,7 +397,7 @@ describe('progress --watch, report and list against a live rollout', () => {
   test('errors name what was wrong and what to do', async () => {
     const env = envFor(null);
     expectOneLineError(await rollout(['report', unique('missing')], env), /no rollout with workflow id .*: check the id/);
-    expectOneLineError(await rollout(['report', 'x', '--format', 'pdf'], env), /--format "pdf": use md, json or evidence/);
+    expectOneLineError(await rollout(['report', 'x', '--format', 'pdf'], env), /--format "pdf": use md, json, html or evidence/);
     expectOneLineError(await rollout(['report', 'x'], { ...env, TEMPORAL_UI_URL: 'localhost:8080' }), /TEMPORAL_UI_URL must be an http\(s\) URL/);
     expectOneLineError(await rollout(['progress', unique('missing'), '--watch'], env), /no rollout with workflow id/);
     expectOneLineError(await rollout(['progress', 'x', '--watch', '--interval', 'often'], env), /duration "often" is not like/);

@@ -146,6 +146,48 @@ function hasHealthcheck(service: Service): boolean {
   return !!service.healthcheck?.test && !service.healthcheck.disable;
 }
 
+/** Temporal's own compose files: where a tag that exists and was tried with this release comes from. */
+const UPSTREAM_COMPOSE = ['temporalio/docker-compose', 'temporalio/samples-server'];
+const SOURCE_REPO = /^\s*# image source: (\S+)@(\S+)\s*$/;
+const SOURCE_LINE = /^\s*#\s+(\S+) \(([^)]+)\), (\S+) ([A-Za-z_][A-Za-z0-9_]*)=(\S+)\s*$/;
+
+/**
+ * Every image pulled (not built here) is pinned to the tag an upstream compose file uses, and says so
+ * in the two comment lines right above its `image:` line:
+ *   # image source: OWNER/REPO@COMMIT
+ *   #   FILE (IMAGE), ENV_FILE VARIABLE=TAG
+ */
+function imageSourceProblems(text: string): string[] {
+  const problems: string[] = [];
+  const lines = text.split('\n');
+  const built = new Set<string>();
+  const images: { service: string; image: string; at: number }[] = [];
+  let service = '';
+  lines.forEach((line, at) => {
+    service = /^ {2}([\w.-]+):\s*$/.exec(line)?.[1] ?? service;
+    if (/^ {4}build:/.test(line)) built.add(service);
+    const image = /^ {4}image:\s*(\S+)\s*$/.exec(line)?.[1];
+    if (image) images.push({ service, image, at });
+  });
+  for (const { service: name, image, at } of images) {
+    if (built.has(name)) continue;
+    const repoLine = SOURCE_REPO.exec(lines[at - 2] ?? '');
+    const fileLine = SOURCE_LINE.exec(lines[at - 1] ?? '');
+    if (!repoLine?.[1] || !repoLine[2] || !fileLine) {
+      problems.push(`${name}: image ${image} has no recorded source (the two comment lines above it, as the header says)`);
+      continue;
+    }
+    const [, repo, commit] = repoLine;
+    const [, , named, , variable, value] = fileLine;
+    const [imageName, tag] = image.split(':');
+    if (!UPSTREAM_COMPOSE.includes(repo)) problems.push(`${name}: source ${repo} is not one of Temporal's compose repositories`);
+    if (!/^[0-9a-f]{40}$/.test(commit)) problems.push(`${name}: source commit ${commit} is not a full commit id`);
+    if (named !== imageName) problems.push(`${name}: the source names image ${named}, the service pulls ${imageName}`);
+    if (tag !== value) problems.push(`${name}: tag ${tag} is not the recorded ${variable}=${value}`);
+  }
+  return problems;
+}
+
 /** Every way docker-compose.yml disagrees with the code's defaults and with deploy/temporal; empty when it agrees. */
 function composeProblems(compose: Compose, header: string, settings: TemporalSettings): string[] {
   const problems: string[] = [];
@@ -212,7 +254,11 @@ function composeProblems(compose: Compose, header: string, settings: TemporalSet
   ] as const) {
     const service = services[name];
     if (!service) continue;
-    if (service.image !== `temporalio/admin-tools:${TEMPORAL_RELEASE}`) problems.push(`${name}: image ${service.image} is not temporalio/admin-tools:${TEMPORAL_RELEASE}`);
+    // Temporal's compose tags admin-tools by the release and the tools it bundles (1.29.1-tctl-1.18.4-cli-1.5.0).
+    const adminTools = `temporalio/admin-tools:${TEMPORAL_RELEASE}`;
+    if (service.image !== adminTools && !service.image?.startsWith(`${adminTools}-`)) {
+      problems.push(`${name}: image ${service.image} is not temporalio/admin-tools of release ${TEMPORAL_RELEASE}`);
+    }
     if (mountedFrom(service, MOUNT) !== 'deploy/temporal') problems.push(`${name}: deploy/temporal is not mounted at ${MOUNT}`);
     const args = argv(service.entrypoint);
     if (args.join(' ') !== `sh ${MOUNT}/setup.sh ${step}`) problems.push(`${name}: does not run setup.sh ${step}`);
@@ -306,6 +352,12 @@ describe('docker-compose.yml', () => {
     expect(composeProblems(compose, header, settings)).toEqual([]);
   });
 
+  test('every pulled image is pinned to the tag an upstream Temporal compose file uses, with its source recorded', () => {
+    expect(imageSourceProblems(text)).toEqual([]);
+    const pulled = Object.values(compose.services ?? {}).filter((s) => !s.build).map((s) => s.image);
+    expect(pulled).toEqual(expect.arrayContaining(['temporalio/admin-tools:1.29.1-tctl-1.18.4-cli-1.5.0', 'temporalio/ui:2.34.0']));
+  });
+
   test('the settings: the CLI\'s namespace, 30 days of retention, the search attributes the workflow upserts', () => {
     expect(settings).toMatchObject({ namespace: 'default', retention: '30d', retentionSeconds: 30 * 86_400 });
     // Every attribute of the contract (src/shared), with its type, is registered by the setup.
@@ -371,9 +423,36 @@ describe('docker-compose.yml', () => {
           'temporal-ui: image temporalio/ui:latest is not pinned to a tag',
           'temporal-setup: temporalio/auto-setup is deprecated; use temporalio/server and admin-tools',
           'temporal: runs the dev server, not the server proper',
-          'temporal-schema: image temporalio/admin-tools:1.28.0 is not temporalio/admin-tools:1.29.1',
+          'temporal-schema: image temporalio/admin-tools:1.28.0 is not temporalio/admin-tools of release 1.29.1',
         ]),
       );
+    });
+
+    test('a tag changed without its source, a source dropped or not Temporal\'s, a short commit, another image', () => {
+      const edits: [string, string][] = [
+        ['image: temporalio/ui:2.34.0', 'image: temporalio/ui:2.44.0'],
+        ['    #   docker-compose-multirole.yaml (temporalio/server), .env TEMPORAL_VERSION=1.29.1\n', ''],
+      ];
+      let drifted = text;
+      for (const [from, to] of edits) {
+        expect(drifted).toContain(from);
+        drifted = drifted.replace(from, to);
+      }
+      // The second postgres:16, Temporal's own: its environment follows the image line.
+      const temporalPg = /(# image source: )temporalio\/docker-compose(@\S+\n.*\n {4}image: postgres:16\n {4}environment:\n {6}POSTGRES_USER: t)/;
+      drifted = drifted.replace(temporalPg, '$1someone/compose$2');
+      expect(imageSourceProblems(drifted)).toEqual([
+        'temporal-postgresql: source someone/compose is not one of Temporal\'s compose repositories',
+        expect.stringMatching(/^temporal: image temporalio\/server:1\.29\.1 has no recorded source/),
+        'temporal-ui: tag 2.44.0 is not the recorded TEMPORAL_UI_VERSION=2.34.0',
+      ]);
+      const shortCommit = text.replace(
+        'temporalio/docker-compose@ae1cc2cd5cb619edfa6ef955f6193524789d709f\n    #   docker-compose-multirole.yaml',
+        'temporalio/docker-compose@ae1cc2c\n    #   docker-compose-multirole.yaml',
+      );
+      expect(imageSourceProblems(shortCommit)).toEqual(['temporal: source commit ae1cc2c is not a full commit id']);
+      const otherImage = text.replace('image: temporalio/ui:2.34.0', 'image: example/ui:2.34.0');
+      expect(imageSourceProblems(otherImage)).toEqual(['temporal-ui: the source names image temporalio/ui, the service pulls example/ui']);
     });
 
     test('the server not on deploy/temporal: another config, no settings, no healthcheck', () => {

@@ -46,6 +46,10 @@ describe('evidence that lasts and proves itself', () => {
     const md = await rollout(['report', final.workflowId], env);
     expect(md.stdout).toContain("From the target's ledger (governed_rollout.evidence)");
     expect(md.stdout).toContain('| State | **COMPLETED** |');
+    // The HTML page is made from Temporal's history: past it, one line pointing at what the ledger serves.
+    const page = await rollout(['report', final.workflowId, '--format', 'html'], env);
+    expect([page.code, page.stdout]).toEqual([1, '']);
+    expect(page.stderr.trim()).toMatch(/^rollout: Temporal no longer has rollout .*: its HTML page is made from Temporal's history; --format md/);
 
     // As written it verifies, offline and against the stored copy; one number changed is named.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'evidence-'));

@@ -14,6 +14,13 @@ import { unique } from './support/names';
 
 const run = promisify(execFile);
 
+/**
+ * "Does not wait for the missing worker": the CLI gives a worker QUERY_TIMEOUT_MS (2 s) to answer, then reads
+ * visibility. Without that deadline Temporal holds the query about 30 s (measured 29.5 s), so 20 s tells the two
+ * apart with room for a loaded machine (a 5 s bound once failed at 5.3 s). Speed is the benchmark's business.
+ */
+const ANSWERS_WITHOUT_WORKER_MS = 20_000;
+
 /** Temporal's own CLI against the test server, JSON out. */
 async function temporal(args: string[]): Promise<unknown> {
   const { stdout } = await run(temporalCliPath(), [...args, '--address', temporalAddress(), '--output', 'json'], { timeout: 60_000 });
@@ -66,7 +73,7 @@ describe("the rollout through Temporal's own tools", () => {
     expect(late.code).toBe(7);
   });
 
-  test('with the worker stopped, rollout list and rollout progress answer within 5 s with the state', async () => {
+  test('with the worker stopped, rollout list and rollout progress answer with the state, without waiting for a worker', async () => {
     h = await rolloutHarness();
     const handle = await h.start();
     expect(await h.openGate(handle, 'eager operator')).toMatchObject({ outcome: 'refused' });
@@ -76,13 +83,13 @@ describe("the rollout through Temporal's own tools", () => {
 
     let began = Date.now();
     const list = await rollout(['list', '--json'], env);
-    expect(Date.now() - began).toBeLessThan(5_000);
+    expect(Date.now() - began).toBeLessThan(ANSWERS_WITHOUT_WORKER_MS);
     expect(list.code).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ workflowId: handle.workflowId, status: 'RUNNING', state: 'WAITING_FOR_GATE', target: h.target, apr: APR })]);
 
     began = Date.now();
     const progress = await rollout(['progress', handle.workflowId, '--json'], env);
-    expect(Date.now() - began).toBeLessThan(5_000);
+    expect(Date.now() - began).toBeLessThan(ANSWERS_WITHOUT_WORKER_MS);
     expect({ code: progress.code, stderr: progress.stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(progress.stdout)).toMatchObject({
       workflowId: handle.workflowId,

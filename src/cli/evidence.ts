@@ -19,11 +19,26 @@ export function readEvidenceFile(file: string): unknown {
   } catch {
     throw new CliError(`cannot read evidence file ${file}`);
   }
+  let doc: unknown;
   try {
-    return JSON.parse(text);
+    doc = JSON.parse(text);
   } catch {
     throw new CliError(`evidence file ${file} is not JSON: pass the output of rollout report ID --format evidence`);
   }
+  // Wrong input, not tampered evidence: a file with none of the seal's fields was never a packet. One
+  // with some of them is a packet whose seal was cut, and verify says TAMPERED.
+  const seal = ['body', 'fieldDigests', 'digest'];
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || !seal.some((k) => k in doc)) {
+    throw new CliError(`${file} is not an evidence packet (${notAPacket(doc)}): pass the output of rollout report ID --format evidence`);
+  }
+  return doc;
+}
+
+/** What the file is instead, for the one line. */
+function notAPacket(doc: unknown): string {
+  const keys = doc !== null && typeof doc === 'object' ? Object.keys(doc) : [];
+  if (keys.includes('kind') || keys.includes('evidence')) return 'it is a report of --format json, not the sealed packet';
+  return 'it has no body, fieldDigests and digest';
 }
 
 export interface VerifyOutcome {

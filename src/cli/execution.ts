@@ -220,21 +220,32 @@ export async function whileOpen<T>(client: Client, workflowId: string, send: (ha
   }
 }
 
-/** What only the run's history holds: the input it was started with, and the scan cursor as read before the scan. */
+/**
+ * What only the run's history holds: the input it was started with, the scan cursor as read before the
+ * scan, and the approval rows as the last gate read saw them (the read that accepted the gate, if one did).
+ */
 export interface Recorded {
   input: RolloutInput | null;
   cursorBefore: CursorRow | null;
+  approvals: Record<string, unknown>[];
 }
 
 export async function recorded(client: Client, workflowId: string, runId: string): Promise<Recorded> {
   const events = (await rolloutHandle(client, workflowId, runId).fetchHistory()).events ?? [];
   const decode = (payload: Payload | undefined): unknown => (payload ? defaultPayloadConverter.fromPayload(payload) : undefined);
   const parsed = RolloutInput.safeParse(decode(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0] ?? undefined));
+  /** The results of an activity's completed runs, in history order. */
+  const results = (activity: string): unknown[] => {
+    const scheduled = new Set(
+      events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity).map((e) => String(e.eventId)),
+    );
+    return events
+      .filter((e) => scheduled.has(String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '')))
+      .map((e) => decode(e.activityTaskCompletedEventAttributes?.result?.payloads?.[0] ?? undefined));
+  };
   // The readCursor activity's result is the row a revert restores; a manual rollback needs it too.
-  const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'readCursor');
-  const completed = scheduled?.eventId
-    ? events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(scheduled.eventId))
-    : undefined;
-  const cursor = decode(completed?.activityTaskCompletedEventAttributes?.result?.payloads?.[0] ?? undefined);
-  return { input: parsed.success ? parsed.data : null, cursorBefore: (cursor as CursorRow | undefined) ?? null };
+  const cursor = results('readCursor')[0] as CursorRow | undefined;
+  // The gate is read once per batch of claims; the workflow keeps the rows of the last read, and so does the report.
+  const gate = results('readGate').at(-1) as { approvals?: Record<string, unknown>[] } | undefined;
+  return { input: parsed.success ? parsed.data : null, cursorBefore: cursor ?? null, approvals: gate?.approvals ?? [] };
 }

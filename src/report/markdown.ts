@@ -1,8 +1,7 @@
 import { formatMetrics } from '../format/progress';
+import { footprintTable, pairs, recordsTable, span, type Cell } from './cells';
 import type { Delta, Packet, PhaseEvidence } from './packet';
-import { OPERATIONS, type FootprintProof, type Metrics, type Written } from '../shared';
-
-type Cell = string | number | boolean | null | undefined;
+import type { FootprintProof, Metrics } from '../shared';
 
 function table(header: string[], rows: Cell[][]): string[] {
   const cell = (v: Cell) => (v === null || v === undefined || v === '' ? '—' : String(v).replace(/\|/g, '\\|').replace(/\n/g, ' '));
@@ -11,11 +10,6 @@ function table(header: string[], rows: Cell[][]): string[] {
 
 function mark(ok: boolean | null): string {
   return ok === null ? '—' : ok ? '✔' : '✖';
-}
-
-function span(before: Cell, after: Cell): string {
-  if (before === null || before === undefined) return after === null || after === undefined ? '—' : String(after);
-  return `${before} → ${after ?? '—'}`;
 }
 
 function deltaRows(deltas: Delta[]): string[] {
@@ -28,25 +22,20 @@ function deltaRows(deltas: Delta[]): string[] {
 /** Declared beside measured, every relation either names: the proof that the step wrote its own rows only. */
 function footprintRows(title: string, proof: FootprintProof | null): string[] {
   if (!proof) return [];
-  const names = [...new Set([...proof.declared.map((d) => d.relation), ...proof.measured.map((m) => m.relation)])];
-  const ops = (w: Written | undefined) => (w ? OPERATIONS.map((op) => w[op]).join(' / ') : '0 / 0 / 0');
-  const how = proof.method === 'transaction' ? "PostgreSQL's accounting of the transaction, before it committed" : "rows carrying the script's transaction id, after it committed";
+  const t = footprintTable(proof);
   return [
     '',
-    `${title} (${how}; insert / update / delete):`,
+    `${title} (${t.how}; insert / update / delete):`,
     '',
-    ...table(
-      ['relation', 'declared', 'measured'],
-      names.map((n) => [n, ops(proof.declared.find((d) => d.relation === n)), ops(proof.measured.find((m) => m.relation === n))]),
-    ),
-    ...(proof.unprovable?.length ? ['', `Not provable (the worker's role cannot read them): ${proof.unprovable.join(', ')}`] : []),
+    ...table(['relation', 'declared', 'measured'], t.rows),
+    ...(t.unprovable.length ? ['', `Not provable (the worker's role cannot read them): ${t.unprovable.join(', ')}`] : []),
   ];
 }
 
 function phaseSection(p: PhaseEvidence): string[] {
   const v = p.verification;
   const verdict = v.passed === null ? 'not verified (the step did not finish)' : v.passed ? 'passed' : `FAILED: ${v.problems.join('; ')}`;
-  const detail = Object.entries(p.detail).map(([k, val]) => `${k}=${String(val)}`).join(', ');
+  const detail = pairs(p.detail);
   return [
     `## ${p.title}`,
     '',
@@ -60,7 +49,7 @@ function phaseSection(p: PhaseEvidence): string[] {
     `SQL SHA-256: \`${p.sqlSha256 ?? 'not executed'}\``,
     ...(p.sql.length > 0 ? ['', ...table(['script', 'sha256'], p.sql.map((s) => [`sql/${s.name}`, `\`${s.sha256}\``]))] : []),
     ...footprintRows('Footprint', p.footprint),
-    ...(p.compensation ? ['', `Compensation: ${Object.entries(p.compensation).map(([k, val]) => `${k}=${String(val)}`).join(', ')}`] : []),
+    ...(p.compensation ? ['', `Compensation: ${pairs(p.compensation)}`] : []),
     ...footprintRows('Compensation footprint', p.compensationFootprint),
     '',
   ];
@@ -73,6 +62,12 @@ function cursorRows(cursor: Packet['manualRollback']['cursor']): Cell[][] {
     ['cursor', `${cursor.name}, advanced to ${cursor.advancedTo}`],
     ['cursor before: snapshot_ref', b.snapshot_ref ?? 'null'],
   ];
+}
+
+function approvalRows(approvals: Packet['precondition']['approvals']): string[] {
+  if (approvals.length === 0) return ['Approval rows for the APR: none.', ''];
+  const { columns, rows } = recordsTable(approvals);
+  return ['Approval rows for the APR, as the gate read them:', '', ...table(columns, rows), ''];
 }
 
 /** The packet as Markdown, section by section as the source packet reads. */
@@ -109,6 +104,7 @@ export function renderMarkdown(packet: Packet): string {
       ? table(['at', 'outcome', 'by', 'ospa', 'reason'], g.attempts.map((a) => [a.at, a.outcome, a.by, a.ospa, a.reason]))
       : ['No gate-open claim was made.']),
     '',
+    ...approvalRows(g.approvals),
     `Baseline (before the first write): ${formatMetrics(packet.baseline)}`,
     '',
     ...packet.phases.flatMap(phaseSection),
@@ -120,7 +116,7 @@ export function renderMarkdown(packet: Packet): string {
     '',
     ...(rollback.performed
       ? [
-          ...table(['step', 'status', 'compensation'], rollback.steps.map((s) => [s.step, s.status, s.detail ? Object.entries(s.detail).map(([k, v]) => `${k}=${String(v)}`).join(', ') : null])),
+          ...table(['step', 'status', 'compensation'], rollback.steps.map((s) => [s.step, s.status, s.detail ? pairs(s.detail) : null])),
           '',
           rollback.baselineRestored === null
             ? 'Baseline: not measured.'

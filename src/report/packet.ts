@@ -70,6 +70,8 @@ export interface Packet {
     acceptedAt: string | null;
     ospaAtAcceptance: number | null;
     attempts: GateAttempt[];
+    /** The os_proposal_approvals rows for the APR, whole, as the last gate read saw them. */
+    approvals: Record<string, unknown>[];
   };
   baseline: Metrics | null;
   phases: PhaseEvidence[];
@@ -98,6 +100,7 @@ export interface PacketSource {
   progress: RolloutProgress;
   input: RolloutInput | null;
   cursorBefore: CursorRow | null;
+  approvals: Record<string, unknown>[];
   execution: Execution;
   namespace: string;
   uiUrl: string;
@@ -199,6 +202,7 @@ export function buildPacket(source: PacketSource): Packet {
       acceptedAt: p.gate.acceptedAt,
       ospaAtAcceptance: accepted?.ospa ?? null,
       attempts: p.gate.attempts,
+      approvals: source.approvals,
     },
     baseline: p.baseline,
     phases,

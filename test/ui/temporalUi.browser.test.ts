@@ -1,17 +1,15 @@
 // The Temporal UI, in a real headless Chromium: a rollout shows its summary and its own state there.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { finalProgress } from '../../src/cli/execution';
 import { freePort } from '../../src/infra/ports';
 import { startTemporalDevServer, type DevServer } from '../../src/infra/temporalDevServer';
 import { rolloutSummary } from '../../src/shared';
+import { ARTIFACTS, launchChromium } from '../support/chromium';
 import { APR } from '../support/db';
 import { rolloutHarness, type Harness } from '../support/harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(__dirname, '..', '..', 'artifacts');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** The UI renders user metadata (markdown) in iframes of its own: waits until one of them shows the text. */
 async function rendered(page: Page, text: string | RegExp): Promise<void> {
@@ -45,8 +43,7 @@ describe('the Temporal UI', () => {
     const summary = rolloutSummary(APR, h.target);
     const ui = `http://127.0.0.1:${uiPort}/namespaces/default`;
 
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
     mkdirSync(ARTIFACTS, { recursive: true });
 
