@@ -1,6 +1,6 @@
 // The baseline: the very SQL a rollout runs after the gate, in the workflow's order and
 // transactions, from one database session with nothing around it.
-import { inspectRollout } from '../src/activities/preflight';
+import { inspectRollout } from '../src/steps/preflight';
 import type { PoolClient } from '../src/db/pool';
 import { runScript } from '../src/db/pool';
 import { SEED_SCRIPT, sqlFile, sqlSection, type SqlScript } from '../src/db/sql';

@@ -1,9 +1,12 @@
 // `npm run bench -- --live`: what each step's own checks cost on a quiet clone and on one whose live
 // tables are large (event_outbox 10 million rows, system_issues 1 million by default), in one run, on
 // one server: the footprint proof and the packet's measure must cost the same at both.
-import { createActivities } from '../src/activities';
-import { createSnapshot } from '../src/activities/snapshot';
+import { measure } from '../src/db/measure';
 import { createPool, withTransaction } from '../src/db/pool';
+import { createSnapshot } from '../src/db/snapshot';
+import { remainsOfRollout } from '../src/steps/revert';
+import { STEPS } from '../src/steps';
+import { cursor, scan, seed } from './steps';
 import { initFixture } from '../src/fixture/init';
 import type { EmbeddedPostgres } from '../src/infra/embeddedPostgres';
 import { Expected } from '../src/shared/input';
@@ -27,10 +30,9 @@ export interface LiveResult {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
 
 /** Each step's activity (its footprint proof inside) and the measure after it, `repeat` times each, medians. */
-async function stepTimes(pg: EmbeddedPostgres, database: string, repeat: number): Promise<Record<string, number>> {
+async function stepTimes(pg: EmbeddedPostgres, database: string, repeat: number, pass: string): Promise<Record<string, number>> {
   const pool = createPool(pg.url(database), { max: 2 });
   const target = database;
-  const acts = createActivities({ pool, target });
   const runs: Record<string, number[]> = {};
   const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();
@@ -42,14 +44,16 @@ async function stepTimes(pg: EmbeddedPostgres, database: string, repeat: number)
     const snapshotRef = await withTransaction(pool, createSnapshot);
     const ruleset = { code: 'RS-LIVE', version: 1, state: 'candidate', domains: ['GD01', 'GD02', 'GD03', 'GD04', 'GD05'] };
     for (let i = 0; i < repeat; i++) {
-      const ref = { target, rolloutId: `bench/live/${i}` };
-      const expected = Expected.parse({});
-      await timed('measure (the packet\'s numbers, gov_emit among them)', () => acts.measure({ target, apr: APR }));
-      await timed('seed + footprint proof', () => acts.applySeed({ ...ref, apr: APR, expected }));
-      await timed('scan + footprint proof', () => acts.applyScan({ ...ref, ruleset, snapshotRef }));
-      await timed('revert scan + footprint proof + remains', () => acts.revertScan(ref));
-      await timed('revert seed + footprint proof + remains', () => acts.revertSeed(ref));
-      await timed('remains (after compensation)', () => acts.remains({ ...ref, scan: true }));
+      const input = { target, apr: APR, expected: Expected.parse({}), scan: { ruleset, snapshotRef, cursorName: 'governance_scan' } };
+      const run = { pool, rolloutId: `bench/live/${pass}/${i}`, input };
+      await timed('measure (the packet\'s numbers, gov_emit among them)', () => measure(pool, APR));
+      await timed('seed (its guard, footprint proof and verification inside)', () => seed.apply(run));
+      await timed('scan (the same)', () => scan.apply(run));
+      await timed('cursor (the same)', () => cursor.apply(run));
+      await timed('compensate cursor', () => cursor.revert(run));
+      await timed('compensate scan (remains inside)', () => scan.revert(run));
+      await timed('compensate seed (remains inside)', () => seed.revert(run));
+      await timed('remains of the rollout (after compensation)', () => remainsOfRollout(run, [...STEPS]));
     }
   } finally {
     await pool.end();
@@ -92,11 +96,11 @@ export async function liveBench(pg: EmbeddedPostgres, options: { events: number;
   } finally {
     await setup.end();
   }
-  const quiet = await stepTimes(pg, database, options.repeat);
+  const quiet = await stepTimes(pg, database, options.repeat, 'quiet');
   const t = performance.now();
   await loadLiveTables(pg, database, options.events, options.issues);
   const loadS = (performance.now() - t) / 1000;
-  const live = await stepTimes(pg, database, options.repeat);
+  const live = await stepTimes(pg, database, options.repeat, 'live');
   const rows = Object.keys(quiet).map((check) => ({
     check,
     quietMs: quiet[check] ?? NaN,

@@ -7,7 +7,8 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { createActivities } from '../src/activities';
-import { createSnapshot } from '../src/activities/snapshot';
+import { createSnapshot } from '../src/db/snapshot';
+import { cursor, scan, seed } from './steps';
 import { createPool, withTransaction, type Pool } from '../src/db/pool';
 import { initFixture } from '../src/fixture/init';
 import { scaledFixture, type ScaledFixture } from '../src/fixture/scale';
@@ -143,9 +144,8 @@ class Bench {
       {
         const db = await this.copyOf(template, 1);
         try {
-          const acts = createActivities({ pool: db.pool, target: db.name });
           await db.pool.connect().then(async (c) => { try { plans.push(...(await explainBaseline(c, APR, ruleset))); } finally { c.release(); } });
-          await acts.applySeed({ target: db.name, rolloutId: 'bench/explain', apr: APR, expected });
+          await seed.apply({ pool: db.pool, rolloutId: 'bench/explain', input: { target: db.name, apr: APR, expected } });
           await db.pool.query('analyze');
           await db.pool.connect().then(async (c) => { try { plans.push(...(await explainSeeded(c, APR, ruleset))); } finally { c.release(); } });
         } finally { await db.drop(); }
@@ -274,8 +274,9 @@ class Bench {
     });
     const acts = createActivities({ pool, target });
     const { ruleset, expected } = fixture;
-    const r1 = { target, rolloutId: 'bench/first' };
-    const r2 = { target, rolloutId: 'bench/rerun' };
+    const input = { target, apr: APR, expected, scan: { ruleset, snapshotRef, cursorName: CURSOR } };
+    const r1 = { pool, rolloutId: 'bench/first', input };
+    const r2 = { pool, rolloutId: 'bench/rerun', input };
     const statements: Record<string, number> = {};
     const timed = async <T>(steps: Record<string, number>, name: string, fn: () => Promise<T>): Promise<T> => {
       const t = performance.now();
@@ -287,12 +288,10 @@ class Bench {
     };
     const steps: Record<string, number> = {};
     const baseline = await acts.measure({ target, apr: APR });
-    const from = await acts.readCursor({ target, cursorName: CURSOR });
-    await timed(steps, 'applySeed', () => acts.applySeed({ ...r1, apr: APR, expected }));
-    const first = await timed(steps, 'applyScan', () => acts.applyScan({ ...r1, ruleset, snapshotRef }));
-    check('first scan wrote the candidates', first.states === expected.candidate_state && first.objects === expected.candidate_object, first);
-    const move = { ...r1, cursorName: CURSOR, from, to: snapshotRef };
-    await timed(steps, 'advanceCursor', () => acts.advanceCursor(move));
+    await timed(steps, 'applySeed', () => seed.apply(r1));
+    const first = (await timed(steps, 'applyScan', () => scan.apply(r1))).detail;
+    check('first scan wrote the candidates', first.candidate_state === expected.candidate_state && first.candidate_object === expected.candidate_object, first);
+    await timed(steps, 'advanceCursor', () => cursor.apply(r1));
     checkCompleted(fixture, await acts.measure({ target, apr: APR }), 'activities');
 
     // (c) an identical scan by another rollout: nothing to write but its run row.
@@ -308,17 +307,17 @@ class Bench {
     };
     const beforeRerun = await tuples();
     const t = performance.now();
-    const again = await acts.applyScan({ ...r2, ruleset, snapshotRef });
+    const again = (await scan.apply(r2)).detail;
     const rerunMs = performance.now() - t;
     const afterRerun = await tuples();
     check('re-run inserted nothing', again.statesInserted === 0 && again.objectsInserted === 0, again);
-    await acts.revertScan(r2);
+    await scan.revert(r2);
 
     // (d) compensation in the workflow's order: cursor, scan, seed.
     const undo: Record<string, number> = {};
-    await timed(undo, 'revertCursor', () => acts.revertCursor(move));
-    await timed(undo, 'revertScan', () => acts.revertScan(r1));
-    await timed(undo, 'revertSeed', () => acts.revertSeed(r1));
+    await timed(undo, 'revertCursor', () => cursor.revert(r1));
+    await timed(undo, 'revertScan', () => scan.revert(r1));
+    await timed(undo, 'revertSeed', () => seed.revert(r1));
     const restored = await acts.measure({ target, apr: APR });
     check('compensation restored the baseline', restored.own === baseline.own && restored.gap === baseline.gap, restored);
     const applyMs = Object.values(steps).reduce((a, b) => a + b, 0);

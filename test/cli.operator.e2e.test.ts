@@ -10,7 +10,7 @@ import type { Packet } from '../src/report/packet';
 import type { RolloutProgress } from '../src/shared';
 import { envFor, expectOneLineError, lastLine, REPO, rollout, startCliWorker, type CliResult, type CliWorker } from './support/cli';
 import { count, fingerprint, freshDatabase, ratify, takeSnapshot, type TestDatabase } from './support/db';
-import { holdUntilCancelled } from './support/faults';
+import { holdUntilCancelled, onApply } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
 import { unique } from './support/names';
 import { finalProgress } from '../src/cli/execution';
@@ -323,7 +323,7 @@ describe('progress --watch, report and list against a live rollout', () => {
   });
 
   test('a cancelled rollout: the packet shows the rollback and the baseline restored; the list shows it compensated', async () => {
-    h = await rolloutHarness({ wrap: () => ({ applyScan: () => holdUntilCancelled() }) });
+    h = await rolloutHarness({ wrap: onApply('scan', () => holdUntilCancelled()) });
     await ratify(h.db.pool);
     const snapshotRef = await takeSnapshot(h.db.pool);
     const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });

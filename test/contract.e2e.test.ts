@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { RolloutInputDraft } from '../src/shared';
 import { envFor, lastLine, REPO, rollout } from './support/cli';
 import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
-import { holdNthCall } from './support/faults';
+import { holdUntilCancelled, onApply } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
 import { finalProgress } from '../src/cli/execution';
 
@@ -148,13 +148,14 @@ describe("production's own seed script, through --seed-sql", () => {
   });
 
   test('a cancel after its seed committed: the compensation deletes exactly the rows the script wrote', async () => {
-    // measure: 1 baseline, 2 after the seed: held, so the cancel lands after the script committed.
-    h = await rolloutHarness({ wrap: (real) => ({ measure: holdNthCall(real.measure, 2) }) });
+    // The seed's activity is held once the script committed, so the cancel lands after it.
+    let committed = false;
+    h = await rolloutHarness({ wrap: onApply('seed', async (real) => (await real(), (committed = true), holdUntilCancelled())) });
     await ratify(h.db.pool);
     const before = await fingerprint(h.db.pool);
     const handle = await h.start({ seedScript: { path: PRODUCTION_SEED, sha256: sha256(PRODUCTION_SEED) } });
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
-    await h.waitFor(handle, (p) => p.steps[0]?.sqlSha256 != null);
+    await h.waitFor(handle, () => committed);
     await handle.cancel();
     const final = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');

@@ -2,7 +2,7 @@
 // a rehearsal stands for a production run only if it completed the very same SQL, contract and numbers.
 import { buildEvidence, rehearsalProblems, type Evidence } from '../src/evidence/packet';
 import { verifySealed } from '../src/evidence/seal';
-import { plannedSql } from '../src/activities/planned';
+import { plannedSql } from '../src/steps/manifest';
 import { RolloutInput, type RolloutProgress } from '../src/shared';
 
 const input = RolloutInput.parse({ target: 'clone', apr: 'APR-BOOT-AUTHMODEL-1' });

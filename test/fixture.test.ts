@@ -6,8 +6,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Notification } from 'pg';
-import { measure } from '../src/activities/gate';
-import { applySeed } from '../src/activities/seed';
+import { measure } from '../src/db/measure';
+import { seed } from '../src/steps/seed';
+import { Expected } from '../src/shared';
 import type { Pool } from '../src/db/pool';
 import { APR, count, fingerprint, freshDatabase, ratify, type TestDatabase } from './support/db';
 
@@ -266,16 +267,18 @@ describe('clone fixture and the psql seed script, on the real PostgreSQL', () =>
       await addOwnership(pool, 'external:x', 'bob');
       expect(await numbers(pool, APR)).toEqual({ ...RATIFIED_BASELINE, own: 2, conflict: 1 });
       const before = await fingerprint(pool);
-      const input = { target: 't', rolloutId: 'r/1', apr: APR, expected: { gap: 210, own: 2, conflict: 0, seed_rows: 30 } };
+      const run = { pool, rolloutId: 'r/1', input: { target: 't', apr: APR, expected: Expected.parse({ gap: 210, own: 2, conflict: 0, seed_rows: 30 }) } };
 
-      await expect(applySeed(pool, input)).rejects.toThrow('guard refused: ospa=1 gap=210 own=2 conflict=1 (needs ospa>=1 gap=210 own=2 conflict=0)');
+      await expect(seed.apply(run)).rejects.toThrow('guard refused: ospa=1 gap=210 own=2 conflict=1 (needs ospa>=1 gap=210 own=2 conflict=0)');
       expect(await fingerprint(pool)).toEqual(before);
 
-      // Control: move bob to another ref; own stays 2, the conflict goes, the seed goes through.
+      // Control: move bob to another ref; own stays 2, the conflict goes, the guard lets the seed through.
+      // (Its two rows own nothing of the inventory, so the packet's "own + 30 direct" does not hold: the
+      // seed's own verification refuses it before COMMIT.)
       await pool.query("update governance_object_ownership set object_ref = 'external:y' where owner_role = 'bob'");
       expect(await numbers(pool, APR)).toEqual({ ...RATIFIED_BASELINE, own: 2 });
-      await expect(applySeed(pool, input)).resolves.toMatchObject({ inserted: 30, alreadyPresent: false });
-      expect(await numbers(pool, APR)).toEqual({ ...SEEDED, own: 32 });
+      await expect(seed.apply(run)).rejects.toThrow(/^verification failed before COMMIT, rolled back, nothing written: direct=30, expected 32$/);
+      expect(await numbers(pool, APR)).toEqual({ ...RATIFIED_BASELINE, own: 2 });
     });
   });
 

@@ -2,9 +2,9 @@
 // still. Other processes write event_outbox, system_issues and approvals throughout and the rollout
 // completes; a trigger's write, or rows the worker's role cannot see, roll the step back before COMMIT.
 import type { Pool } from '../src/db/pool';
-import type { RolloutActivities } from '../src/activities';
 import type { RolloutProgress, StepName } from '../src/shared';
 import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
+import { onApply, wrapAll } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
 import { asAdmin, operatorLogin, type OperatorLogin } from './support/roles';
 
@@ -89,16 +89,16 @@ describe('footprint: the rollout proves its own writes on a live database', () =
   test('live traffic throughout (events, issues, a dispatcher, approvals of another proposal): COMPLETED, 0 rows of its own there', async () => {
     // An approval for another proposal lands mid-rollout, and one more of this APR: people keep working.
     h = await rolloutHarness({
-      wrap: (real) => ({
-        applyScan: async (i) => {
+      wrap: wrapAll(
+        onApply('scan', async (real) => {
           await h?.db.pool.query("insert into os_proposal_approvals (proposal_code, approved_by) values ('APR-OTHER-7', 'l2 quorum')");
-          return real.applyScan(i);
-        },
-        advanceCursor: async (i) => {
+          return real();
+        }),
+        onApply('cursor', async (real) => {
           await h?.db.pool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [APR, 'l2 member']);
-          return real.advanceCursor(i);
-        },
-      }),
+          return real();
+        }),
+      ),
     });
     await ratify(h.db.pool);
     const snapshotRef = await takeSnapshot(h.db.pool);
@@ -131,25 +131,23 @@ describe('footprint: the rollout proves its own writes on a live database', () =
     ]);
   });
 
-  const triggers: { table: string; on: 'insert' | 'update'; step: StepName; activity: keyof RolloutActivities; issues: number }[] = [
-    { table: 'governance_object_ownership', on: 'insert', step: 'seed', activity: 'applySeed', issues: 30 },
-    { table: 'governance_ruleset', on: 'insert', step: 'scan', activity: 'applyScan', issues: 1 },
-    { table: 'candidate_state', on: 'insert', step: 'scan', activity: 'applyScan', issues: 5 },
-    { table: 'candidate_object', on: 'insert', step: 'scan', activity: 'applyScan', issues: 35 },
-    { table: 'candidate_scan_run', on: 'insert', step: 'scan', activity: 'applyScan', issues: 1 },
-    { table: 'scan_cursor', on: 'update', step: 'cursor', activity: 'advanceCursor', issues: 1 },
+  const triggers: { table: string; on: 'insert' | 'update'; step: StepName; issues: number }[] = [
+    { table: 'governance_object_ownership', on: 'insert', step: 'seed', issues: 30 },
+    { table: 'governance_ruleset', on: 'insert', step: 'scan', issues: 1 },
+    { table: 'candidate_state', on: 'insert', step: 'scan', issues: 5 },
+    { table: 'candidate_object', on: 'insert', step: 'scan', issues: 35 },
+    { table: 'candidate_scan_run', on: 'insert', step: 'scan', issues: 1 },
+    { table: 'scan_cursor', on: 'update', step: 'cursor', issues: 1 },
   ];
 
   test.each(triggers)(
     'a trigger on $table that files system_issues: the $step step never commits, every table as before, the reason names system_issues',
-    async ({ table, on, step, activity, issues }) => {
+    async ({ table, on, step, issues }) => {
       // The trigger appears after the preflight, right before the step: what the footprint alone must catch.
       h = await rolloutHarness({
-        wrap: (real) => ({
-          [activity]: async (i: never) => {
-            await asAdmin(h?.db.name ?? '', fileIssueTrigger(table, on));
-            return (real[activity] as (x: never) => Promise<unknown>)(i);
-          },
+        wrap: onApply(step, async (real) => {
+          await asAdmin(h?.db.name ?? '', fileIssueTrigger(table, on));
+          return real();
         }),
       });
       await ratify(h.db.pool);
@@ -181,15 +179,13 @@ describe('footprint: the rollout proves its own writes on a live database', () =
     login = await operatorLogin(h.db.name);
     const db = h.db.name;
     await h.startWorker(
-      (real) => ({
-        applySeed: async (i) => {
-          // The worker's role may insert ownership rows but sees only rows whose owner_role it is.
-          await asAdmin(db, `
-            alter table governance_object_ownership enable row level security;
-            create policy seed_insert on governance_object_ownership for insert to rollout_operator with check (true);
-            create policy own_rows on governance_object_ownership for select to rollout_operator using (owner_role = current_user);`);
-          return real.applySeed(i);
-        },
+      onApply('seed', async (real) => {
+        // The worker's role may insert ownership rows but sees only rows whose owner_role it is.
+        await asAdmin(db, `
+          alter table governance_object_ownership enable row level security;
+          create policy seed_insert on governance_object_ownership for insert to rollout_operator with check (true);
+          create policy own_rows on governance_object_ownership for select to rollout_operator using (owner_role = current_user);`);
+        return real();
       }),
       login.pool,
     );

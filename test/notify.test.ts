@@ -5,7 +5,7 @@ import { createActivities, type Notification, type NotifyEvent } from '../src/ac
 import type { Notifier } from '../src/activities/notify';
 import type { RolloutProgress } from '../src/shared';
 import { count, ratify, takeSnapshot } from './support/db';
-import { holdUntilCancelled } from './support/faults';
+import { holdUntilCancelled, onApply } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
 import { unique } from './support/names';
 import { finalProgress } from '../src/cli/execution';
@@ -95,7 +95,7 @@ describe('notifications: a log line always, a webhook when set, retried, never b
   test('cancelled after the seed: gate-accepted, compensating, compensated with the baseline numbers', async () => {
     hook = await webhook();
     const logs: string[] = [];
-    h = await harnessWith({ webhookUrl: hook.url, log: (line) => logs.push(line) }, () => ({ applyScan: () => holdUntilCancelled() }));
+    h = await harnessWith({ webhookUrl: hook.url, log: (line) => logs.push(line) }, onApply('scan', () => holdUntilCancelled()));
     await ratify(h.db.pool);
     const snapshotRef = await takeSnapshot(h.db.pool);
     const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });

@@ -57,7 +57,6 @@ function source(text: string, uiUrl = 'http://localhost:8080/x'): PacketSource {
   return {
     progress,
     input: null,
-    cursorBefore: null,
     approvals: [{ approved_by: text, [text]: { nested: text } }],
     execution: { workflowId: text, runId: text, status: text, taskQueue: text, startTime: text, closeTime: text, buildId: text },
     namespace: text,

@@ -1,7 +1,7 @@
 import type { Pool } from '../src/db/pool';
 import type { RolloutProgress } from '../src/shared';
 import { fingerprint, ratify, takeSnapshot, count } from './support/db';
-import { holdNthCall, holdUntilCancelled } from './support/faults';
+import { holdUntilCancelled, onApply, onRevert, wrapAll } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type ActivityWrapper, type Harness, NO_WRITES } from './support/harness';
 import { finalProgress } from '../src/cli/execution';
 
@@ -18,18 +18,18 @@ describe('compensation, end to end: cancel after each step restores every table 
   });
 
   const stepDone = (name: string) => (p: RolloutProgress) => p.steps.find((s) => s.name === name)?.status === 'done';
+  // The last step has nothing after it: its activity is held once the cursor advance committed.
+  let cursorCommitted = false;
+  const holdAfterCursor = onApply('cursor', async (real) => {
+    await real();
+    cursorCommitted = true;
+    return holdUntilCancelled();
+  });
   const cases: { after: 'seed' | 'scan' | 'cursor'; wrap: ActivityWrapper; ready: (p: RolloutProgress) => boolean; undone: number }[] = [
     // The step after the one under test is held, so the cancel lands exactly between them.
-    { after: 'seed', wrap: () => ({ applyScan: () => holdUntilCancelled() }), ready: stepDone('seed'), undone: 30 },
-    { after: 'scan', wrap: () => ({ advanceCursor: () => holdUntilCancelled() }), ready: stepDone('scan'), undone: 30 + 5 + 35 + 1 + 1 },
-    // The last step has nothing after it: hold its verification (measure: 1 baseline, 2 seed, 3 scan,
-    // 4 cursor), so the cancel lands after the cursor advance committed and before the rollout ends.
-    {
-      after: 'cursor',
-      wrap: (real) => ({ measure: holdNthCall(real.measure, 4) }),
-      ready: (p) => p.steps[2]?.sqlSha256 != null,
-      undone: 30 + 5 + 35 + 1 + 1 + 1,
-    },
+    { after: 'seed', wrap: onApply('scan', () => holdUntilCancelled()), ready: stepDone('seed'), undone: 30 },
+    { after: 'scan', wrap: onApply('cursor', () => holdUntilCancelled()), ready: stepDone('scan'), undone: 30 + 5 + 35 + 1 + 1 },
+    { after: 'cursor', wrap: holdAfterCursor, ready: () => cursorCommitted, undone: 30 + 5 + 35 + 1 + 1 + 1 },
   ];
 
   test.each(cases)('cancel after $after: COMPENSATED, fingerprint equal before and after', async ({ wrap, ready, undone }) => {
@@ -83,10 +83,10 @@ describe('compensation, end to end: cancel after each step restores every table 
   // src/workflows/saga.ts and this test goes red.)
   test('a compensation that leaves candidate rows behind is caught by what remains of the ledger: FAILED, naming the tables', async () => {
     h = await rolloutHarness({
-      wrap: () => ({
-        advanceCursor: () => holdUntilCancelled(),
-        revertScan: async () => ({ deleted: 0, sql: [], sqlSha256: '0'.repeat(64), footprint: NO_WRITES }),
-      }),
+      wrap: wrapAll(
+        onApply('cursor', () => holdUntilCancelled()),
+        onRevert('scan', async () => ({ undone: 0, detail: { deleted: 0 }, sql: [], sqlSha256: '0'.repeat(64), footprint: NO_WRITES })),
+      ),
     });
     const snapshotRef = await baselineReady(h.db.pool);
     const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { RolloutInput, WORKFLOW_TYPE } from '../src/shared';
 import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
-import { attempt } from './support/faults';
+import { attempt, onApply, wrapAll } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type ActivityWrapper, type Harness } from './support/harness';
 import { unique } from './support/names';
 import { finalProgress } from '../src/cli/execution';
@@ -18,7 +18,7 @@ describe('guards, idempotency and retries, end to end', () => {
   });
 
   // The preflight is the first line; the seed's own guard, past a preflight that let the drift through, the second.
-  const letThrough: ActivityWrapper = () => ({ preflight: async () => ({ verdict: 'GO', refusals: [], notes: [], metrics: null }) });
+  const letThrough: ActivityWrapper = (real) => ({ preflight: async (i) => ({ ...(await real.preflight(i)), verdict: 'GO', refusals: [] }) });
   test.each([
     {
       line: 'the preflight, before the first write',
@@ -54,12 +54,10 @@ describe('guards, idempotency and retries, end to end', () => {
 
   test('a snapshot that goes stale after the preflight is refused by the scan; the seed is compensated', async () => {
     h = await rolloutHarness({
-      wrap: (real) => ({
-        applySeed: async (input) => {
-          const result = await real.applySeed(input);
-          await h?.db.pool.query("update governed_object set object_type = 'report' where object_code = 'GD01-O1'");
-          return result;
-        },
+      wrap: onApply('seed', async (real) => {
+        const result = await real();
+        await h?.db.pool.query("update governed_object set object_type = 'report' where object_code = 'GD01-O1'");
+        return result;
       }),
     });
     await ratify(h.db.pool);
@@ -85,12 +83,10 @@ describe('guards, idempotency and retries, end to end', () => {
   test('a cursor moved by someone else during the scan is refused; ours is undone and theirs stays', async () => {
     let otherRef = '';
     h = await rolloutHarness({
-      wrap: (real) => ({
-        applyScan: async (input) => {
-          const result = await real.applyScan(input);
-          await h?.db.pool.query("update scan_cursor set snapshot_ref = $1 where cursor_name = 'governance_scan'", [otherRef]);
-          return result;
-        },
+      wrap: onApply('scan', async (real) => {
+        const result = await real();
+        await h?.db.pool.query("update scan_cursor set snapshot_ref = $1 where cursor_name = 'governance_scan'", [otherRef]);
+        return result;
       }),
     });
     await ratify(h.db.pool);
@@ -109,13 +105,11 @@ describe('guards, idempotency and retries, end to end', () => {
   test('a seed retried after its commit recognises its own rows: applied once, not aborted as drift', async () => {
     const attempts: number[] = [];
     h = await rolloutHarness({
-      wrap: (real) => ({
-        applySeed: async (input) => {
-          const result = await real.applySeed(input);
-          attempts.push(attempt());
-          if (attempt() === 1) throw new Error('worker lost after the commit, before reporting');
-          return result;
-        },
+      wrap: onApply('seed', async (real) => {
+        const result = await real();
+        attempts.push(attempt());
+        if (attempt() === 1) throw new Error('worker lost after the commit, before reporting');
+        return result;
       }),
     });
     await ratify(h.db.pool);
@@ -132,27 +126,19 @@ describe('guards, idempotency and retries, end to end', () => {
   });
 
   test('a scan and a cursor advance retried after their commit read their own ledger entries: applied once', async () => {
-    const attempts: Record<string, number[]> = { applyScan: [], advanceCursor: [] };
-    h = await rolloutHarness({
-      wrap: (real) => ({
-        applyScan: async (input) => {
-          const result = await real.applyScan(input);
-          attempts.applyScan?.push(attempt());
-          if (attempt() === 1) throw new Error('worker lost after the scan committed, before reporting');
-          return result;
-        },
-        advanceCursor: async (input) => {
-          const result = await real.advanceCursor(input);
-          attempts.advanceCursor?.push(attempt());
-          if (attempt() === 1) throw new Error('worker lost after the cursor moved, before reporting');
-          return result;
-        },
-      }),
-    });
+    const attempts: Record<string, number[]> = { scan: [], cursor: [] };
+    const lostOnce = (name: 'scan' | 'cursor') =>
+      onApply(name, async (real) => {
+        const result = await real();
+        attempts[name]?.push(attempt());
+        if (attempt() === 1) throw new Error(`worker lost after the ${name} committed, before reporting`);
+        return result;
+      });
+    h = await rolloutHarness({ wrap: wrapAll(lostOnce('scan'), lostOnce('cursor')) });
     await ratify(h.db.pool);
     const snapshotRef = await takeSnapshot(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
-    expect(attempts).toEqual({ applyScan: [1, 2], advanceCursor: [1, 2] });
+    expect(attempts).toEqual({ scan: [1, 2], cursor: [1, 2] });
     expect(final.state).toBe('COMPLETED');
     // The retries report what the first attempts wrote, not zero: their own ledger entries, nobody else's.
     expect(final.steps[1]?.detail).toMatchObject({ candidate_state: 5, candidate_object: 35, statesInserted: 5, objectsInserted: 35, alreadyApplied: true });

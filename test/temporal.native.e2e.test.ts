@@ -1,5 +1,6 @@
 // Temporal-native: the rollout driven with Temporal's own CLI (update, list by search attribute), and
 // read with every worker down (rollout list and progress from visibility).
+import { onApply } from './support/faults';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
@@ -48,7 +49,7 @@ describe("the rollout through Temporal's own tools", () => {
   test('temporal workflow update execute --name openGate answers refused, then accepted; list --query finds each state', async () => {
     let release: () => void = () => undefined;
     const seedHeld = new Promise<void>((resolve) => (release = resolve));
-    h = await rolloutHarness({ wrap: (real) => ({ applySeed: async (i) => (await seedHeld, real.applySeed(i)) }) });
+    h = await rolloutHarness({ wrap: onApply('seed', async (real) => (await seedHeld, real())) });
     const workflowId = unique('native');
     const input = RolloutInput.parse({ target: h.target, apr: APR });
     await temporal(['workflow', 'start', '--type', 'rolloutWorkflow', '--task-queue', h.taskQueue, '--workflow-id', workflowId, '--input', JSON.stringify(input)]);

@@ -1,12 +1,10 @@
 // Branches that are hard to reach with real faults, on the real dev server with stubbed activities.
 import { ApplicationFailure } from '@temporalio/common';
-import { ErrorType, type Metrics } from '../src/shared';
+import { ErrorType } from '../src/shared';
 import { fingerprint, ratify } from './support/db';
-import { attempt, holdUntilCancelled } from './support/faults';
-import { rolloutHarness, type Harness, NO_WRITES } from './support/harness';
+import { attempt, holdUntilCancelled, onApply, onRevert, wrapAll } from './support/faults';
+import { rolloutHarness, type Harness } from './support/harness';
 import { finalProgress } from '../src/cli/execution';
-
-const BASELINE: Metrics = { ospa: 1, own: 0, gap: 210, conflict: 0, gov_emit: 0, gov_types_active: 0, direct: 0, inherited: 0, coverage_pct: 0 };
 
 describe('workflow branches (stubbed activities where a real fault is impractical)', () => {
   let h: Harness | undefined;
@@ -30,7 +28,7 @@ describe('workflow branches (stubbed activities where a real fault is impractica
   });
 
   test('malformed claims and claims after acceptance are recorded as ignored, never as openings', async () => {
-    h = await rolloutHarness({ wrap: (real) => ({ applySeed: async (i) => { await new Promise((r) => setTimeout(r, 500)); return real.applySeed(i); } }) });
+    h = await rolloutHarness({ wrap: onApply('seed', async (real) => { await new Promise((r) => setTimeout(r, 500)); return real(); }) });
     await ratify(h.db.pool);
     const handle = await h.start();
     await handle.signal('gateOpened', { id: '', by: 'nobody' });
@@ -86,60 +84,56 @@ describe('workflow branches (stubbed activities where a real fault is impractica
   test('a compensation that fails transiently is retried until it succeeds', async () => {
     const revertAttempts: number[] = [];
     h = await rolloutHarness({
-      wrap: (real) => ({
-        measure: async (i) => {
-          const m = await real.measure(i);
-          // Make the seed's verification fail after a real commit, so compensation must undo it.
-          return m.own === 30 ? { ...m, coverage_pct: 99 } : m;
-        },
-        revertSeed: async (i) => {
+      wrap: wrapAll(
+        // The seed commits for real, then its activity fails: compensation must undo what it wrote.
+        onApply('seed', async (real) => {
+          await real();
+          throw ApplicationFailure.nonRetryable('seed lost after it committed (injected)', ErrorType.VerificationFailed);
+        }),
+        onRevert('seed', async (real) => {
           revertAttempts.push(attempt());
           if (attempt() < 3) throw new Error('transient: server closed the connection');
-          return real.revertSeed(i);
-        },
-      }),
+          return real();
+        }),
+      ),
     });
     await ratify(h.db.pool);
     const before = await fingerprint(h.db.pool);
     const final = await h.run();
     expect(revertAttempts).toEqual([1, 2, 3]);
     expect(final.state).toBe('COMPENSATED');
-    expect(final.reason).toMatch(/coverage_pct=99, expected 100/);
+    expect(final.reason).toMatch(/^seed lost after it committed \(injected\); 30 row\(s\) undone, baseline verified$/);
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
 
   test('a refused compensation ends FAILED and says what to do by hand', async () => {
     h = await rolloutHarness({
-      wrap: () => ({
-        measure: async () => BASELINE,
-        applySeed: async () => ({ inserted: 30, alreadyPresent: false, sql: [], sqlSha256: 'x'.repeat(64), footprint: NO_WRITES }),
-        revertSeed: async () => {
+      wrap: wrapAll(
+        onApply('seed', async () => {
+          throw ApplicationFailure.nonRetryable('seed verification failed after it committed: own=0, expected 30', ErrorType.VerificationFailed);
+        }),
+        onRevert('seed', async () => {
           throw ApplicationFailure.nonRetryable('rows were changed by hand: put them back by hand', ErrorType.CompensationRefused);
-        },
-      }),
+        }),
+      ),
     });
     await ratify(h.db.pool);
     const final = await h.run();
     expect(final.state).toBe('FAILED');
-    expect(final.reason).toMatch(/seed verification failed: own=0, expected 30/);
+    expect(final.reason).toMatch(/seed verification failed after it committed: own=0, expected 30/);
     expect(final.reason).toMatch(/compensation could not verify: seed compensation refused: rows were changed by hand/);
     expect(final.steps[0]?.status).toBe('failed');
   });
 
-  test('a governance event type switched on meanwhile fails the step (Phase 3 stays manual) and compensates', async () => {
-    h = await rolloutHarness({
-      wrap: (real) => ({
-        measure: async (i) => {
-          const m = await real.measure(i);
-          return m.own === 30 ? { ...m, gov_types_active: 1 } : m;
-        },
-      }),
-    });
+  test('a governance event type switched on after the preflight: the step verifies it before COMMIT and writes nothing', async () => {
+    const flip = (active: boolean) => h?.db.pool.query("update event_type_registry set active = $1 where event_domain = 'governance'", [active]);
+    h = await rolloutHarness({ wrap: onApply('seed', async (real) => (await flip(true), real())) });
     await ratify(h.db.pool);
     const before = await fingerprint(h.db.pool);
     const final = await h.run();
-    expect(final.state).toBe('COMPENSATED');
-    expect(final.reason).toMatch(/gov_types_active=1, expected 0/);
+    await flip(false);
+    expect(final.state).toBe('FAILED');
+    expect(final.reason).toMatch(/^verification failed before COMMIT, rolled back, nothing written: gov_types_active=\d+, expected 0; nothing was written/);
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
 });

@@ -1,6 +1,6 @@
 -- Every number the packet verifies, read in one snapshot. Scoped as the packet states its facts: gov_emit
--- counts governance-domain events only (through the event types, so an index on event_outbox.event_type
--- makes it cost the governance events, not the table: other processes append ordinary events all day),
+-- counts governance-domain events only, type by type (so an index on event_outbox.event_type makes it cost
+-- the governance events, not the table: other processes append ordinary events all day),
 -- and ospa counts the approvals of this APR only. That the rollout itself never writes event_outbox,
 -- system_issues, approvals or the registry is proven per transaction by its footprint
 -- (sql/footprint/transaction.sql), not by comparing whole tables that others write. $1: the APR code.
@@ -8,9 +8,10 @@ select (select count(*) from os_proposal_approvals where proposal_code = $1)::in
        (select count(*) from governance_object_ownership)::int                   as own,
        (select count(*) from v_object_owner_gap)::int                            as gap,
        (select count(*) from v_object_owner_conflict)::int                       as conflict,
-       (select count(*) from event_outbox o
-         where o.event_type in (select r.event_type from event_type_registry r
-                                 where r.event_domain = 'governance'))::int       as gov_emit,
+       -- One index lookup per governance type (a correlated count), never a join the planner could turn
+       -- into a scan of the whole outbox.
+       (select coalesce(sum((select count(*) from event_outbox o where o.event_type = r.event_type)), 0)
+          from event_type_registry r where r.event_domain = 'governance')::int   as gov_emit,
        (select count(*) from event_type_registry
          where event_domain = 'governance' and active)::int                      as gov_types_active,
        c.direct, c.inherited, c.coverage_pct::float8                              as coverage_pct

@@ -1,7 +1,9 @@
+// Failures onto Temporal's retry semantics: a step's refusal, and what PostgreSQL says a retry cannot fix,
+// are non-retryable ApplicationFailures of a type from the one list; everything else is retried.
 import { ApplicationFailure } from '@temporalio/common';
 import { FootprintViolation } from '../db/footprint';
+import { Refusal } from '../steps/refusal';
 import { ErrorType } from '../shared/errors';
-import type { FootprintProof } from '../shared/footprint';
 
 // SQLSTATEs raised by our own guards (sql/commit_ready_f6_ownership_seed.sql).
 const GUARD_SQLSTATE = 'GR001';
@@ -19,22 +21,14 @@ function sqlState(err: unknown): string | undefined {
   return undefined;
 }
 
-export function guardRefused(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, ErrorType.GuardRefused);
+export function targetMismatch(serves: string, named: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`this worker serves target ${serves}, the rollout names ${named}`, ErrorType.TargetMismatch);
 }
 
-/** Production's own script committed a write outside the seed's footprint: compensate, end FAILED. */
-export function wroteOutsideFootprint(message: string, proof: FootprintProof): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, ErrorType.WroteOutsideFootprint, proof);
-}
-
-export function compensationRefused(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, ErrorType.CompensationRefused);
-}
-
-/** Maps a database error onto Temporal's retry semantics; leaves other errors as they are. */
+/** Maps a step's refusal or a database error onto Temporal's retry semantics; leaves other errors as they are. */
 export function classify(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
+  if (err instanceof Refusal) return ApplicationFailure.nonRetryable(err.message, err.type, ...(err.details === undefined ? [] : [err.details]));
   if (err instanceof FootprintViolation) return ApplicationFailure.nonRetryable(err.message, ErrorType.FootprintViolated, err.proof);
   const code = sqlState(err);
   if (!code) return err;

@@ -1,35 +1,32 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { ErrorType } from '../shared/errors';
-import type { RolloutInput } from '../shared/input';
-import type { Metrics } from '../shared/progress';
-import { advanceCursor, readCursor, revertCursor } from './cursor';
-import { classify } from './failures';
-import { identifyTarget, measure, readGate } from './gate';
-import { remainsOfRollout } from './revert';
-import { otherRollouts } from './running';
-import { recordEvidence, type EvidenceInput, type StoredEvidence } from './evidence';
+// The Temporal adapter: every activity a rollout calls, over the steps (src/steps) and the database
+// library (src/db). Each checks that it serves the rollout's target and maps failures onto Temporal's
+// retry semantics (./failures); nothing else lives here.
+import { identifyTarget, measure, readGate } from '../db/measure';
+import { stepNamed, stepsFor } from '../steps';
+import { preflight, type PreflightResult } from '../steps/preflight';
+import { remainsOfRollout } from '../steps/revert';
+import type { Applied, StepRun, Undone } from '../steps/types';
+import type { Metrics, RolloutInput, StepInput } from '../shared';
+import { recordEvidence, type EvidenceInput, type StoredEvidence } from '../db/evidence';
+import { plannedSql } from '../steps/manifest';
+import { classify, targetMismatch } from './failures';
+import { withHeartbeat } from './heartbeat';
 import { notify, type Notification } from './notify';
-import { preflight, type PreflightResult } from './preflight';
-import { applyScan, revertScan } from './scan';
-import { applySeed, revertSeed } from './seed';
-import type {
-  ActivityDeps,
-  CursorInput,
-  CursorResult,
-  RevertResult,
-  RolloutRef,
-  ScanApplyInput,
-  ScanResult,
-  SeedInput,
-  SeedResult,
-  Targeted,
-} from './types';
+import { otherRollouts } from './running';
+import type { ActivityDeps, StepCall, Targeted } from './types';
 
 export type * from './types';
 export type { Notification, NotifyEvent } from './notify';
-export type { PreflightResult } from './preflight';
-export type { EvidenceInput, StoredEvidence } from './evidence';
+export type { PreflightResult } from '../steps/preflight';
+export type { EvidenceInput, StoredEvidence } from '../db/evidence';
 export type { RunningRollout } from './running';
+export type { Applied, Undone } from '../steps/types';
+
+/** After every compensation: the numbers, and what remains of the rows the rollout's ledger records. */
+export interface AfterUndo {
+  metrics: Metrics;
+  remains: { relation: string; rows: number }[];
+}
 
 /**
  * All I/O of a rollout. The worker builds these once with its own pool and target;
@@ -39,12 +36,7 @@ export function createActivities(deps: ActivityDeps) {
   const { pool } = deps;
   function activity<I extends Targeted, O>(fn: (input: I) => Promise<O>): (input: I) => Promise<O> {
     return async (input: I) => {
-      if (input.target !== deps.target) {
-        throw ApplicationFailure.nonRetryable(
-          `this worker serves target ${deps.target}, the rollout names ${input.target}`,
-          ErrorType.TargetMismatch,
-        );
-      }
+      if (input.target !== deps.target) throw targetMismatch(deps.target, input.target);
       try {
         return await fn(input);
       } catch (err) {
@@ -52,22 +44,21 @@ export function createActivities(deps: ActivityDeps) {
       }
     };
   }
+  const run = (call: StepCall): StepRun => ({ pool, rolloutId: call.rolloutId, input: call.input });
   return {
     readGate: activity((i: Targeted & { apr: string }) => readGate(pool, i.apr)),
     measure: activity((i: Targeted & { apr: string }): Promise<Metrics> => measure(pool, i.apr)),
     identifyTarget: activity((_: Targeted) => identifyTarget(pool)),
     otherRollouts: activity((i: Targeted & { identity: string }) => otherRollouts(i.identity)),
     preflight: activity((i: RolloutInput): Promise<PreflightResult> => preflight(pool, i)),
-    applySeed: activity((i: SeedInput): Promise<SeedResult> => applySeed(pool, i)),
-    revertSeed: activity((i: RolloutRef): Promise<RevertResult> => revertSeed(pool, i)),
-    readCursor: activity((i: Targeted & { cursorName: string }) => readCursor(pool, i.cursorName)),
-    applyScan: activity((i: ScanApplyInput): Promise<ScanResult> => applyScan(pool, i)),
-    revertScan: activity((i: RolloutRef): Promise<RevertResult> => revertScan(pool, i)),
-    remains: activity((i: RolloutRef & { scan: boolean }) => remainsOfRollout(pool, i.rolloutId, i.scan)),
-    advanceCursor: activity((i: CursorInput): Promise<CursorResult> => advanceCursor(pool, i)),
-    revertCursor: activity((i: CursorInput): Promise<CursorResult> => revertCursor(pool, i)),
+    applyStep: activity((i: StepCall): Promise<Applied> => withHeartbeat(() => stepNamed(i.step).apply(run(i)))),
+    revertStep: activity((i: StepCall): Promise<Undone> => withHeartbeat(() => stepNamed(i.step).revert(run(i)))),
+    afterUndo: activity(async (i: Targeted & { rolloutId: string; input: StepInput }): Promise<AfterUndo> => ({
+      metrics: await measure(pool, i.input.apr),
+      remains: await remainsOfRollout({ pool, rolloutId: i.rolloutId }, stepsFor(i.input)),
+    })),
     notify: activity((i: Notification) => notify(deps.notifier ?? {}, i)),
-    recordEvidence: activity((i: Targeted & EvidenceInput): Promise<StoredEvidence> => recordEvidence(pool, i, deps.workerBuild ?? null)),
+    recordEvidence: activity((i: Targeted & EvidenceInput): Promise<StoredEvidence> => recordEvidence(pool, i, plannedSql(i.input), deps.workerBuild ?? null)),
   };
 }
 

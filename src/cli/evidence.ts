@@ -1,6 +1,6 @@
 // The evidence packets kept in a target's ledger: read one, verify a file offline and against the stored copy.
 import { readFileSync } from 'node:fs';
-import { readEvidence } from '../activities/evidence';
+import { readEvidence } from '../db/evidence';
 import type { Evidence } from '../evidence/packet';
 import { verifySealed } from '../evidence/seal';
 import { withDatabase } from './context';

@@ -1,6 +1,5 @@
 import { ServiceError, WorkflowFailedError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowNotFoundError, defaultPayloadConverter, type Payload } from '@temporalio/common';
-import type { CursorRow } from '../activities/types';
 import type { Execution } from '../report/packet';
 import {
   DETAILS_MEMO,
@@ -221,12 +220,11 @@ export async function whileOpen<T>(client: Client, workflowId: string, send: (ha
 }
 
 /**
- * What only the run's history holds: the input it was started with, the scan cursor as read before the
- * scan, and the approval rows as the last gate read saw them (the read that accepted the gate, if one did).
+ * What only the run's history holds: the input it was started with, and the approval rows as the last
+ * gate read saw them (the read that accepted the gate, if one did).
  */
 export interface Recorded {
   input: RolloutInput | null;
-  cursorBefore: CursorRow | null;
   approvals: Record<string, unknown>[];
 }
 
@@ -243,9 +241,7 @@ export async function recorded(client: Client, workflowId: string, runId: string
       .filter((e) => scheduled.has(String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '')))
       .map((e) => decode(e.activityTaskCompletedEventAttributes?.result?.payloads?.[0] ?? undefined));
   };
-  // The readCursor activity's result is the row a revert restores; a manual rollback needs it too.
-  const cursor = results('readCursor')[0] as CursorRow | undefined;
   // The gate is read once per batch of claims; the workflow keeps the rows of the last read, and so does the report.
   const gate = results('readGate').at(-1) as { approvals?: Record<string, unknown>[] } | undefined;
-  return { input: parsed.success ? parsed.data : null, cursorBefore: cursor ?? null, approvals: gate?.approvals ?? [] };
+  return { input: parsed.success ? parsed.data : null, approvals: gate?.approvals ?? [] };
 }

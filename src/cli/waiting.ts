@@ -1,6 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 
+const STEP_ACTIVITIES = new Set(['applyStep', 'revertStep']);
+
 export interface Waiting {
+  /** The activity, with the step it runs when it is a step's (its activity id names the step). */
   activity: string;
   attempt: number;
   /** The last attempt's failure: for a lock wait, who holds the lock and since when. */
@@ -16,7 +19,7 @@ export async function pendingWaits(handle: WorkflowHandle): Promise<Waiting[]> {
   return (raw.pendingActivities ?? [])
     .filter((a) => (a.attempt ?? 1) > 1 || a.lastFailure?.message)
     .map((a) => ({
-      activity: a.activityType?.name ?? '?',
+      activity: STEP_ACTIVITIES.has(a.activityType?.name ?? '') ? `${a.activityType?.name} ${a.activityId}` : (a.activityType?.name ?? '?'),
       attempt: a.attempt ?? 1,
       lastFailure: a.lastFailure?.message ?? null,
     }));

@@ -46,15 +46,26 @@ export interface Footprinted<T> {
   declared: Declared[];
 }
 
-/** One write transaction whose footprint is proven before it commits; a violation rolls all of it back. */
-export async function withFootprint<T>(pool: Pool, fn: (client: PoolClient) => Promise<Footprinted<T>>): Promise<T & { footprint: FootprintProof }> {
-  return withTransaction(pool, async (client) => {
-    const start = await sessionCounters(client, []);
-    const { result, declared } = await fn(client);
+/**
+ * Starts measuring the open transaction: the returned proof compares what it wrote from here on with
+ * what is declared, and throws FootprintViolation (the caller rolls back) on any difference.
+ */
+export async function footprintOf(client: PoolClient): Promise<(declared: Declared[]) => Promise<FootprintProof>> {
+  const start = await sessionCounters(client, []);
+  return async (declared) => {
     const measured = difference(await sessionCounters(client, declared.map((d) => d.relation)), start);
     const footprint: FootprintProof = { declared, measured, method: 'transaction' };
     const violations = footprintViolations(footprint);
     if (violations.length > 0) throw new FootprintViolation(violations, footprint);
-    return { ...result, footprint };
+    return footprint;
+  };
+}
+
+/** One write transaction whose footprint is proven before it commits; a violation rolls all of it back. */
+export async function withFootprint<T>(pool: Pool, fn: (client: PoolClient) => Promise<Footprinted<T>>): Promise<T & { footprint: FootprintProof }> {
+  return withTransaction(pool, async (client) => {
+    const prove = await footprintOf(client);
+    const { result, declared } = await fn(client);
+    return { ...result, footprint: await prove(declared) };
   });
 }

@@ -1,9 +1,9 @@
 // The dry run: the contract and every guard a rollout would meet, read from the live database, writing nothing.
-import { inspectRollout, type Inspection } from '../activities/preflight';
+import { inspectRollout, type Inspection } from '../steps/preflight';
 import { createPool, withTransaction, type Pool } from '../db/pool';
 import type { RolloutInput } from '../shared';
 
-export type { Change, Check } from '../activities/preflight';
+export type { Change, Check } from '../steps/types';
 
 export interface Plan extends Inspection {
   target: string;

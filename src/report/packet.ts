@@ -1,8 +1,8 @@
 // The evidence packet of one rollout: the packet's own sections, filled from what the run recorded.
-import type { CursorRow } from '../activities/types';
-import { baselineMismatches, phase3Mismatches, seedMismatches } from '../workflows/expectations';
+import { baselineMismatches, phase3Mismatches, seedMismatches } from '../steps/expectations';
 import {
   Expected,
+  STEP_PLAN,
   TERMINAL_STATES,
   type GateAttempt,
   type Metrics,
@@ -87,7 +87,7 @@ export interface Packet {
     rolloutId: string;
     seedCreatedBy: 'F6_OWNERSHIP_SEED_COMMIT';
     /** Null without a scan, or before the scan read the cursor. */
-    cursor: { name: string; advancedTo: string; before: CursorRow } | null;
+    cursor: { name: string; advancedTo: string; before: { snapshot_ref: string | null } } | null;
   };
   metrics: Metrics | null;
   /** The sealed evidence stored in the target's ledger when the rollout ended (null while it runs). */
@@ -99,7 +99,6 @@ export interface Packet {
 export interface PacketSource {
   progress: RolloutProgress;
   input: RolloutInput | null;
-  cursorBefore: CursorRow | null;
   approvals: Record<string, unknown>[];
   execution: Execution;
   namespace: string;
@@ -121,7 +120,8 @@ function verification(step: StepProgress, problems: string[]): PhaseEvidence['ve
   return { passed: problems.length === 0, problems };
 }
 
-function phase(step: StepProgress, title: string, deltas: Delta[], problems: string[]): PhaseEvidence {
+function phase(step: StepProgress, deltas: Delta[], problems: string[]): PhaseEvidence {
+  const title = STEP_PLAN.find((s) => s.name === step.name)?.title ?? step.name;
   const { name, status, sqlSha256, sql, detail, error, compensation, footprint, compensationFootprint } = step;
   return {
     step: name, title, status, sqlSha256, sql, detail, deltas, verification: verification(step, problems), error, compensation,
@@ -143,7 +143,7 @@ function seedPhase(step: StepProgress, e: Expected): PhaseEvidence {
     ['coverage_pct', null, 100],
   ]);
   const problems = step.after ? [...seedMismatches(e, step.after), ...phase3Mismatches(e, step.after)] : [];
-  return phase(step, 'Phase 1 — Ownership seed', deltas, problems);
+  return phase(step, deltas, problems);
 }
 
 /** Phase 2: N candidate_state + M candidate_object per ruleset version, one candidate_scan_run appended. */
@@ -161,7 +161,7 @@ function scanPhase(step: StepProgress, e: Expected, input: RolloutInput | null):
     ...metricDeltas(step, [['gov_emit', e.gov_emit, e.gov_emit], ['gov_types_active', 0, 0]]),
   ];
   const problems = step.after ? phase3Mismatches(e, step.after) : [];
-  return phase(step, 'Phase 2 — Candidate/scan materialization', deltas, problems);
+  return phase(step, deltas, problems);
 }
 
 function cursorPhase(step: StepProgress, e: Expected, input: RolloutInput | null): PhaseEvidence {
@@ -172,7 +172,7 @@ function cursorPhase(step: StepProgress, e: Expected, input: RolloutInput | null
     ...metricDeltas(step, [['gov_emit', e.gov_emit, e.gov_emit], ['gov_types_active', 0, 0]]),
   ];
   const problems = step.after ? phase3Mismatches(e, step.after) : [];
-  return phase(step, 'Cursor advance', deltas, problems);
+  return phase(step, deltas, problems);
 }
 
 export function buildPacket(source: PacketSource): Packet {
@@ -221,15 +221,20 @@ export function buildPacket(source: PacketSource): Packet {
     manualRollback: {
       rolloutId: p.rolloutId,
       seedCreatedBy: 'F6_OWNERSHIP_SEED_COMMIT',
-      cursor:
-        input?.scan && source.cursorBefore
-          ? { name: input.scan.cursorName, advancedTo: input.scan.snapshotRef, before: source.cursorBefore }
-          : null,
+      cursor: cursorOf(p, input),
     },
     metrics: p.metrics,
     evidence: p.evidence,
     rehearsal: rehearsalOf(input),
   };
+}
+
+/** The scan cursor as the scan found it (recorded in its detail): what a revert by hand puts back. */
+function cursorOf(p: RolloutProgress, input: RolloutInput | null): Packet['manualRollback']['cursor'] {
+  const detail = p.steps.find((s) => s.name === 'scan')?.detail;
+  if (!input?.scan || !detail || !('cursorFrom' in detail)) return null;
+  const from = detail.cursorFrom;
+  return { name: input.scan.cursorName, advancedTo: input.scan.snapshotRef, before: { snapshot_ref: typeof from === 'string' ? from : null } };
 }
 
 function rehearsalOf(input: RolloutInput | null): Packet['rehearsal'] {

@@ -114,6 +114,13 @@ export const RolloutInput = z
 export type RolloutInput = z.infer<typeof RolloutInput>;
 export type RolloutInputDraft = z.input<typeof RolloutInput>;
 
+/** What the steps read of a rollout's input: never the rehearsal's evidence, which only the preflight weighs. */
+export type StepInput = Pick<RolloutInput, 'target' | 'apr' | 'expected' | 'scan' | 'seedScript'>;
+
+export function stepInputOf({ target, apr, expected, scan, seedScript }: RolloutInput): StepInput {
+  return { target, apr, expected, ...(scan ? { scan } : {}), ...(seedScript ? { seedScript } : {}) };
+}
+
 export const GateClaim = z
   .object({
     id: z.string().min(1).max(100),

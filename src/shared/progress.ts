@@ -13,8 +13,23 @@ export const ROLLOUT_STATES = [
 export type RolloutState = (typeof ROLLOUT_STATES)[number];
 export const TERMINAL_STATES: readonly RolloutState[] = ['COMPLETED', 'COMPENSATED', 'FAILED', 'EXPIRED'];
 
-export const STEP_NAMES = ['seed', 'scan', 'cursor'] as const;
-export type StepName = (typeof STEP_NAMES)[number];
+/**
+ * The plan of steps, in the packet's order: each with its heading and when a rollout runs it. The steps
+ * themselves are src/steps (one module each); the workflow and its progress know them by this list only.
+ */
+export const STEP_PLAN = [
+  { name: 'seed', title: 'Phase 1 — Ownership seed', runs: 'always' },
+  { name: 'scan', title: 'Phase 2 — Candidate/scan materialization', runs: 'with --scan' },
+  { name: 'cursor', title: 'Cursor advance', runs: 'with --scan' },
+] as const;
+export type StepName = (typeof STEP_PLAN)[number]['name'];
+export const STEP_NAMES: readonly StepName[] = STEP_PLAN.map((s) => s.name);
+
+/** Whether a rollout started with this input runs the step. */
+export function runsStep(name: StepName, input: { scan?: unknown }): boolean {
+  const planned = STEP_PLAN.find((s) => s.name === name);
+  return planned?.runs === 'always' || (planned?.runs === 'with --scan' && Boolean(input.scan));
+}
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'compensating' | 'compensated';
 
 /** The packet's numbers, as last measured. */

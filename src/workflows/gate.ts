@@ -4,6 +4,16 @@ import { CancellationScope, condition, isCancellation } from '@temporalio/workfl
 import { GateClaim, describeIssues, type GateAttempt } from '../shared';
 import { messageOf } from './failure';
 import { text, type ProgressBook } from './progress';
+import { gateReads } from './proxies';
+
+/** Reads the system of record for a claim, keeping the approval rows it saw (the evidence's, when it opens the gate). */
+export function ospaOf(target: string, apr: string, keep: (approvals: Record<string, unknown>[]) => void): () => Promise<number> {
+  return async () => {
+    const reading = await gateReads.readGate.executeWithOptions({ summary: `read the gate: os_proposal_approvals for ${apr}` }, [{ target, apr }]);
+    keep(reading.approvals);
+    return reading.ospa;
+  };
+}
 
 interface Pending {
   claim: GateClaim;

@@ -1,88 +1,44 @@
-// The saga of the write steps: each compensation is registered before its step runs (a step can
-// commit and still be reported failed or timed out), compensations run in reverse order, shielded
-// from the cancellation that may have caused them, and the numbers must then be back at the baseline
-// with nothing this rollout's ledger records left anywhere.
-import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
-import type { Proven } from '../activities';
-import { ErrorType, type FootprintProof, type Metrics, type StepProgress } from '../shared';
-import { baselineMismatches, remainsMismatches } from './expectations';
+// The saga of the write steps: each compensation is registered before its step runs (a step can commit and
+// still be reported failed or timed out), compensations run in reverse order, shielded from the
+// cancellation that may have caused them, and the numbers must then be back at the baseline with nothing
+// the rollout's ledger records left anywhere. What each step does, verifies and undoes is its own module's
+// (src/steps), behind one activity each way.
+import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import type { StepCall } from '../activities';
+import { baselineMismatches, remainsMismatches } from '../steps/expectations';
+import { STEP_PLAN, type StepName } from '../shared';
 import { messageOf } from './failure';
 import type { ProgressBook } from './progress';
-
-type Detail = StepProgress['detail'];
-
-/** What a compensation undid: rows (or cursor moves) for the reason line, a detail for the report. */
-export interface Undone {
-  undone: number;
-  detail: Detail;
-  /** What the compensation's transaction was proven to write. */
-  footprint: FootprintProof | null;
-}
-
-export interface Step<T extends Proven> {
-  step: StepProgress;
-  /** Writes, self-guarded and idempotent. */
-  apply: () => Promise<T>;
-  /** What is off after the step, from its result and the numbers measured after it. */
-  verify: (result: T, after: Metrics) => string[];
-  /** The step's detail for progress and the report. */
-  describe: (result: T) => Detail;
-  /** Undoes exactly what this rollout wrote in the step. */
-  compensate: () => Promise<Undone>;
-}
-
-export interface SagaMeasures {
-  /** The packet's numbers now. */
-  measure: () => Promise<Metrics>;
-  /** The same, with the compensations' patience (retried until it answers). */
-  measureAfterUndo: () => Promise<Metrics>;
-  /** Checked after every step, whatever the step, from the numbers before and after it. */
-  invariants: (before: Metrics, after: Metrics) => string[];
-  /** The rows this rollout's ledger records that are still there, per relation (none left out). */
-  remainsAfterUndo: () => Promise<{ relation: string; rows: number }[]>;
-}
+import { undo, writes } from './proxies';
 
 export interface Compensated {
   undone: number;
   problems: string[];
 }
 
+const title = (name: StepName) => STEP_PLAN.find((s) => s.name === name)?.title ?? name;
+
 export class Saga {
-  private readonly compensations: { step: StepProgress; compensate: () => Promise<Undone> }[] = [];
-  private baseline: Metrics | null = null;
+  /** Registered compensations, newest first. */
+  private readonly registered: StepName[] = [];
 
   constructor(
     private readonly book: ProgressBook,
-    private readonly measures: SagaMeasures,
+    private readonly call: Omit<StepCall, 'step'>,
   ) {}
 
-  /** The numbers before the first write: what compensation must restore. */
-  async measureBaseline(): Promise<void> {
-    this.baseline = await this.measures.measure();
-    this.book.setBaseline(this.baseline);
-  }
-
-  async run<T extends Proven>({ step, apply, verify, describe, compensate }: Step<T>): Promise<T> {
-    this.compensations.unshift({ step, compensate });
+  /** One step, self-guarded, verified and footprint-proven in its own transaction (the activity's). */
+  async run(name: StepName): Promise<void> {
+    const step = this.book.step(name);
+    this.registered.unshift(name);
     step.status = 'running';
     step.before = this.book.progress.metrics;
     this.book.touch();
     try {
-      const result = await apply();
-      step.sql = result.sql;
-      step.sqlSha256 = result.sqlSha256;
-      step.footprint = result.footprint;
-      step.detail = describe(result);
-      const after = await this.measures.measure();
-      step.after = after;
-      this.book.measured(after);
-      const problems = [...verify(result, after), ...this.measures.invariants(step.before ?? after, after)];
-      if (problems.length > 0) {
-        throw ApplicationFailure.nonRetryable(`${step.name} verification failed: ${problems.join('; ')}`, ErrorType.VerificationFailed);
-      }
-      step.status = 'done';
-      this.book.touch();
-      return result;
+      // Named by the step, so Temporal's pending activities (and `rollout progress`) say which step waits.
+      const r = await writes.applyStep.executeWithOptions({ summary: `${name}: ${title(name)}`, activityId: name }, [{ ...this.call, step: name }]);
+      Object.assign(step, { sql: r.sql, sqlSha256: r.sqlSha256, detail: r.detail, footprint: r.footprint, after: r.after, status: 'done' });
+      this.book.measured(r.after);
     } catch (err) {
       step.status = 'failed';
       step.error = isCancellation(err) ? 'cancelled' : messageOf(err);
@@ -91,33 +47,30 @@ export class Saga {
     }
   }
 
-  /** Every registered compensation, newest first, then the baseline check; never cancelled. */
-  async compensate(): Promise<Compensated> {
+  /** Every registered compensation, newest first, then the baseline and what remains; never cancelled. */
+  compensate(): Promise<Compensated> {
     return CancellationScope.nonCancellable(async () => {
       let undone = 0;
       const problems: string[] = [];
-      for (const { step, compensate } of this.compensations) {
+      for (const name of this.registered) {
+        const step = this.book.step(name);
         step.status = 'compensating';
         this.book.touch();
         try {
-          const r = await compensate();
+          const r = await undo.revertStep.executeWithOptions({ summary: `compensate ${name}`, activityId: `compensate-${name}` }, [{ ...this.call, step: name }]);
           undone += r.undone;
-          step.compensation = r.detail;
-          step.compensationFootprint = r.footprint;
-          step.status = 'compensated';
+          Object.assign(step, { compensation: r.detail, compensationFootprint: r.footprint, status: 'compensated' });
         } catch (err) {
           step.status = 'failed';
-          problems.push(`${step.name} compensation refused: ${messageOf(err)}`);
+          problems.push(`${name} compensation refused: ${messageOf(err)}`);
         }
         this.book.touch();
       }
-      if (this.baseline) {
-        const after = await this.measures.measureAfterUndo();
-        this.book.measured(after);
-        problems.push(...baselineMismatches(this.baseline, after).map((m) => `baseline not restored: ${m}`));
-      }
-      const left = await this.measures.remainsAfterUndo();
-      problems.push(...remainsMismatches(left).map((m) => `baseline not restored: ${m}`));
+      const after = await undo.afterUndo.executeWithOptions({ summary: 'measure, and look for anything the rollout wrote that remains' }, [this.call]);
+      this.book.measured(after.metrics);
+      const baseline = this.book.progress.baseline;
+      const off = [...(baseline ? baselineMismatches(baseline, after.metrics) : []), ...remainsMismatches(after.remains)];
+      problems.push(...off.map((m) => `baseline not restored: ${m}`));
       return { undone, problems };
     });
   }

@@ -11,7 +11,7 @@ import { loadTemporalSettings } from '../../src/infra/temporalSettings';
 import type { RolloutProgress } from '../../src/shared';
 import { envFor, lastLine, rollout, startCliWorker, type CliWorker } from '../support/cli';
 import { count, fingerprint, freshDatabase, ratify, takeSnapshot, type TestDatabase } from '../support/db';
-import { holdUntilCancelled } from '../support/faults';
+import { holdUntilCancelled, onApply } from '../support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, temporalAddress, type Harness } from '../support/harness';
 import { unique } from '../support/names';
 import { holdRolloutLock, startProcessWorker, waitForBlockedBackend, type ProcessWorker } from '../faults/support/processWorker';
@@ -72,7 +72,7 @@ describe('rollouts on the server proper', () => {
   });
 
   test('a cancel after the scan: compensated, every table\'s fingerprint as before', async () => {
-    h = await rolloutHarness({ wrap: () => ({ advanceCursor: () => holdUntilCancelled() }) });
+    h = await rolloutHarness({ wrap: onApply('cursor', () => holdUntilCancelled()) });
     await ratify(h.db.pool);
     const snapshotRef = await takeSnapshot(h.db.pool);
     const before = await fingerprint(h.db.pool);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { count, ratify, takeSnapshot } from '../support/db';
-import { holdNthCall, holdUntilCancelled } from '../support/faults';
+import { holdUntilCancelled, onApply } from '../support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type ActivityWrapper, type Harness } from '../support/harness';
 import { historyFromText, historyToText } from './format';
 import { searchableHistory, testPassword } from './secrets';
@@ -16,6 +16,8 @@ import { fileSha256 } from '../../src/db/sql';
 const PRODUCTION_SEED = path.join(__dirname, '..', 'fixtures', 'production_seed.sql');
 
 const RECORD = process.env.GR_RECORD_HISTORIES === '1';
+
+let cursorCommitted = false;
 
 interface Path {
   name: string;
@@ -72,34 +74,31 @@ const paths: Path[] = [
   {
     name: 'cancel-after-seed',
     state: 'COMPENSATED',
-    wrap: () => ({ applyScan: () => holdUntilCancelled() }),
+    wrap: onApply('scan', () => holdUntilCancelled()),
     drive: async (h) => cancelWhen(h, await scanRollout(h), (p) => p.steps[0]?.status === 'done'),
   },
   {
     name: 'cancel-after-scan',
     state: 'COMPENSATED',
-    wrap: () => ({ advanceCursor: () => holdUntilCancelled() }),
+    wrap: onApply('cursor', () => holdUntilCancelled()),
     drive: async (h) => cancelWhen(h, await scanRollout(h), (p) => p.steps[1]?.status === 'done'),
   },
   {
+    // The cursor step's activity is held once it committed: the cancel lands after all three wrote.
     name: 'cancel-after-cursor',
     state: 'COMPENSATED',
-    wrap: (real) => ({ measure: holdNthCall(real.measure, 4) }),
-    drive: async (h) => cancelWhen(h, await scanRollout(h), (p) => p.steps[2]?.sqlSha256 != null),
+    wrap: onApply('cursor', async (real) => (await real(), (cursorCommitted = true), holdUntilCancelled())),
+    drive: async (h) => cancelWhen(h, await scanRollout(h), () => cursorCommitted),
   },
   {
-    // The numbers after the seed are off (measured, after it committed): the packet's verification fails, compensated.
+    // Production's script commits 31 rows (a 31st domain holds its guard): the packet's verification after its
+    // COMMIT fails, and the compensation undoes them.
     name: 'failed-verification',
     state: 'COMPENSATED',
-    wrap: (real) => ({
-      measure: async (i) => {
-        const m = await real.measure(i);
-        return m.own === 30 ? { ...m, coverage_pct: 99 } : m;
-      },
-    }),
     async drive(h) {
       await ratify(h.db.pool);
-      const handle = await h.start();
+      await h.db.pool.query("insert into governance_domain (domain_code, title, steward_role) values ('GD31', 'late', 'steward_gd31')");
+      const handle = await h.start({ seedScript: { path: PRODUCTION_SEED, sha256: fileSha256(PRODUCTION_SEED) } });
       await handle.signal('gateOpened', { id: 'c1', by: 'president' });
       return handle;
     },

@@ -1,6 +1,6 @@
 // Gate integrity and duplicates: signals only claim; os_proposal_approvals decides, once per batch.
 import { count, fingerprint, ratify, takeSnapshot } from '../support/db';
-import { holdUntilCancelled } from '../support/faults';
+import { holdUntilCancelled, onApply } from '../support/faults';
 import { rolloutHarness, type Harness } from '../support/harness';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { finalProgress } from '../../src/cli/execution';
@@ -39,7 +39,7 @@ describe('the gate cannot be opened by signals, and duplicates are harmless', ()
   });
 
   test('the openGate update answers each claim; the validator rejects malformed and late ones, leaving nothing in history', async () => {
-    h = await rolloutHarness({ wrap: (real) => ({ applySeed: async (i) => { await new Promise((r) => setTimeout(r, 1000)); return real.applySeed(i); } }) });
+    h = await rolloutHarness({ wrap: onApply('seed', async (real) => { await new Promise((r) => setTimeout(r, 1000)); return real(); }) });
     const handle = await h.start();
     expect(await h.openGate(handle, 'eager operator', 'u1')).toMatchObject({ id: 'u1', outcome: 'refused', ospa: 0 });
     for (const malformed of [{ id: 'm1' }, { id: 7, by: ['x'] }, { id: 'm3', by: 'me', force: true }]) {
@@ -89,7 +89,7 @@ describe('the gate cannot be opened by signals, and duplicates are harmless', ()
   });
 
   test('duplicate cancels are harmless: compensated once, every table as before', async () => {
-    h = await rolloutHarness({ wrap: () => ({ applyScan: () => holdUntilCancelled() }) });
+    h = await rolloutHarness({ wrap: onApply('scan', () => holdUntilCancelled()) });
     await ratify(h.db.pool);
     const snapshotRef = await takeSnapshot(h.db.pool);
     const before = await fingerprint(h.db.pool);

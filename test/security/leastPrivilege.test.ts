@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { DatabaseError } from 'pg';
 import { fingerprint, ratify, takeSnapshot } from '../support/db';
-import { holdNthCall } from '../support/faults';
+import { holdUntilCancelled, onApply } from '../support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from '../support/harness';
 import { asAdmin, operatorLogin, type OperatorLogin } from '../support/roles';
 import { envFor, REPO, rollout } from '../support/cli';
@@ -53,14 +53,15 @@ describe('least privilege: the worker as rollout_operator', () => {
   test('a cancel after the cursor advanced is compensated by the same role, every table as before', async () => {
     h = await rolloutHarness({ worker: false });
     login = await operatorLogin(h.db.name);
-    // measure: 1 baseline, 2 seed, 3 scan, 4 cursor: held, so the cancel lands after all three wrote.
-    await h.startWorker((real) => ({ measure: holdNthCall(real.measure, 4) }), login.pool);
+    // The cursor step's activity is held once it committed, so the cancel lands after all three wrote.
+    let committed = false;
+    await h.startWorker(onApply('cursor', async (real) => (await real(), (committed = true), holdUntilCancelled())), login.pool);
     await ratify(h.db.pool);
     const snapshotRef = await takeSnapshot(h.db.pool);
     const before = await fingerprint(h.db.pool);
     const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
-    await h.waitFor(handle, (p) => p.steps[2]?.sqlSha256 != null);
+    await h.waitFor(handle, () => committed);
     await handle.cancel();
     const final = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createSnapshot } from '../../src/activities/snapshot';
+import { createSnapshot } from '../../src/db/snapshot';
 import { createPool, withTransaction, type Pool } from '../../src/db/pool';
 import { TEMPLATE_DB, uniqueDbName } from './names';
 

@@ -12,7 +12,7 @@ import type { RolloutProgress } from '../../src/shared';
 import { ARTIFACTS, launchChromium } from '../support/chromium';
 import { envFor, rollout } from '../support/cli';
 import { APR, ratify, takeSnapshot } from '../support/db';
-import { holdUntilCancelled } from '../support/faults';
+import { holdUntilCancelled, onApply } from '../support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from '../support/harness';
 
 // What an operator may type, and what a database row may hold: shown as text, never markup.
@@ -132,7 +132,7 @@ describe('the HTML report in a browser', () => {
   });
 
   test('a compensated rollout: what was undone, the baseline restored', async () => {
-    const h = await harness({ wrap: () => ({ applyScan: () => holdUntilCancelled() }) });
+    const h = await harness({ wrap: onApply('scan', () => holdUntilCancelled()) });
     await ratify(h.db.pool);
     const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef: await takeSnapshot(h.db.pool) } });
     await h.openGate(handle, 'president');

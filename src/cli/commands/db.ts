@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { measure } from '../../activities/gate';
+import { measure } from '../../db/measure';
 import { installLedger, setRehearsalRule } from '../../db/ledger';
 import { initFixture } from '../../fixture/init';
 import { CLONE_DOMAINS, scaledFixture } from '../../fixture/scale';

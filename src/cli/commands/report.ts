@@ -78,10 +78,10 @@ export function register(program: Command): void {
         try {
           await withTemporal(async (client, cfg) => {
             const { execution, progress } = await observe(client, workflowId, opts.runId ? workflowIdArg(opts.runId) : undefined);
-            const { input, cursorBefore, approvals } = await recorded(client, workflowId, execution.runId);
+            const { input, approvals } = await recorded(client, workflowId, execution.runId);
             const namespace = cfg.temporal.namespace;
             const uiUrl = workflowUrl(ui, namespace, workflowId, execution.runId);
-            const packet = buildPacket({ progress, input, cursorBefore, approvals, execution, namespace, uiUrl });
+            const packet = buildPacket({ progress, input, approvals, execution, namespace, uiUrl });
             const render = { json: () => JSON.stringify(packet, null, 2), html: () => renderHtml(packet) }[opts.format];
             print(render ? render() : renderMarkdown(packet));
           });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createSnapshot } from '../../activities/snapshot';
+import { createSnapshot } from '../../db/snapshot';
 import { withTransaction } from '../../db/pool';
 import { print, withDatabase } from '../context';
 import { action } from '../errors';

@@ -4,28 +4,16 @@
 import { catalogRelationNames, contractFindings, describeFinding, type Catalog, type Finding, type WrittenValues } from '../contract/check';
 import { dataValues, writtenValues, type DataValue } from '../contract/values';
 import { CONTRACT, relationsInScope, type ContractScope } from '../contract/contract';
+import { measureOn } from '../db/measure';
 import type { Pool, PoolClient } from '../db/pool';
 import { runScript, withTransaction } from '../db/pool';
 import { sqlFile } from '../db/sql';
-import type { Metrics, RolloutInput, ScanInput } from '../shared';
+import type { Metrics, RolloutInput } from '../shared';
 import { rehearsalProblems, type RehearsalRule } from '../evidence/packet';
-import { measureOn } from './gate';
-import { plannedSql } from './planned';
-import { snapshotProblem } from './snapshot';
-
-export interface Check {
-  name: string;
-  ok: boolean;
-  expected: string;
-  actual: string;
-  note: string;
-}
-
-export interface Change {
-  step: 'gate' | 'seed' | 'scan' | 'cursor' | 'phase3';
-  automated: boolean;
-  summary: string;
-}
+import { stepsFor } from './index';
+import { check, one } from './inspect';
+import { plannedSql } from './manifest';
+import type { Change, Check } from './types';
 
 export interface Inspection {
   verdict: 'GO' | 'NO-GO';
@@ -102,89 +90,6 @@ async function measuredValues(client: PoolClient, catalog: Catalog, data: DataVa
   return dataValues(readable, rows);
 }
 
-function check(name: string, ok: boolean, expected: string | number, actual: string | number, note = ''): Check {
-  return { name, ok, expected: String(expected), actual: String(actual), note };
-}
-
-async function one<R extends Record<string, unknown>>(client: PoolClient, file: string, params: unknown[]): Promise<R | undefined> {
-  return (await runScript<R>(client, sqlFile(file), params)).rows[0];
-}
-
-/** The seed's own preconditions and its change, as applySeed would meet them (a finished seed is not redone). */
-async function inspectSeed(client: PoolClient, input: RolloutInput, m: Metrics): Promise<{ checks: Check[]; change: Change }> {
-  const { expected: e, apr } = input;
-  const present = (await one<{ present: number }>(client, 'seed/status.sql', ['', apr]))?.present ?? 0;
-  const script = input.seedScript ? `the operator's seed script ${input.seedScript.path} (sha256 ${input.seedScript.sha256})` : 'the bundled seed script';
-  if (present > 0) {
-    const same = present === e.seed_rows;
-    return {
-      checks: [check('seed rows', same, `${e.seed_rows} already present, or none`, `${present} present for ${apr}`, same ? 'the seed ran before: it would write nothing' : 'refused: rows it did not write as a whole')],
-      change: { step: 'seed', automated: true, summary: same ? `nothing: the ${present} governance_object_ownership rows for ${apr} are already there` : 'nothing: refused' },
-    };
-  }
-  const seeded = e.own + e.seed_rows;
-  return {
-    checks: [
-      check('gap', m.gap === e.gap, e.gap, m.gap, 'v_object_owner_gap'),
-      check('own', m.own === e.own, e.own, m.own, 'governance_object_ownership'),
-      check('conflict', m.conflict === e.conflict, e.conflict, m.conflict, 'v_object_owner_conflict'),
-    ],
-    change: {
-      step: 'seed',
-      automated: true,
-      summary:
-        `${script}: insert ${e.seed_rows} governance_object_ownership rows (created_by=F6_OWNERSHIP_SEED_COMMIT, ratified_apr=${apr}): ` +
-        `own ${m.own}->${seeded}, gap ${m.gap}->0, conflict ${m.conflict}, gov_emit ${m.gov_emit} unchanged; ` +
-        `then ${seeded} direct + ${e.gap} inherited, coverage 100%`,
-    },
-  };
-}
-
-async function inspectScan(client: PoolClient, scan: ScanInput): Promise<{ checks: Check[]; changes: Change[] }> {
-  const { ruleset, snapshotRef } = scan;
-  const problem = await snapshotProblem(client, snapshotRef);
-  const cover = (await one<{ states: number; objects: number }>(client, 'scan/expect.sql', [ruleset.domains])) ?? { states: 0, objects: 0 };
-  const stored = await one<{ ruleset_id: string; same_definition: boolean }>(client, 'scan/ruleset_read.sql', [
-    ruleset.code, ruleset.version, JSON.stringify(ruleset),
-  ]);
-  const cursor = await one<{ snapshot_ref: string | null }>(client, 'cursor/read.sql', [scan.cursorName]);
-  const name = `${ruleset.code} v${ruleset.version}`;
-  const from = cursor?.snapshot_ref ?? null;
-  const checks = [
-    check('snapshot', problem === null, `${snapshotRef} exists and matches the inventory`, problem ?? 'exists, matches', 'source_snapshot vs v_governance_object_inventory'),
-    check('domains', cover.states === ruleset.domains.length, `${ruleset.domains.length} domains in the inventory`, `${cover.states} of ${ruleset.domains.length}`, ruleset.domains.join(',')),
-    check(
-      'ruleset',
-      !stored || stored.same_definition,
-      `absent, or the same definition`,
-      !stored ? 'absent' : stored.same_definition ? `exists (id ${stored.ruleset_id}), same definition` : `exists (id ${stored.ruleset_id}) with a different definition`,
-      stored && !stored.same_definition ? 'publish a new version' : name,
-    ),
-    check(
-      'cursor',
-      cursor !== undefined,
-      `scan_cursor row ${scan.cursorName} exists`,
-      cursor === undefined ? `scan_cursor has no row ${scan.cursorName}` : `at ${from ?? 'null'}`,
-      cursor === undefined ? 'create the row, or name the cursor the scanner uses' : 'scan_cursor',
-    ),
-  ];
-  return {
-    checks,
-    changes: [
-      {
-        step: 'scan',
-        automated: true,
-        summary: `${stored ? `keep ruleset ${name}` : `insert ruleset ${name}`}; upsert ${cover.states} candidate_state + ${cover.objects} candidate_object (natural key: existing rows stay); append 1 candidate_scan_run`,
-      },
-      {
-        step: 'cursor',
-        automated: true,
-        summary: from === snapshotRef ? `nothing: scan_cursor ${scan.cursorName} is already at ${snapshotRef}` : `scan_cursor ${scan.cursorName} from ${from ?? 'null'} to ${snapshotRef} (compare-and-set)`,
-      },
-    ],
-  };
-}
-
 /** A target whose owner requires a clone rehearsal: the run must carry a rehearsal's evidence that stands for it. */
 async function inspectRehearsal(client: PoolClient, input: RolloutInput): Promise<Check[]> {
   const rule = (await one<{ value: RehearsalRule }>(client, 'ledger/policy_read.sql', []))?.value;
@@ -218,23 +123,23 @@ export async function inspectRollout(client: PoolClient, input: RolloutInput, op
   if (contract.some((f) => f.severity === 'no-go')) {
     return { verdict: 'NO-GO', role: catalog.role, contract, relations, checks: [], changes: [gateChange], metrics: null };
   }
-  const { expected: e, apr, scan } = input;
+  const { expected: e, apr } = input;
   const rehearsal = await inspectRehearsal(client, input);
   const m = await measureOn(client, apr);
-  const seed = await inspectSeed(client, input, m);
-  const scanned = scan ? await inspectScan(client, scan) : null;
+  const steps: { checks: Check[]; changes: Change[] }[] = [];
+  for (const step of stepsFor(input)) steps.push(await step.inspect(client, input, m));
+  const [seed, ...later] = steps;
   const checks = [
     check('gate', m.ospa >= e.ospa_min, `ospa >= ${e.ospa_min}`, `ospa = ${m.ospa}`, `os_proposal_approvals for ${apr}: only people open it (L2 quorum + L4 President e-signature)`),
-    ...seed.checks,
+    ...(seed?.checks ?? []),
     check('gov_emit', m.gov_emit === e.gov_emit, e.gov_emit, m.gov_emit, 'event_outbox rows of governance types'),
     check('gov_types_active', m.gov_types_active === 0, 0, m.gov_types_active, 'event_type_registry.active of governance types (Phase 3 is manual)'),
-    ...(scanned?.checks ?? []),
+    ...later.flatMap((s) => s.checks),
     ...rehearsal,
   ];
   const changes: Change[] = [
     gateChange,
-    seed.change,
-    ...(scanned?.changes ?? []),
+    ...steps.flatMap((s) => s.changes),
     {
       step: 'phase3',
       automated: false,

@@ -1,6 +1,6 @@
-import type { Pool, PoolClient } from '../db/pool';
-import { withClient, runScript } from '../db/pool';
-import { sqlFile } from '../db/sql';
+import type { Pool, PoolClient } from './pool';
+import { withClient, runScript } from './pool';
+import { sqlFile } from './sql';
 import type { Metrics } from '../shared/progress';
 
 export interface GateReading {

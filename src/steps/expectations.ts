@@ -1,5 +1,4 @@
 // The packet's verification, as pure functions of measured numbers: each returns what is off.
-import type { CursorResult, ScanResult } from '../activities/types';
 import type { Expected } from '../shared/input';
 import type { Metrics } from '../shared/progress';
 
@@ -29,8 +28,17 @@ export function phase3Mismatches(expected: Expected, after: Metrics): string[] {
   return compare(after, { gov_types_active: 0, gov_emit: expected.gov_emit });
 }
 
+/** What a scan found for its ruleset version: the candidates present, what the inventory covers, the run appended. */
+export interface ScanCounts {
+  states: number;
+  objects: number;
+  expectedStates: number;
+  expectedObjects: number;
+  scanRunId: number;
+}
+
 /** 5 candidate_state + 35 candidate_object per ruleset version on the clone, and one scan run appended. */
-export function scanMismatches(expected: Expected, scan: ScanResult): string[] {
+export function scanMismatches(expected: Expected, scan: ScanCounts): string[] {
   const problems: string[] = [];
   const states = expected.candidate_state ?? scan.expectedStates;
   const objects = expected.candidate_object ?? scan.expectedObjects;
@@ -40,7 +48,7 @@ export function scanMismatches(expected: Expected, scan: ScanResult): string[] {
   return problems;
 }
 
-export function cursorMismatches(to: string, cursor: CursorResult): string[] {
+export function cursorMismatches(to: string, cursor: { current: string | null }): string[] {
   return cursor.current === to ? [] : [`scan cursor at ${cursor.current ?? 'null'}, expected ${to}`];
 }
 

@@ -1,12 +1,13 @@
-import type { Pool } from '../db/pool';
-import { runScript, withClient, withTransaction } from '../db/pool';
-import { sqlFile } from '../db/sql';
-import { buildEvidence, type Evidence } from '../evidence/packet';
+// The evidence packets in the target's ledger: sealed and chained when a rollout ends, read back for a
+// report when Temporal has forgotten the rollout.
+import { buildEvidence, type Evidence, type PlannedSql } from '../evidence/packet';
 import type { Json } from '../evidence/seal';
 import type { RolloutInput } from '../shared/input';
 import type { RolloutProgress } from '../shared/progress';
 import { takeRolloutLock } from './lock';
-import { plannedSql } from './planned';
+import type { Pool } from './pool';
+import { runScript, withClient, withTransaction } from './pool';
+import { sqlFile } from './sql';
 
 const EVIDENCE_TABLE = 'governed_rollout.evidence';
 
@@ -27,7 +28,7 @@ export interface StoredEvidence {
  * Seals the rollout's evidence and stores it in the target's ledger, chained to the packet before it.
  * Idempotent: a retry finds the packet already stored and returns it unchanged.
  */
-export async function recordEvidence(pool: Pool, src: EvidenceInput, workerBuild: string | null): Promise<StoredEvidence> {
+export async function recordEvidence(pool: Pool, src: EvidenceInput, planned: PlannedSql, workerBuild: string | null): Promise<StoredEvidence> {
   return withTransaction(pool, async (client) => {
     // Chained to the newest packet on this target: written one at a time, under the lock every write takes.
     await takeRolloutLock(client);
@@ -38,7 +39,7 @@ export async function recordEvidence(pool: Pool, src: EvidenceInput, workerBuild
       progress: src.progress,
       input: src.input,
       approvals: src.approvals as Json[],
-      planned: plannedSql(src.input),
+      planned,
       workerBuild,
       previousDigest: previous,
       rehearsal: (src.input.rehearsal as Evidence | undefined) ?? null,

@@ -1,7 +1,7 @@
 // Production's own seed script runs through psql, exactly as the packet's channel runs it: a child
 // process connected as the worker is, given -v ratified_apr, its output kept for the failure message.
 import { spawn } from 'node:child_process';
-import { poolTarget, type Pool } from '../db/pool';
+import { poolTarget, type Pool } from './pool';
 
 export interface PsqlRun {
   exitCode: number;

@@ -1,6 +1,6 @@
-import type { PoolClient } from '../db/pool';
-import { runScript } from '../db/pool';
-import { sqlFile } from '../db/sql';
+import type { PoolClient } from './pool';
+import { runScript } from './pool';
+import { sqlFile } from './sql';
 
 interface Holder {
   pid: number;
