@@ -21,7 +21,8 @@ function lineView(): View {
       for (const line of formatChanges(last, p)) print(line);
       last = p;
     },
-    note: (line) => print(line),
+    // Stamped like the changes, so a log of the watch reads in one shape.
+    note: (line) => print(`${new Date().toISOString()}  ${line}`),
     close: () => undefined,
   };
 }

@@ -9,7 +9,7 @@ import { temporalAddress } from '../support/harness';
 import { unique } from '../support/names';
 import { startOwnPostgres, type OwnPostgres } from './support/ownPostgres';
 import { holdRolloutLock, waitForBlockedBackend } from './support/processWorker';
-import { expectPacketNumbers, openGate, quietRuntime, startScanRollout, temporalClient } from './support/rollouts';
+import { expectPacketNumbers, openGate, OTHER_SNAPSHOT, quietRuntime, startScanRollout, temporalClient } from './support/rollouts';
 import { finalProgress } from '../../src/cli/execution';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,22 +94,28 @@ describe('database faults during activities', () => {
 
   test('a compensation interrupted by a restart still completes: every table as before', async () => {
     const f = await fixture('fault_compensate');
-    // A 31st domain: the seed commits 31 rows and fails verification, so revertSeed runs.
-    await f.pool.query("insert into governance_domain (domain_code, title, steward_role) values ('GD31', 'late', 'steward_gd31')");
+    await f.pool.query('insert into source_snapshot (snapshot_ref, inventory_hash, object_count) values ($1, $2, 0)', [OTHER_SNAPSHOT, 'x']);
     const before = await fingerprint(f.pool);
     const lock = await holdRolloutLock(f.url);
     const handle = await startScanRollout(temporal.client, { taskQueue: f.taskQueue, target: 'fault_compensate' });
     await openGate(handle);
     await waitForBlockedBackend(f.url, 'advisory');
     await lock.passOne(); // the seed
-    await waitForBlockedBackend(f.url, 'advisory'); // its compensation
+    await waitForBlockedBackend(f.url, 'advisory');
+    await lock.passOne(); // the scan
+    await waitForBlockedBackend(f.url, 'advisory');
+    // Someone else moves the cursor while the advance waits: the step refuses, compensation runs.
+    await f.pool.query("update scan_cursor set snapshot_ref = $1 where cursor_name = 'governance_scan'", [OTHER_SNAPSHOT]);
+    await lock.passOne(); // the cursor, refused
+    await waitForBlockedBackend(f.url, 'advisory'); // the first compensation
     pg.stop();
     await lock.close();
     await pause(4_000);
     pg.start();
     const final = await finalProgress(handle);
     expect(final.state).toBe('COMPENSATED');
-    expect(final.reason).toMatch(/seed verification failed: own=31, expected 30.*31 row\(s\) undone, baseline verified/);
-    expect(await fingerprint(f.pool)).toEqual(before);
+    expect(final.reason).toMatch(/scan_cursor governance_scan moved meanwhile.*; 72 row\(s\) undone, baseline verified$/);
+    // Every table as before, but the cursor someone else moved stays where they put it.
+    expect({ ...(await fingerprint(f.pool)), scan_cursor: '' }).toEqual({ ...before, scan_cursor: '' });
   });
 });

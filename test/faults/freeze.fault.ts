@@ -9,8 +9,8 @@ import { unique } from '../support/names';
 import { holdRolloutLock, startProcessWorker, waitForBlockedBackend, type ProcessWorker } from './support/processWorker';
 import { expectPacketNumbers, openGate, OTHER_SNAPSHOT, startScanRollout, temporalClient } from './support/rollouts';
 
-type Frozen = 'applySeed' | 'applyScan' | 'advanceCursor' | 'revertSeed';
-const LOCK_ORDER = ['applySeed', 'applyScan', 'advanceCursor', 'revertCursor', 'revertScan', 'revertSeed'];
+type Frozen = 'seed' | 'scan' | 'cursor' | 'compensate seed';
+const LOCK_ORDER = ['seed', 'scan', 'cursor', 'compensate cursor', 'compensate scan', 'compensate seed'];
 
 /** The bound this suite holds the recovery to: the stale session's end plus a few retries. */
 const RECOVERY_BOUND_MS = 120_000;
@@ -45,7 +45,7 @@ describe('a worker frozen mid-transaction, a second worker running', () => {
     await temporal.close();
   });
 
-  test.concurrent.each<Frozen>(['applySeed', 'applyScan', 'advanceCursor', 'revertSeed'])(
+  test.concurrent.each<Frozen>(['seed', 'scan', 'cursor', 'compensate seed'])(
     'frozen in %s: the rollout ends with the packet numbers (or every table as before), the frozen worker writes nothing',
     async (frozen) => {
       const db: TestDatabase = await freshDatabase();
@@ -57,7 +57,7 @@ describe('a worker frozen mid-transaction, a second worker running', () => {
         await ratify(db.pool);
         const snapshotRef = await takeSnapshot(db.pool);
         await db.pool.query('insert into source_snapshot (snapshot_ref, inventory_hash, object_count) values ($1, $2, 0)', [OTHER_SNAPSHOT, 'x']);
-        const compensating = frozen === 'revertSeed';
+        const compensating = frozen === 'compensate seed';
         const before = await fingerprint(db.pool);
         const first = await startProcessWorker(where);
         workers.push(first);
@@ -65,7 +65,7 @@ describe('a worker frozen mid-transaction, a second worker running', () => {
         await openGate(handle);
         for (const passing of LOCK_ORDER.slice(0, LOCK_ORDER.indexOf(frozen))) {
           await waitForBlockedBackend(db.url, 'advisory');
-          if (passing === 'advanceCursor') {
+          if (passing === 'cursor') {
             await db.pool.query("update scan_cursor set snapshot_ref = $1 where cursor_name = 'governance_scan'", [OTHER_SNAPSHOT]);
           }
           await lock.passOne();

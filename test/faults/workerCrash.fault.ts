@@ -6,21 +6,21 @@ import { holdRolloutLock, startProcessWorker, waitForBlockedBackend, type Proces
 import { expectPacketNumbers, openGate, OTHER_SNAPSHOT, startScanRollout, temporalClient } from './support/rollouts';
 import { finalProgress } from '../../src/cli/execution';
 
-type Activity = 'readGate' | 'applySeed' | 'applyScan' | 'advanceCursor' | 'revertCursor' | 'revertScan' | 'revertSeed';
+type Activity = 'readGate' | 'seed' | 'scan' | 'cursor' | 'compensate cursor' | 'compensate scan' | 'compensate seed';
 
 // Write activities in the order they take the rollout lock: the three steps, then (after the
 // cursor step is refused as drift) the three compensations in reverse order.
-const LOCK_ORDER: Activity[] = ['applySeed', 'applyScan', 'advanceCursor', 'revertCursor', 'revertScan', 'revertSeed'];
-const COMPENSATIONS = new Set<Activity>(['revertCursor', 'revertScan', 'revertSeed']);
+const LOCK_ORDER: Activity[] = ['seed', 'scan', 'cursor', 'compensate cursor', 'compensate scan', 'compensate seed'];
+const COMPENSATIONS = new Set<Activity>(['compensate cursor', 'compensate scan', 'compensate seed']);
 
 const cases: { activity: Activity; kills: number }[] = [
   { activity: 'readGate', kills: 1 },
-  { activity: 'applySeed', kills: 3 },
-  { activity: 'applyScan', kills: 1 },
-  { activity: 'advanceCursor', kills: 2 },
-  { activity: 'revertCursor', kills: 1 },
-  { activity: 'revertScan', kills: 1 },
-  { activity: 'revertSeed', kills: 2 },
+  { activity: 'seed', kills: 3 },
+  { activity: 'scan', kills: 1 },
+  { activity: 'cursor', kills: 2 },
+  { activity: 'compensate cursor', kills: 1 },
+  { activity: 'compensate scan', kills: 1 },
+  { activity: 'compensate seed', kills: 2 },
 ];
 
 describe('worker process SIGKILLed mid-activity, a fresh worker takes over', () => {
@@ -69,7 +69,7 @@ describe('worker process SIGKILLed mid-activity, a fresh worker takes over', () 
         for (const passing of LOCK_ORDER.slice(0, LOCK_ORDER.indexOf(activity))) {
           await waitForBlockedBackend(db.url, 'advisory');
           // Someone else moves the cursor while the advance waits: the step refuses, compensation runs.
-          if (passing === 'advanceCursor') {
+          if (passing === 'cursor') {
             await db.pool.query("update scan_cursor set snapshot_ref = $1 where cursor_name = 'governance_scan'", [OTHER_SNAPSHOT]);
           }
           await lock?.passOne();

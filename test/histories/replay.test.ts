@@ -47,7 +47,7 @@ describe('recorded histories replay deterministically', () => {
   });
 
   test('a history the code no longer matches fails the replay (so this test can fail)', async () => {
-    const text = readFileSync(path.join(__dirname, 'happy.json'), 'utf8').replace(/"name": "applySeed"/g, '"name": "applySeedRenamed"');
+    const text = readFileSync(path.join(__dirname, 'happy.json'), 'utf8').replace(/"name": "applyStep"/g, '"name": "applyStepRenamed"');
     await expect(Worker.runReplayHistory(replayOptions(), historyFromText(text), 'tampered')).rejects.toThrow(/[Nn]ondetermin/);
   });
 });

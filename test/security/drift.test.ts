@@ -58,7 +58,7 @@ describe('drift between the gate and the seed is refused with a clear reason and
 
   // The seed's own guard is the second line: drift that lands after the preflight read, here a preflight
   // that let it through, is refused there.
-  const passPreflight: ActivityWrapper = () => ({ preflight: async () => ({ verdict: 'GO', refusals: [], notes: [], metrics: null }) });
+  const passPreflight: ActivityWrapper = (real) => ({ preflight: async (i) => ({ ...(await real.preflight(i)), verdict: 'GO', refusals: [] }) });
 
   test('gap not as expected: a governed object appeared, past the preflight', async () => {
     h = await rolloutHarness({ wrap: passPreflight });
