@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Metrics, RolloutState } from '../shared/progress';
+import { numbersLine } from '../shared/metrics';
 
 export const NOTIFY_EVENTS = [
   'waiting-for-gate',
@@ -32,7 +33,7 @@ export interface Notifier {
 
 export function notificationLine(n: Notification): string {
   const m = n.metrics;
-  const numbers = m ? ` own=${m.own} gap=${m.gap} conflict=${m.conflict} gov_emit=${m.gov_emit} coverage_pct=${m.coverage_pct}` : '';
+  const numbers = m ? ` ${numbersLine(m)}` : '';
   return `rollout ${n.event}: ${n.workflowId} target=${n.target} apr=${n.apr} state=${n.state}${numbers}${n.reason ? ` reason=${JSON.stringify(n.reason)}` : ''}`;
 }
 

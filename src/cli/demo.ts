@@ -10,9 +10,8 @@ import { createPool, withTransaction, type Pool } from '../db/pool';
 import { initFixture } from '../fixture/init';
 import { startEmbeddedPostgres } from '../infra/embeddedPostgres';
 import { startTemporalDevServer } from '../infra/temporalDevServer';
-import { GateClaim, WORKFLOW_TYPE, openGateUpdate, progressQuery, taskQueueForTarget, workflowIdForTarget, type RolloutProgress } from '../shared';
+import { GateClaim, WORKFLOW_TYPE, openGateUpdate, progressQuery, taskQueueForTarget, workflowIdForTarget, type RolloutProgress, type RolloutWorkflow } from '../shared';
 import { createRolloutWorker } from '../worker';
-import type { rolloutWorkflow } from '../workflows';
 import { finalProgress, type RolloutHandle } from './execution';
 import { startInput } from './options';
 
@@ -82,7 +81,7 @@ export async function runDemo(out: Out): Promise<void> {
     const input = startInput({ apr: APR, scan: true, ruleset: RULESET_FILE, snapshotRef: s.snapshotRef }, s.target);
     const workflowId = workflowIdForTarget(s.target);
     out(`$ rollout start --apr ${APR} --scan --ruleset examples/ruleset.clone.json --snapshot-ref ${s.snapshotRef}`);
-    const handle = await client.workflow.start<typeof rolloutWorkflow>(WORKFLOW_TYPE, { taskQueue: taskQueueForTarget(s.target), workflowId, args: [input] });
+    const handle = await client.workflow.start<RolloutWorkflow>(WORKFLOW_TYPE, { taskQueue: taskQueueForTarget(s.target), workflowId, args: [input] });
     out(`  ${workflowId}`);
     return handle;
   }

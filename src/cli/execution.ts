@@ -14,15 +14,15 @@ import {
   progressQuery,
   type RolloutProgress,
   type RolloutState,
+  type RolloutWorkflow,
 } from '../shared';
-import type { rolloutWorkflow } from '../workflows';
 import { CliError } from './errors';
 
 /** A handle typed by the workflow itself: its result is a RolloutProgress, no cast needed. */
-export type RolloutHandle = WorkflowHandle<typeof rolloutWorkflow>;
+export type RolloutHandle = WorkflowHandle<RolloutWorkflow>;
 
 export function rolloutHandle(client: Client, workflowId: string, runId?: string): RolloutHandle {
-  return client.workflow.getHandle<typeof rolloutWorkflow>(workflowId, runId);
+  return client.workflow.getHandle<RolloutWorkflow>(workflowId, runId);
 }
 
 // The execution's plain values are the report's type (report sits below the CLI).

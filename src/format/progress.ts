@@ -1,9 +1,6 @@
-import { TERMINAL_STATES, type GateAttempt, type Metrics, type RolloutProgress, type StepProgress } from '../shared';
+import { TERMINAL_STATES, metricsLine, type GateAttempt, type RolloutProgress, type StepProgress } from '../shared';
 
-export function formatMetrics(m: Metrics | null): string {
-  if (!m) return 'not measured yet';
-  return `own=${m.own} gap=${m.gap} conflict=${m.conflict} gov_emit=${m.gov_emit} coverage_pct=${m.coverage_pct} (${m.direct} direct + ${m.inherited} inherited, ospa=${m.ospa})`;
-}
+export const formatMetrics = metricsLine;
 
 export function formatAttempt(a: GateAttempt): string {
   return `${a.at}  ${a.outcome.padEnd(8)} by ${a.by}  ospa=${a.ospa ?? '?'}  ${a.reason}`;

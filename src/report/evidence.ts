@@ -1,10 +1,10 @@
 // A stored evidence packet as an operator reads it, when Temporal no longer has the rollout.
 import type { Evidence } from '../evidence/packet';
+import { metricsLine, type Metrics } from '../shared';
 
-function metricsLine(m: unknown): string {
-  if (!m || typeof m !== 'object') return 'not measured';
-  const v = m as Record<string, unknown>;
-  return `own=${String(v.own)} gap=${String(v.gap)} conflict=${String(v.conflict)} gov_emit=${String(v.gov_emit)} coverage_pct=${String(v.coverage_pct)} (${String(v.direct)} direct + ${String(v.inherited)} inherited)`;
+/** A stored packet's numbers (JSON the seal vouches for, of the Metrics shape), or 'not measured'. */
+function numbersOf(m: unknown): string {
+  return m && typeof m === 'object' ? metricsLine(m as Metrics) : 'not measured';
 }
 
 export function renderEvidenceMarkdown(evidence: Evidence, source: string): string {
@@ -38,13 +38,13 @@ export function renderEvidenceMarkdown(evidence: Evidence, source: string): stri
     '',
     '## Numbers',
     '',
-    `Baseline: ${metricsLine(b.baseline)}`,
+    `Baseline: ${numbersOf(b.baseline)}`,
     '',
     ...(b.steps as { name: string; status: string; after: unknown; compensation: unknown }[]).map(
-      (s) => `- ${s.name}: ${s.status}; after: ${metricsLine(s.after)}${s.compensation ? `; compensation: ${JSON.stringify(s.compensation)}` : ''}`,
+      (s) => `- ${s.name}: ${s.status}; after: ${numbersOf(s.after)}${s.compensation ? `; compensation: ${JSON.stringify(s.compensation)}` : ''}`,
     ),
     '',
-    `Final: ${metricsLine(b.metrics)}`,
+    `Final: ${numbersOf(b.metrics)}`,
     '',
     ...(rehearsal
       ? [
@@ -54,7 +54,7 @@ export function renderEvidenceMarkdown(evidence: Evidence, source: string): stri
           '|---|---|---|',
           `| target | ${String(rehearsal.target)} | ${r.target} |`,
           `| ended | ${String(rehearsal.endedAt)} | ${r.endedAt} |`,
-          `| numbers | ${metricsLine(rehearsal.metrics)} | ${metricsLine(b.metrics)} |`,
+          `| numbers | ${numbersOf(rehearsal.metrics)} | ${numbersOf(b.metrics)} |`,
           `| evidence digest | \`${String(rehearsal.digest)}\` | \`${evidence.digest}\` |`,
           '',
         ]

@@ -1,11 +1,12 @@
 // The contract between the CLI, the worker and the workflow: names, messages, search attributes, inputs.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { GateClaim } from './input';
+import type { GateClaim, RolloutInputDraft } from './input';
 import type { GateAttempt, RolloutProgress } from './progress';
 
 export * from './input';
 export * from './progress';
 export * from './footprint';
+export * from './metrics';
 export * from './errors';
 export * from './outcome';
 export * from './searchAttributes';
@@ -17,6 +18,9 @@ export function taskQueueForTarget(target: string): string {
   return `${DEFAULT_TASK_QUEUE}-${target}`;
 }
 export const WORKFLOW_TYPE = 'rolloutWorkflow';
+
+/** The workflow's signature, for typed handles: clients know it by name, never by its code. */
+export type RolloutWorkflow = (raw: RolloutInputDraft) => Promise<RolloutProgress>;
 
 /**
  * A claim that people opened the gate, answered: the workflow checks it against os_proposal_approvals

@@ -8,6 +8,7 @@ import {
   RolloutStateAttribute,
   RolloutTargetAttribute,
   STEP_NAMES,
+  numbersLine,
   runsStep,
   type GateAttempt,
   type Metrics,
@@ -145,7 +146,7 @@ export function currentDetails(p: RolloutProgress): string {
   const lastClaim = last ? `; last claim ${last.outcome} (by ${last.by}, ospa=${last.ospa ?? '?'})` : '; no claim yet';
   const steps = p.steps.filter((s) => s.status !== 'skipped').map((s) => `${s.name} ${s.status}`).join(', ');
   const m = p.metrics;
-  const numbers = m ? `own=${m.own} gap=${m.gap} conflict=${m.conflict} gov_emit=${m.gov_emit} coverage_pct=${m.coverage_pct}` : 'not measured yet';
+  const numbers = m ? numbersLine(m) : 'not measured yet';
   const head: Record<RolloutState, string> = {
     WAITING_FOR_GATE: `**waiting at the gate** for people to ratify ${p.apr}${lastClaim}`,
     RUNNING: `**running**: ${steps}`,
