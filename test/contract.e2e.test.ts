@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RolloutInputDraft } from '../src/shared';
 import { envFor, lastLine, REPO, rollout } from './support/cli';
-import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
+import { APR, count, fingerprint, takeSnapshot } from './support/db';
 import { holdUntilCancelled, onApply } from './support/faults';
-import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
+import { CLONE_SCAN_RULESET, useHarness } from './support/harness';
 import { finalProgress } from '../src/cli/execution';
 
 const RULESET = path.join(REPO, 'examples', 'ruleset.clone.json');
@@ -65,15 +65,10 @@ const VARIANTS: Variant[] = [
 ];
 
 describe('a target that differs from the contract: named before the gate, nothing written after it', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.teardown();
-    h = undefined;
-  });
+  const harness = useHarness();
 
   test.each(VARIANTS)('$name', async ({ change, scan, names }) => {
-    h = await rolloutHarness();
-    await ratify(h.db.pool);
+    const h = await harness({ ratified: true });
     // A snapshot ref of the right shape; on a target without source_snapshot none can be taken.
     const snapshotRef = change.includes('source_snapshot') ? 'SNAP-20261128T000000Z-00000000' : await takeSnapshot(h.db.pool);
     await h.db.pool.query(change);
@@ -97,7 +92,7 @@ describe('a target that differs from the contract: named before the gate, nothin
   });
 
   test('`rollout db install` on a target without the ledger: then the plan says GO; running it again changes nothing', async () => {
-    h = await rolloutHarness({ worker: false });
+    const h = await harness({ worker: false });
     await h.db.pool.query('drop schema governed_rollout cascade');
     const env = envFor(h.db);
     const first = await rollout(['db', 'install'], env);
@@ -106,7 +101,7 @@ describe('a target that differs from the contract: named before the gate, nothin
     const before = await fingerprint(h.db.pool);
     expect((await rollout(['db', 'install'], env)).code).toBe(0);
     expect(await fingerprint(h.db.pool)).toEqual(before);
-    await ratify(h.db.pool);
+    await h.ratify();
     const plan = await rollout(['plan', '--apr', APR], env);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/GO {5}\d+ relations, their columns, keys, triggers and privileges, the functions and the ledger hold/);
@@ -114,17 +109,12 @@ describe('a target that differs from the contract: named before the gate, nothin
 });
 
 describe("production's own seed script, through --seed-sql", () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.teardown();
-    h = undefined;
-  });
+  const harness = useHarness();
 
   const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
   test('runs unmodified by psql with the packet\'s numbers and its sha256 reported; the hand rollback undoes it', async () => {
-    h = await rolloutHarness();
-    await ratify(h.db.pool);
+    const h = await harness({ ratified: true });
     const snapshotRef = await takeSnapshot(h.db.pool);
     const before = await fingerprint(h.db.pool);
     const digest = sha256(PRODUCTION_SEED);
@@ -150,11 +140,9 @@ describe("production's own seed script, through --seed-sql", () => {
   test('a cancel after its seed committed: the compensation deletes exactly the rows the script wrote', async () => {
     // The seed's activity is held once the script committed, so the cancel lands after it.
     let committed = false;
-    h = await rolloutHarness({ wrap: onApply('seed', async (real) => (await real(), (committed = true), holdUntilCancelled())) });
-    await ratify(h.db.pool);
+    const h = await harness({ wrap: onApply('seed', async (real) => (await real(), (committed = true), holdUntilCancelled())), ratified: true });
     const before = await fingerprint(h.db.pool);
-    const handle = await h.start({ seedScript: { path: PRODUCTION_SEED, sha256: sha256(PRODUCTION_SEED) } });
-    await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+    const handle = await h.startOpened({ seedScript: { path: PRODUCTION_SEED, sha256: sha256(PRODUCTION_SEED) } });
     await h.waitFor(handle, () => committed);
     await handle.cancel();
     const final = await finalProgress(handle);
@@ -164,8 +152,7 @@ describe("production's own seed script, through --seed-sql", () => {
   });
 
   test('with gap 211 it writes nothing', async () => {
-    h = await rolloutHarness();
-    await ratify(h.db.pool);
+    const h = await harness({ ratified: true });
     await h.db.pool.query("insert into governed_object (object_code, domain_code, object_type) values ('GD01-O8', 'GD01', 'table')");
     const before = await fingerprint(h.db.pool);
     const final = await h.run({ seedScript: { path: PRODUCTION_SEED, sha256: sha256(PRODUCTION_SEED) }, expected: { gap: 211 } });
@@ -177,8 +164,7 @@ describe("production's own seed script, through --seed-sql", () => {
   });
 
   test('a script whose transaction also files a system issue: its seed rows compensated, FAILED naming what stays', async () => {
-    h = await rolloutHarness();
-    await ratify(h.db.pool);
+    const h = await harness({ ratified: true });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'seed-sql-'));
     const file = path.join(dir, 'commit_ready_f6_ownership_seed.sql');
     // Production's script as a careless hand might extend it: one more write, inside its own transaction.
@@ -196,8 +182,7 @@ describe("production's own seed script, through --seed-sql", () => {
   });
 
   test('a script that changes between start and run is refused, nothing written', async () => {
-    h = await rolloutHarness();
-    await ratify(h.db.pool);
+    const h = await harness({ ratified: true });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'seed-sql-'));
     const file = path.join(dir, 'commit_ready_f6_ownership_seed.sql');
     writeFileSync(file, readFileSync(PRODUCTION_SEED));

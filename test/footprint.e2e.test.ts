@@ -3,10 +3,10 @@
 // completes; a trigger's write, or rows the worker's role cannot see, roll the step back before COMMIT.
 import type { Pool } from '../src/db/pool';
 import type { RolloutProgress, StepName } from '../src/shared';
-import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
+import { APR, count, fingerprint, takeSnapshot } from './support/db';
 import { onApply, wrapAll } from './support/faults';
-import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
-import { asAdmin, operatorLogin, type OperatorLogin } from './support/roles';
+import { CLONE_SCAN_RULESET, useHarness } from './support/harness';
+import { asAdmin, useOperatorLogin } from './support/roles';
 
 /** Ordinary traffic of a live governance database, on its own sessions, every 200 ms until stopped. */
 function liveTraffic(pool: Pool): { stop(): Promise<{ events: number; issues: number }> } {
@@ -77,18 +77,12 @@ function fileIssueTrigger(table: string, on: 'insert' | 'update'): string {
 }
 
 describe('footprint: the rollout proves its own writes on a live database', () => {
-  let h: Harness | undefined;
-  let login: OperatorLogin | undefined;
-  afterEach(async () => {
-    await h?.teardown();
-    await login?.drop();
-    h = undefined;
-    login = undefined;
-  });
+  const harness = useHarness();
+  const operator = useOperatorLogin();
 
   test('live traffic throughout (events, issues, a dispatcher, approvals of another proposal): COMPLETED, 0 rows of its own there', async () => {
     // An approval for another proposal lands mid-rollout, and one more of this APR: people keep working.
-    h = await rolloutHarness({
+    const h = await harness({
       wrap: wrapAll(
         onApply('scan', async (real) => {
           await h?.db.pool.query("insert into os_proposal_approvals (proposal_code, approved_by) values ('APR-OTHER-7', 'l2 quorum')");
@@ -100,7 +94,7 @@ describe('footprint: the rollout proves its own writes on a live database', () =
         }),
       ),
     });
-    await ratify(h.db.pool);
+    await h.ratify();
     const snapshotRef = await takeSnapshot(h.db.pool);
     const base = {
       events: await count(h.db.pool, 'select count(*) as n from event_outbox'),
@@ -144,13 +138,13 @@ describe('footprint: the rollout proves its own writes on a live database', () =
     'a trigger on $table that files system_issues: the $step step never commits, every table as before, the reason names system_issues',
     async ({ table, on, step, issues }) => {
       // The trigger appears after the preflight, right before the step: what the footprint alone must catch.
-      h = await rolloutHarness({
+      const h = await harness({
         wrap: onApply(step, async (real) => {
           await asAdmin(h?.db.name ?? '', fileIssueTrigger(table, on));
           return real();
         }),
       });
-      await ratify(h.db.pool);
+      await h.ratify();
       const snapshotRef = await takeSnapshot(h.db.pool);
       const before = await fingerprint(h.db.pool);
       const inserted = await tupleCounters(h.db.pool, 'n_tup_ins');
@@ -175,8 +169,8 @@ describe('footprint: the rollout proves its own writes on a live database', () =
   );
 
   test('row level security hides the seed rows from the worker: rolled back before COMMIT, the reason names the table and the ledger', async () => {
-    h = await rolloutHarness({ worker: false });
-    login = await operatorLogin(h.db.name);
+    const h = await harness({ worker: false });
+    const login = await operator(h.db.name);
     const db = h.db.name;
     await h.startWorker(
       onApply('seed', async (real) => {
@@ -189,7 +183,7 @@ describe('footprint: the rollout proves its own writes on a live database', () =
       }),
       login.pool,
     );
-    await ratify(h.db.pool);
+    await h.ratify();
     const before = await fingerprint(h.db.pool);
     const inserted = await tupleCounters(h.db.pool, 'n_tup_ins');
     const deleted = await tupleCounters(h.db.pool, 'n_tup_del');

@@ -7,18 +7,14 @@ import { RolloutInput } from '../src/shared';
 import { createRolloutWorker } from '../src/worker';
 import { rolloutWorkflow } from '../src/workflows';
 import { APR, fingerprint } from './support/db';
-import { rolloutHarness, temporalAddress, type Harness } from './support/harness';
+import { temporalAddress, useHarness } from './support/harness';
 import { unique } from './support/names';
 
 describe('one rollout per database, by its identity', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.teardown();
-    h = undefined;
-  });
+  const harness = useHarness();
 
   test('a second rollout through another address is refused before its gate, naming the running one', async () => {
-    h = await rolloutHarness();
+    const h = await harness();
     const first = await h.start();
     await h.waitFor(first, (p) => p.state === 'WAITING_FOR_GATE');
     const before = await fingerprint(h.db.pool);

@@ -3,24 +3,18 @@
 import { formatWaiting, pendingWaits, type Waiting } from '../src/cli/waiting';
 import { SESSION_LIMITS } from '../src/db/pool';
 import { envFor, rollout } from './support/cli';
-import { fingerprint, ratify } from './support/db';
+import { fingerprint } from './support/db';
 import { holdRolloutLock } from './faults/support/processWorker';
-import { rolloutHarness, type Harness } from './support/harness';
+import { useHarness } from './support/harness';
 
 describe('a rollout lock held elsewhere', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.teardown();
-    h = undefined;
-  });
+  const harness = useHarness();
 
   test('progress names the holder while the seed waits in bounded tries; the rollout finishes once it goes', async () => {
-    h = await rolloutHarness();
-    await ratify(h.db.pool);
+    const h = await harness({ ratified: true });
     const lock = await holdRolloutLock(h.db.url);
     try {
-      const handle = await h.start();
-      await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+      const handle = await h.startOpened();
       const { rows } = await h.db.pool.query<{ pid: number }>("select pid from pg_stat_activity where application_name = 'fault-test-lock'");
       const holderPid = rows[0]?.pid;
       let seen: Waiting | undefined;
@@ -54,7 +48,7 @@ describe('a rollout lock held elsewhere', () => {
   });
 
   test('every worker session carries the limits that end a stale transaction and bound a lock wait', async () => {
-    h = await rolloutHarness({ worker: false });
+    const h = await harness({ worker: false });
     const before = await fingerprint(h.db.pool);
     const { rows } = await h.db.pool.query<Record<string, string>>(
       `select current_setting('idle_in_transaction_session_timeout') as idle, current_setting('lock_timeout') as lock,

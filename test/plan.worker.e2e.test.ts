@@ -6,8 +6,8 @@ import path from 'node:path';
 import { createPool, type Pool } from '../src/db/pool';
 import { envFor, lastLine, REPO, rollout } from './support/cli';
 import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
-import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
-import { asAdmin, operatorLogin, type OperatorLogin } from './support/roles';
+import { CLONE_SCAN_RULESET, useHarness } from './support/harness';
+import { asAdmin, useOperatorLogin } from './support/roles';
 
 const RULESET = path.join(REPO, 'examples', 'ruleset.clone.json');
 
@@ -77,22 +77,16 @@ const DIFFERENCES: Difference[] = [
 ];
 
 describe('the plan as the worker meets the database', () => {
-  let h: Harness | undefined;
-  let login: OperatorLogin | undefined;
-  afterEach(async () => {
-    await h?.teardown();
-    await login?.drop();
-    h = undefined;
-    login = undefined;
-  });
+  const harness = useHarness();
+  const operator = useOperatorLogin();
   afterAll(async () => {
     await asAdmin('postgres', 'drop role if exists rollout_operator');
   });
 
   test.each(DIFFERENCES)('$name: NO-GO as owner and as worker, FAILED at the preflight, nothing written', async ({ change, workerOnly, names }) => {
-    h = await rolloutHarness({ worker: false });
-    login = await operatorLogin(h.db.name);
-    await ratify(h.db.pool);
+    const h = await harness({ worker: false });
+    const login = await operator(h.db.name);
+    await h.ratify();
     const snapshotRef = await takeSnapshot(h.db.pool);
     await asAdmin(h.db.name, change.replace(/\$LOGIN/g, login.name).replace(/\$DB/g, h.db.name));
     const before = await fingerprint(h.db.pool);
@@ -120,8 +114,8 @@ describe('the plan as the worker meets the database', () => {
   });
 
   test('a layout that differs compatibly (every relation in schema gov, on the worker\'s search_path) runs to COMPLETED', async () => {
-    h = await rolloutHarness({ worker: false });
-    login = await operatorLogin(h.db.name);
+    const h = await harness({ worker: false });
+    const login = await operator(h.db.name);
     await asAdmin(h.db.name, `
       create schema gov;
       grant usage on schema gov to rollout_operator;

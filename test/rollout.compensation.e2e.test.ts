@@ -2,7 +2,7 @@ import type { Pool } from '../src/db/pool';
 import type { RolloutProgress } from '../src/shared';
 import { fingerprint, ratify, takeSnapshot, count } from './support/db';
 import { holdUntilCancelled, onApply, onRevert, wrapAll } from './support/faults';
-import { CLONE_SCAN_RULESET, rolloutHarness, type ActivityWrapper, type Harness, NO_WRITES } from './support/harness';
+import { CLONE_SCAN_RULESET, type ActivityWrapper, NO_WRITES, useHarness } from './support/harness';
 import { finalProgress } from '../src/cli/execution';
 
 async function baselineReady(pool: Pool): Promise<string> {
@@ -11,11 +11,7 @@ async function baselineReady(pool: Pool): Promise<string> {
 }
 
 describe('compensation, end to end: cancel after each step restores every table exactly', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.teardown();
-    h = undefined;
-  });
+  const harness = useHarness();
 
   const stepDone = (name: string) => (p: RolloutProgress) => p.steps.find((s) => s.name === name)?.status === 'done';
   // The last step has nothing after it: its activity is held once the cursor advance committed.
@@ -33,11 +29,10 @@ describe('compensation, end to end: cancel after each step restores every table 
   ];
 
   test.each(cases)('cancel after $after: COMPENSATED, fingerprint equal before and after', async ({ wrap, ready, undone }) => {
-    h = await rolloutHarness({ wrap });
+    const h = await harness({ wrap });
     const snapshotRef = await baselineReady(h.db.pool);
     const before = await fingerprint(h.db.pool);
-    const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
-    await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+    const handle = await h.startOpened({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     await h.waitFor(handle, ready);
     expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(30);
 
@@ -51,7 +46,7 @@ describe('compensation, end to end: cancel after each step restores every table 
   });
 
   test('cancel before the gate: nothing written, nothing to undo', async () => {
-    h = await rolloutHarness();
+    const h = await harness();
     const before = await fingerprint(h.db.pool);
     const handle = await h.start();
     expect(await h.openGate(handle, 'eager operator', 'c1')).toMatchObject({ outcome: 'refused', ospa: 0 });
@@ -64,8 +59,7 @@ describe('compensation, end to end: cancel after each step restores every table 
   });
 
   test('a seed that would write more rows than the packet says is rolled back by its footprint: FAILED, nothing written', async () => {
-    h = await rolloutHarness();
-    await ratify(h.db.pool);
+    const h = await harness({ ratified: true });
     // A 31st domain with no objects: the guard's numbers (gap 210, own 0, conflict 0) still hold, so the
     // seed's insert writes 31 rows; its footprint (exactly the packet's 30) refuses them before COMMIT.
     await h.db.pool.query("insert into governance_domain (domain_code, title, steward_role) values ('GD31', 'late domain', 'steward_gd31')");
@@ -82,15 +76,14 @@ describe('compensation, end to end: cancel after each step restores every table 
   // packet's four numbers look restored must not end COMPENSATED. (Remove the remains check from
   // src/workflows/saga.ts and this test goes red.)
   test('a compensation that leaves candidate rows behind is caught by what remains of the ledger: FAILED, naming the tables', async () => {
-    h = await rolloutHarness({
+    const h = await harness({
       wrap: wrapAll(
         onApply('cursor', () => holdUntilCancelled()),
         onRevert('scan', async () => ({ undone: 0, detail: { deleted: 0 }, sql: [], sqlSha256: '0'.repeat(64), footprint: NO_WRITES })),
       ),
     });
     const snapshotRef = await baselineReady(h.db.pool);
-    const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
-    await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+    const handle = await h.startOpened({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     await h.waitFor(handle, stepDone('scan'));
     await handle.cancel();
     const final = await finalProgress(handle);

@@ -1,17 +1,12 @@
 import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
-import { CLONE_SCAN_RULESET, isTerminal, rolloutHarness, type Harness } from './support/harness';
+import { CLONE_SCAN_RULESET, isTerminal, useHarness } from './support/harness';
 import { finalProgress } from '../src/cli/execution';
 
 describe('rollout workflow, end to end on the real Temporal dev server and PostgreSQL', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await rolloutHarness();
-  });
-  afterEach(async () => {
-    await h.teardown();
-  });
+  const harness = useHarness();
 
   test('happy path: the gate refuses while ospa=0, then seed, scan and cursor land the packet numbers', async () => {
+    const h = await harness();
     const snapshotRef = await takeSnapshot(h.db.pool);
     const before = await fingerprint(h.db.pool);
     const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });

@@ -1,8 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { RolloutInput, WORKFLOW_TYPE } from '../src/shared';
-import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
+import { APR, count, fingerprint, takeSnapshot } from './support/db';
 import { attempt, onApply, wrapAll } from './support/faults';
-import { CLONE_SCAN_RULESET, rolloutHarness, type ActivityWrapper, type Harness } from './support/harness';
+import { CLONE_SCAN_RULESET, type ActivityWrapper, useHarness } from './support/harness';
 import { unique } from './support/names';
 import { finalProgress } from '../src/cli/execution';
 
@@ -11,11 +11,7 @@ const candidateRows = `select md5(coalesce(string_agg(x, ',' order by x), '')) a
   union all select 'o' || xmin::text || ctid::text from candidate_object) t`;
 
 describe('guards, idempotency and retries, end to end', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.teardown();
-    h = undefined;
-  });
+  const harness = useHarness();
 
   // The preflight is the first line; the seed's own guard, past a preflight that let the drift through, the second.
   const letThrough: ActivityWrapper = (real) => ({ preflight: async (i) => ({ ...(await real.preflight(i)), verdict: 'GO', refusals: [] }) });
@@ -27,8 +23,8 @@ describe('guards, idempotency and retries, end to end', () => {
     },
     { line: 'the seed guard itself, past a preflight that let it through', wrap: letThrough, reason: /F6 seed guard refused: ospa=1 gap=203 own=1.*nothing needed undoing/ },
   ])('drift (own is not 0) is refused by $line with zero writes: FAILED, nothing to undo', async ({ wrap, reason }) => {
-    h = await rolloutHarness(wrap ? { wrap } : {});
-    await ratify(h.db.pool);
+    const h = await harness(wrap ? { wrap } : {});
+    await h.ratify();
     await h.db.pool.query(
       "insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by) values ('domain:GD07', 'someone', 'APR-OTHER-1', 'hand')",
     );
@@ -40,8 +36,7 @@ describe('guards, idempotency and retries, end to end', () => {
   });
 
   test('a stale snapshot ref is refused by the preflight: the seed never commits, every table is as before', async () => {
-    h = await rolloutHarness();
-    await ratify(h.db.pool);
+    const h = await harness({ ratified: true });
     const snapshotRef = await takeSnapshot(h.db.pool);
     await h.db.pool.query("update governed_object set object_type = 'report' where object_code = 'GD01-O1'");
     const before = await fingerprint(h.db.pool);
@@ -53,14 +48,14 @@ describe('guards, idempotency and retries, end to end', () => {
   });
 
   test('a snapshot that goes stale after the preflight is refused by the scan; the seed is compensated', async () => {
-    h = await rolloutHarness({
+    const h = await harness({
       wrap: onApply('seed', async (real) => {
         const result = await real();
         await h?.db.pool.query("update governed_object set object_type = 'report' where object_code = 'GD01-O1'");
         return result;
       }),
     });
-    await ratify(h.db.pool);
+    await h.ratify();
     const snapshotRef = await takeSnapshot(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     expect(final.state).toBe('COMPENSATED');
@@ -71,8 +66,7 @@ describe('guards, idempotency and retries, end to end', () => {
   });
 
   test('an unknown snapshot ref is refused the same way', async () => {
-    h = await rolloutHarness();
-    await ratify(h.db.pool);
+    const h = await harness({ ratified: true });
     const before = await fingerprint(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef: 'SNAP-20200101T000000Z-deadbeef' } });
     expect(final.state).toBe('FAILED');
@@ -82,14 +76,14 @@ describe('guards, idempotency and retries, end to end', () => {
 
   test('a cursor moved by someone else during the scan is refused; ours is undone and theirs stays', async () => {
     let otherRef = '';
-    h = await rolloutHarness({
+    const h = await harness({
       wrap: onApply('scan', async (real) => {
         const result = await real();
         await h?.db.pool.query("update scan_cursor set snapshot_ref = $1 where cursor_name = 'governance_scan'", [otherRef]);
         return result;
       }),
     });
-    await ratify(h.db.pool);
+    await h.ratify();
     const snapshotRef = await takeSnapshot(h.db.pool);
     await h.db.pool.query("insert into source_snapshot (snapshot_ref, inventory_hash, object_count) values ('SNAP-20250101T000000Z-0badcafe', 'x', 0)");
     otherRef = 'SNAP-20250101T000000Z-0badcafe';
@@ -104,7 +98,7 @@ describe('guards, idempotency and retries, end to end', () => {
 
   test('a seed retried after its commit recognises its own rows: applied once, not aborted as drift', async () => {
     const attempts: number[] = [];
-    h = await rolloutHarness({
+    const h = await harness({
       wrap: onApply('seed', async (real) => {
         const result = await real();
         attempts.push(attempt());
@@ -112,9 +106,8 @@ describe('guards, idempotency and retries, end to end', () => {
         return result;
       }),
     });
-    await ratify(h.db.pool);
-    const handle = await h.start();
-    await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+    await h.ratify();
+    const handle = await h.startOpened();
     const final = await finalProgress(handle);
     expect(attempts).toEqual([1, 2]);
     expect(final.state).toBe('COMPLETED');
@@ -134,8 +127,7 @@ describe('guards, idempotency and retries, end to end', () => {
         if (attempt() === 1) throw new Error(`worker lost after the ${name} committed, before reporting`);
         return result;
       });
-    h = await rolloutHarness({ wrap: wrapAll(lostOnce('scan'), lostOnce('cursor')) });
-    await ratify(h.db.pool);
+    const h = await harness({ wrap: wrapAll(lostOnce('scan'), lostOnce('cursor')), ratified: true });
     const snapshotRef = await takeSnapshot(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     expect(attempts).toEqual({ scan: [1, 2], cursor: [1, 2] });
@@ -149,8 +141,7 @@ describe('guards, idempotency and retries, end to end', () => {
   });
 
   test('an identical re-run changes no candidate row and appends exactly one candidate_scan_run row', async () => {
-    h = await rolloutHarness();
-    await ratify(h.db.pool);
+    const h = await harness({ ratified: true });
     const snapshotRef = await takeSnapshot(h.db.pool);
     const scan = { ruleset: CLONE_SCAN_RULESET, snapshotRef };
     const first = await h.start({ scan });
@@ -173,7 +164,7 @@ describe('guards, idempotency and retries, end to end', () => {
   });
 
   test('a second start for the same target is refused while one runs', async () => {
-    h = await rolloutHarness();
+    const h = await harness();
     const workflowId = unique('rollout-same-target');
     await h.start({}, workflowId);
     const args = [RolloutInput.parse({ target: h.target, apr: APR })];
@@ -183,7 +174,7 @@ describe('guards, idempotency and retries, end to end', () => {
   });
 
   test('a gate timeout ends EXPIRED having written nothing; refused claims are recorded', async () => {
-    h = await rolloutHarness();
+    const h = await harness();
     const before = await fingerprint(h.db.pool);
     const handle = await h.start({ gateTimeoutMs: 3_000 });
     for (let i = 0; i < 20; i += 1) await handle.signal('gateOpened', { id: `flood-${i}`, by: 'flood' });

@@ -8,22 +8,17 @@ import { initFixture } from '../src/fixture/init';
 import { Expected, Ruleset, gateOpenedSignal } from '../src/shared';
 import { rollout } from './support/cli';
 import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
-import { rolloutHarness, temporalAddress, type Harness } from './support/harness';
+import { temporalAddress, useHarness } from './support/harness';
 import { unique } from './support/names';
 import { finalProgress } from '../src/cli/execution';
 
 const DOMAINS = 3;
 
 describe('a scaled fixture, on the real PostgreSQL and Temporal dev server', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await rolloutHarness();
-  });
-  afterEach(async () => {
-    await h.teardown();
-  });
+  const harness = useHarness();
 
   test(`db init --scale ${DOMAINS}: gap 7N, own 0; a rollout with the computed numbers ends own N, gap 0, coverage 100, 1 + 7 candidates`, async () => {
+    const h = await harness();
     const { pool } = h.db;
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rollout-scale-'));
     const rulesetFile = path.join(dir, 'ruleset.json');
@@ -63,6 +58,7 @@ describe('a scaled fixture, on the real PostgreSQL and Temporal dev server', () 
   });
 
   test("the clone's numbers do not hold on a scaled fixture: the preflight refuses and nothing is written", async () => {
+    const h = await harness();
     const { pool } = h.db;
     await initFixture(pool, { reset: true, domains: DOMAINS });
     await ratify(pool);

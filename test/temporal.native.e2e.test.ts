@@ -9,8 +9,8 @@ import { startTemporalDevServer, temporalCliPath } from '../src/infra/temporalDe
 import { finalProgress } from '../src/cli/execution';
 import { RolloutInput, type GateAttempt } from '../src/shared';
 import { envFor, expectOneLineError, rollout } from './support/cli';
-import { APR, freshDatabase, ratify } from './support/db';
-import { rolloutHarness, temporalAddress, type Harness } from './support/harness';
+import { APR, freshDatabase } from './support/db';
+import { temporalAddress, useHarness } from './support/harness';
 import { unique } from './support/names';
 
 const run = promisify(execFile);
@@ -40,16 +40,12 @@ async function listedUnder(query: string, workflowId: string): Promise<void> {
 }
 
 describe("the rollout through Temporal's own tools", () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.teardown();
-    h = undefined;
-  });
+  const harness = useHarness();
 
   test('temporal workflow update execute --name openGate answers refused, then accepted; list --query finds each state', async () => {
     let release: () => void = () => undefined;
     const seedHeld = new Promise<void>((resolve) => (release = resolve));
-    h = await rolloutHarness({ wrap: onApply('seed', async (real) => (await seedHeld, real())) });
+    const h = await harness({ wrap: onApply('seed', async (real) => (await seedHeld, real())) });
     const workflowId = unique('native');
     const input = RolloutInput.parse({ target: h.target, apr: APR });
     await temporal(['workflow', 'start', '--type', 'rolloutWorkflow', '--task-queue', h.taskQueue, '--workflow-id', workflowId, '--input', JSON.stringify(input)]);
@@ -58,7 +54,7 @@ describe("the rollout through Temporal's own tools", () => {
     const openGate = async (id: string, by: string) =>
       ((await temporal(['workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'openGate', '--input', JSON.stringify({ id, by })])) as { result: GateAttempt }).result;
     expect(await openGate('c1', 'eager operator')).toMatchObject({ id: 'c1', outcome: 'refused', ospa: 0 });
-    await ratify(h.db.pool);
+    await h.ratify();
     expect(await openGate('c2', 'president')).toMatchObject({ id: 'c2', outcome: 'accepted', ospa: 1 });
     await listedUnder("RolloutState='RUNNING'", workflowId);
     // The gate no longer waits: the validator rejects the claim.
@@ -75,7 +71,7 @@ describe("the rollout through Temporal's own tools", () => {
   });
 
   test('with the worker stopped, rollout list and rollout progress answer with the state, without waiting for a worker', async () => {
-    h = await rolloutHarness();
+    const h = await harness();
     const handle = await h.start();
     expect(await h.openGate(handle, 'eager operator')).toMatchObject({ outcome: 'refused' });
     const env = envFor(null, { TEMPORAL_TASK_QUEUE: h.taskQueue });

@@ -1,20 +1,16 @@
 // Branches that are hard to reach with real faults, on the real dev server with stubbed activities.
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../src/shared';
-import { fingerprint, ratify } from './support/db';
+import { fingerprint } from './support/db';
 import { attempt, holdUntilCancelled, onApply, onRevert, wrapAll } from './support/faults';
-import { rolloutHarness, type Harness } from './support/harness';
+import { useHarness } from './support/harness';
 import { finalProgress } from '../src/cli/execution';
 
 describe('workflow branches (stubbed activities where a real fault is impractical)', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.teardown();
-    h = undefined;
-  });
+  const harness = useHarness();
 
   test('invalid raw input ends FAILED with the reason, having written nothing', async () => {
-    h = await rolloutHarness();
+    const h = await harness();
     const before = await fingerprint(h.db.pool);
     const handle = await h.client.workflow.start('rolloutWorkflow', {
       taskQueue: h.taskQueue,
@@ -28,8 +24,7 @@ describe('workflow branches (stubbed activities where a real fault is impractica
   });
 
   test('malformed claims and claims after acceptance are recorded as ignored, never as openings', async () => {
-    h = await rolloutHarness({ wrap: onApply('seed', async (real) => { await new Promise((r) => setTimeout(r, 500)); return real(); }) });
-    await ratify(h.db.pool);
+    const h = await harness({ wrap: onApply('seed', async (real) => { await new Promise((r) => setTimeout(r, 500)); return real(); }), ratified: true });
     const handle = await h.start();
     await handle.signal('gateOpened', { id: '', by: 'nobody' });
     await handle.signal('gateOpened', { id: 'c1', by: 'president' });
@@ -47,7 +42,7 @@ describe('workflow branches (stubbed activities where a real fault is impractica
 
   test('an unreadable gate refuses the claim and keeps waiting', async () => {
     let reads = 0;
-    h = await rolloutHarness({
+    const h = await harness({
       wrap: (real) => ({
         readGate: async (i) => {
           reads += 1;
@@ -56,7 +51,7 @@ describe('workflow branches (stubbed activities where a real fault is impractica
         },
       }),
     });
-    await ratify(h.db.pool);
+    await h.ratify();
     const handle = await h.start();
     const refused = await h.openGate(handle, 'ops', 'c1');
     expect(refused).toMatchObject({ outcome: 'refused', ospa: null });
@@ -66,7 +61,7 @@ describe('workflow branches (stubbed activities where a real fault is impractica
   });
 
   test('an openGate claim still being checked when the rollout is cancelled is answered, before the rollout ends', async () => {
-    h = await rolloutHarness({ wrap: () => ({ readGate: () => holdUntilCancelled() }) });
+    const h = await harness({ wrap: () => ({ readGate: () => holdUntilCancelled() }) });
     const handle = await h.start();
     const answer = h.openGate(handle, 'ops', 'p1');
     const deadline = Date.now() + 30_000;
@@ -83,7 +78,7 @@ describe('workflow branches (stubbed activities where a real fault is impractica
 
   test('a compensation that fails transiently is retried until it succeeds', async () => {
     const revertAttempts: number[] = [];
-    h = await rolloutHarness({
+    const h = await harness({
       wrap: wrapAll(
         // The seed commits for real, then its activity fails: compensation must undo what it wrote.
         onApply('seed', async (real) => {
@@ -97,7 +92,7 @@ describe('workflow branches (stubbed activities where a real fault is impractica
         }),
       ),
     });
-    await ratify(h.db.pool);
+    await h.ratify();
     const before = await fingerprint(h.db.pool);
     const final = await h.run();
     expect(revertAttempts).toEqual([1, 2, 3]);
@@ -107,7 +102,7 @@ describe('workflow branches (stubbed activities where a real fault is impractica
   });
 
   test('a refused compensation ends FAILED and says what to do by hand', async () => {
-    h = await rolloutHarness({
+    const h = await harness({
       wrap: wrapAll(
         onApply('seed', async () => {
           throw ApplicationFailure.nonRetryable('seed verification failed after it committed: own=0, expected 30', ErrorType.VerificationFailed);
@@ -117,7 +112,7 @@ describe('workflow branches (stubbed activities where a real fault is impractica
         }),
       ),
     });
-    await ratify(h.db.pool);
+    await h.ratify();
     const final = await h.run();
     expect(final.state).toBe('FAILED');
     expect(final.reason).toMatch(/seed verification failed after it committed: own=0, expected 30/);
@@ -127,8 +122,7 @@ describe('workflow branches (stubbed activities where a real fault is impractica
 
   test('a governance event type switched on after the preflight: the step verifies it before COMMIT and writes nothing', async () => {
     const flip = (active: boolean) => h?.db.pool.query("update event_type_registry set active = $1 where event_domain = 'governance'", [active]);
-    h = await rolloutHarness({ wrap: onApply('seed', async (real) => (await flip(true), real())) });
-    await ratify(h.db.pool);
+    const h = await harness({ wrap: onApply('seed', async (real) => (await flip(true), real())), ratified: true });
     const before = await fingerprint(h.db.pool);
     const final = await h.run();
     await flip(false);

@@ -12,7 +12,7 @@ import type { RolloutProgress } from '../../src/shared';
 import { envFor, lastLine, rollout, startCliWorker, type CliWorker } from '../support/cli';
 import { count, fingerprint, freshDatabase, ratify, takeSnapshot, type TestDatabase } from '../support/db';
 import { holdUntilCancelled, onApply } from '../support/faults';
-import { CLONE_SCAN_RULESET, rolloutHarness, temporalAddress, type Harness } from '../support/harness';
+import { CLONE_SCAN_RULESET, temporalAddress, useHarness } from '../support/harness';
 import { unique } from '../support/names';
 import { holdRolloutLock, startProcessWorker, waitForBlockedBackend, type ProcessWorker } from '../faults/support/processWorker';
 import { expectPacketNumbers, openGate, startScanRollout, temporalClient } from '../faults/support/rollouts';
@@ -53,15 +53,10 @@ describe('the Temporal server proper, set up from deploy/temporal', () => {
 });
 
 describe('rollouts on the server proper', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.teardown();
-    h = undefined;
-  });
+  const harness = useHarness();
 
   test('the happy path with the scan: the packet\'s numbers on the tables', async () => {
-    h = await rolloutHarness();
-    await ratify(h.db.pool);
+    const h = await harness({ ratified: true });
     const snapshotRef = await takeSnapshot(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     expect(final.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
@@ -72,8 +67,7 @@ describe('rollouts on the server proper', () => {
   });
 
   test('a cancel after the scan: compensated, every table\'s fingerprint as before', async () => {
-    h = await rolloutHarness({ wrap: onApply('cursor', () => holdUntilCancelled()) });
-    await ratify(h.db.pool);
+    const h = await harness({ wrap: onApply('cursor', () => holdUntilCancelled()), ratified: true });
     const snapshotRef = await takeSnapshot(h.db.pool);
     const before = await fingerprint(h.db.pool);
     const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
@@ -161,17 +155,13 @@ describe('the CLI as an operator runs it, against the server proper', () => {
 });
 
 describe('rollout list on SQL visibility', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.teardown();
-    h = undefined;
-  });
+  const harness = useHarness();
 
   test('a waiting and a completed rollout, with Temporal\'s status and the rollout\'s state', async () => {
-    h = await rolloutHarness();
+    const h = await harness();
     const env = envFor(h.db, { TEMPORAL_TASK_QUEUE: h.taskQueue, ROLLOUT_TARGET: h.target });
     const waiting = await h.start();
-    await ratify(h.db.pool);
+    await h.ratify();
     const listed = async (predicate: (rows: ListedRollout[]) => boolean): Promise<ListedRollout[]> => {
       let rows: ListedRollout[] = [];
       for (let i = 0; i < 60; i += 1) {
@@ -193,7 +183,7 @@ describe('rollout list on SQL visibility', () => {
 
   // The attributes the setup registered, upserted by the workflow, queried with the CLI an operator uses.
   test("temporal workflow list --query \"RolloutState='WAITING_FOR_GATE'\" finds the rollout waiting at the gate", async () => {
-    h = await rolloutHarness();
+    const h = await harness();
     const cli = temporalCliPath();
     const ids = async (query: string): Promise<string[]> => {
       const { stdout } = await execFileAsync(cli, ['workflow', 'list', '--address', temporalAddress(), '--namespace', settings.namespace, '--query', query, '-o', 'json']);
@@ -211,7 +201,7 @@ describe('rollout list on SQL visibility', () => {
     const id = handle.workflowId;
     await until(`RolloutState='WAITING_FOR_GATE' AND RolloutTarget='${h.target}'`, true, id);
     await until("RolloutApr='APR-BOOT-AUTHMODEL-1' AND RolloutState='WAITING_FOR_GATE'", true, id);
-    await ratify(h.db.pool);
+    await h.ratify();
     await openGate(handle);
     await finalProgress(handle);
     await until(`RolloutState='COMPLETED' AND RolloutTarget='${h.target}'`, true, id);

@@ -95,9 +95,10 @@ describe('database faults during activities', () => {
   test('a compensation interrupted by a restart still completes: every table as before', async () => {
     const f = await fixture('fault_compensate');
     await f.pool.query('insert into source_snapshot (snapshot_ref, inventory_hash, object_count) values ($1, $2, 0)', [OTHER_SNAPSHOT, 'x']);
+    const snapshotRef = await takeSnapshot(f.pool);
     const before = await fingerprint(f.pool);
     const lock = await holdRolloutLock(f.url);
-    const handle = await startScanRollout(temporal.client, { taskQueue: f.taskQueue, target: 'fault_compensate' });
+    const handle = await startScanRollout(temporal.client, { taskQueue: f.taskQueue, target: 'fault_compensate', snapshotRef });
     await openGate(handle);
     await waitForBlockedBackend(f.url, 'advisory');
     await lock.passOne(); // the seed

@@ -98,8 +98,7 @@ const paths: Path[] = [
     async drive(h) {
       await ratify(h.db.pool);
       await h.db.pool.query("insert into governance_domain (domain_code, title, steward_role) values ('GD31', 'late', 'steward_gd31')");
-      const handle = await h.start({ seedScript: { path: PRODUCTION_SEED, sha256: fileSha256(PRODUCTION_SEED) } });
-      await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+      const handle = await h.startOpened({ seedScript: { path: PRODUCTION_SEED, sha256: fileSha256(PRODUCTION_SEED) } });
       return handle;
     },
   },
@@ -110,8 +109,7 @@ const paths: Path[] = [
     async drive(h) {
       await ratify(h.db.pool);
       await h.db.pool.query("insert into governance_domain (domain_code, title, steward_role) values ('GD31', 'late', 'steward_gd31')");
-      const handle = await h.start();
-      await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+      const handle = await h.startOpened();
       return handle;
     },
   },
@@ -123,8 +121,7 @@ const paths: Path[] = [
       await h.db.pool.query(
         "insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by) values ('domain:GD07', 'someone', 'APR-OTHER-1', 'hand')",
       );
-      const handle = await h.start();
-      await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+      const handle = await h.startOpened();
       return handle;
     },
   },
@@ -135,8 +132,7 @@ const paths: Path[] = [
     async drive(h) {
       await ratify(h.db.pool);
       await h.db.pool.query('drop schema governed_rollout cascade');
-      const handle = await h.start();
-      await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+      const handle = await h.startOpened();
       return handle;
     },
   },
@@ -147,8 +143,7 @@ const paths: Path[] = [
     async drive(h) {
       await ratify(h.db.pool);
       const snapshotRef = await takeSnapshot(h.db.pool);
-      const handle = await h.start({ seedScript: { path: PRODUCTION_SEED, sha256: fileSha256(PRODUCTION_SEED) }, scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
-      await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+      const handle = await h.startOpened({ seedScript: { path: PRODUCTION_SEED, sha256: fileSha256(PRODUCTION_SEED) }, scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
       return handle;
     },
   },

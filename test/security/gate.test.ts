@@ -1,20 +1,16 @@
 // Gate integrity and duplicates: signals only claim; os_proposal_approvals decides, once per batch.
-import { count, fingerprint, ratify, takeSnapshot } from '../support/db';
+import { count, fingerprint, takeSnapshot } from '../support/db';
 import { holdUntilCancelled, onApply } from '../support/faults';
-import { rolloutHarness, type Harness } from '../support/harness';
+import { useHarness } from '../support/harness';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { finalProgress } from '../../src/cli/execution';
 import { openGateUpdate } from '../../src/shared';
 
 describe('the gate cannot be opened by signals, and duplicates are harmless', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.teardown();
-    h = undefined;
-  });
+  const harness = useHarness();
 
   test('claims without an approval row never open the gate; every attempt says who and what ospa was', async () => {
-    h = await rolloutHarness();
+    const h = await harness();
     const before = await fingerprint(h.db.pool);
     const handle = await h.start();
     const claimants = ['eager operator', 'ops on call', 'robot', "x'; delete from os_proposal_approvals; --"];
@@ -39,7 +35,7 @@ describe('the gate cannot be opened by signals, and duplicates are harmless', ()
   });
 
   test('the openGate update answers each claim; the validator rejects malformed and late ones, leaving nothing in history', async () => {
-    h = await rolloutHarness({ wrap: onApply('seed', async (real) => { await new Promise((r) => setTimeout(r, 1000)); return real(); }) });
+    const h = await harness({ wrap: onApply('seed', async (real) => { await new Promise((r) => setTimeout(r, 1000)); return real(); }) });
     const handle = await h.start();
     expect(await h.openGate(handle, 'eager operator', 'u1')).toMatchObject({ id: 'u1', outcome: 'refused', ospa: 0 });
     for (const malformed of [{ id: 'm1' }, { id: 7, by: ['x'] }, { id: 'm3', by: 'me', force: true }]) {
@@ -47,7 +43,7 @@ describe('the gate cannot be opened by signals, and duplicates are harmless', ()
       expect(rejected).toBeInstanceOf(WorkflowUpdateFailedError);
       expect((rejected as WorkflowUpdateFailedError).cause?.message).toMatch(/^malformed claim: /);
     }
-    await ratify(h.db.pool);
+    await h.ratify();
     expect(await h.openGate(handle, 'president', 'u2')).toMatchObject({ id: 'u2', outcome: 'accepted', ospa: 1 });
     await h.waitFor(handle, (p) => p.state === 'RUNNING');
     await expect(h.openGate(handle, 'late', 'u3')).rejects.toMatchObject({ cause: { message: 'the rollout is RUNNING: the gate is no longer waiting' } });
@@ -62,7 +58,7 @@ describe('the gate cannot be opened by signals, and duplicates are harmless', ()
 
   test('a flood of claims (and the same claim id twice) costs one read per batch and opens the gate once', async () => {
     let reads = 0;
-    h = await rolloutHarness({
+    const h = await harness({
       wrap: (real) => ({
         readGate: async (input) => {
           reads += 1;
@@ -70,7 +66,7 @@ describe('the gate cannot be opened by signals, and duplicates are harmless', ()
         },
       }),
     });
-    await ratify(h.db.pool);
+    await h.ratify();
     const handle = await h.start();
     const flood = Array.from({ length: 200 }, (_, i) => ({ id: i % 2 === 0 ? 'dup' : `c-${i}`, by: `caller-${i}` }));
     await Promise.all(flood.map((claim) => handle.signal('gateOpened', claim)));
@@ -89,12 +85,10 @@ describe('the gate cannot be opened by signals, and duplicates are harmless', ()
   });
 
   test('duplicate cancels are harmless: compensated once, every table as before', async () => {
-    h = await rolloutHarness({ wrap: onApply('scan', () => holdUntilCancelled()) });
-    await ratify(h.db.pool);
+    const h = await harness({ wrap: onApply('scan', () => holdUntilCancelled()), ratified: true });
     const snapshotRef = await takeSnapshot(h.db.pool);
     const before = await fingerprint(h.db.pool);
-    const handle = await h.start({ scan: { ruleset: { code: 'RS-X', version: 1, domains: ['GD01'] }, snapshotRef } });
-    await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+    const handle = await h.startOpened({ scan: { ruleset: { code: 'RS-X', version: 1, domains: ['GD01'] }, snapshotRef } });
     await h.waitFor(handle, (p) => p.steps[0]?.status === 'done');
     await Promise.all([handle.cancel(), handle.cancel(), handle.cancel()]);
     await handle.cancel();

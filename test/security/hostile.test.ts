@@ -8,8 +8,8 @@ import { ZodError, type ZodType } from 'zod';
 import { CliError, describeError } from '../../src/cli/errors';
 import { startInput } from '../../src/cli/options';
 import { AprCode, GateClaim, RolloutInput, Ruleset, SnapshotRef, TargetName, WorkflowId } from '../../src/shared';
-import { APR, count, fingerprint, ratify, takeSnapshot } from '../support/db';
-import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from '../support/harness';
+import { APR, count, fingerprint, takeSnapshot } from '../support/db';
+import { CLONE_SCAN_RULESET, useHarness } from '../support/harness';
 import { unique } from '../support/names';
 import { INJECTIONS, nastyString, nastyValue } from './arbitraries';
 import { finalProgress } from '../../src/cli/execution';
@@ -147,15 +147,10 @@ describe('hostile input: `rollout start` argument handling, in process', () => {
 });
 
 describe('hostile input: the workflow itself', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.teardown();
-    h = undefined;
-  });
+  const harness = useHarness();
 
   test('raw invalid input started through the client ends FAILED "invalid input, nothing written"', async () => {
-    h = await rolloutHarness();
-    await ratify(h.db.pool);
+    const h = await harness({ ratified: true });
     const before = await fingerprint(h.db.pool);
     const invalid = fc
       .sample(
@@ -184,8 +179,7 @@ describe('hostile input: the workflow itself', () => {
   });
 
   test('valid but nasty values (a description full of quotes and unicode) are bound as parameters', async () => {
-    h = await rolloutHarness();
-    await ratify(h.db.pool);
+    const h = await harness({ ratified: true });
     const snapshotRef = await takeSnapshot(h.db.pool);
     // NUL aside (jsonb cannot hold it: see the next test).
     const text = `'); drop table os_proposal_approvals; -- "quoted" $$ \\ \u202e ÅÄÖ 🙂 ${INJECTIONS.join(' ')}`.replace(/\u0000/g, '');
@@ -202,8 +196,7 @@ describe('hostile input: the workflow itself', () => {
   });
 
   test('a NUL or a lone surrogate in a ruleset description (jsonb cannot hold them) is refused as input, nothing written', async () => {
-    h = await rolloutHarness();
-    await ratify(h.db.pool);
+    const h = await harness({ ratified: true });
     const snapshotRef = await takeSnapshot(h.db.pool);
     const before = await fingerprint(h.db.pool);
     for (const description of ['a\u0000b', 'half \ud83d of an emoji']) {

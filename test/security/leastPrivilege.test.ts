@@ -2,34 +2,26 @@
 // rollout and its compensation work, and PostgreSQL itself refuses what the packet forbids.
 import path from 'node:path';
 import { DatabaseError } from 'pg';
-import { fingerprint, ratify, takeSnapshot } from '../support/db';
+import { fingerprint, takeSnapshot } from '../support/db';
 import { holdUntilCancelled, onApply } from '../support/faults';
-import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from '../support/harness';
-import { asAdmin, operatorLogin, type OperatorLogin } from '../support/roles';
+import { CLONE_SCAN_RULESET, useHarness } from '../support/harness';
+import { asAdmin, useOperatorLogin } from '../support/roles';
 import { envFor, REPO, rollout } from '../support/cli';
 import { finalProgress } from '../../src/cli/execution';
 
 describe('least privilege: the worker as rollout_operator', () => {
-  let h: Harness | undefined;
-  let login: OperatorLogin | undefined;
-
-  afterEach(async () => {
-    // The workers (the login's pool among them) stop with the harness; then the login goes.
-    await h?.teardown();
-    await login?.drop();
-    login = undefined;
-    h = undefined;
-  });
+  const harness = useHarness();
+  const operator = useOperatorLogin();
   afterAll(async () => {
     // Every database holding its grants is dropped by now.
     await asAdmin('postgres', 'drop role if exists rollout_operator');
   });
 
   test('the whole rollout with the scan completes with the packet\'s numbers', async () => {
-    h = await rolloutHarness({ worker: false });
-    login = await operatorLogin(h.db.name);
+    const h = await harness({ worker: false });
+    const login = await operator(h.db.name);
     await h.startWorker(undefined, login.pool);
-    await ratify(h.db.pool);
+    await h.ratify();
     const snapshotRef = await takeSnapshot(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     expect(final.state).toBe('COMPLETED');
@@ -42,8 +34,8 @@ describe('least privilege: the worker as rollout_operator', () => {
   });
 
   test('the plan names a privilege the role lacks', async () => {
-    h = await rolloutHarness({ worker: false });
-    login = await operatorLogin(h.db.name);
+    const h = await harness({ worker: false });
+    await operator(h.db.name); // the role and its grants
     await asAdmin(h.db.name, 'revoke delete on candidate_object from rollout_operator');
     const plan = await rollout(['plan', '--apr', 'APR-BOOT-AUTHMODEL-1', '--worker-role', 'rollout_operator', '--scan', '--ruleset', path.join(REPO, 'examples', 'ruleset.clone.json'), '--snapshot-ref', await takeSnapshot(h.db.pool)], envFor(h.db));
     expect(plan.code).toBe(2);
@@ -51,16 +43,15 @@ describe('least privilege: the worker as rollout_operator', () => {
   });
 
   test('a cancel after the cursor advanced is compensated by the same role, every table as before', async () => {
-    h = await rolloutHarness({ worker: false });
-    login = await operatorLogin(h.db.name);
+    const h = await harness({ worker: false });
+    const login = await operator(h.db.name);
     // The cursor step's activity is held once it committed, so the cancel lands after all three wrote.
     let committed = false;
     await h.startWorker(onApply('cursor', async (real) => (await real(), (committed = true), holdUntilCancelled())), login.pool);
-    await ratify(h.db.pool);
+    await h.ratify();
     const snapshotRef = await takeSnapshot(h.db.pool);
     const before = await fingerprint(h.db.pool);
-    const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
-    await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+    const handle = await h.startOpened({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     await h.waitFor(handle, () => committed);
     await handle.cancel();
     const final = await finalProgress(handle);
@@ -71,9 +62,9 @@ describe('least privilege: the worker as rollout_operator', () => {
   });
 
   test('PostgreSQL denies every forbidden write to the role (SQLSTATE 42501), and nothing changes', async () => {
-    h = await rolloutHarness({ worker: false });
-    login = await operatorLogin(h.db.name);
-    await ratify(h.db.pool);
+    const h = await harness({ worker: false });
+    const login = await operator(h.db.name);
+    await h.ratify();
     const before = await fingerprint(h.db.pool);
     const forbidden = [
       "insert into os_proposal_approvals (proposal_code, approved_by) values ('APR-BOOT-AUTHMODEL-1', 'robot')",

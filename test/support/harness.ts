@@ -17,7 +17,8 @@ import {
 } from '../../src/shared';
 import { createRolloutWorker } from '../../src/worker';
 import { rolloutWorkflow } from '../../src/workflows';
-import { APR, freshDatabase, type TestDatabase } from './db';
+import { APR, freshDatabase, ratify, takeSnapshot, type TestDatabase } from './db';
+import { useEach } from './each';
 import { unique } from './names';
 
 let runtimeInstalled = false;
@@ -50,6 +51,12 @@ export interface Harness {
   start(input?: Partial<RolloutInputDraft>, workflowId?: string): Promise<WorkflowHandle<typeof rolloutWorkflow>>;
   /** Starts a rollout, claims the gate open (people have ratified, or not) and waits for the end. */
   run(input?: Partial<RolloutInputDraft>): Promise<RolloutProgress>;
+  /** What people do to open the gate: ratify the APR. */
+  ratify(): Promise<void>;
+  /** A scan input over a snapshot taken now, with the clone's ruleset. */
+  scanInput(): Promise<Pick<RolloutInputDraft, 'scan'>>;
+  /** Starts a rollout and signals the gate open (the claim; people must have ratified for it to hold). */
+  startOpened(input?: Partial<RolloutInputDraft>): Promise<WorkflowHandle<typeof rolloutWorkflow>>;
   /** Claims the gate open through the openGate update: the recorded attempt, in one round trip. */
   openGate(handle: WorkflowHandle<typeof rolloutWorkflow>, by: string, id?: string): Promise<GateAttempt>;
   progress(handle: WorkflowHandle): Promise<RolloutProgress>;
@@ -68,7 +75,15 @@ export const CLONE_SCAN_RULESET = {
 };
 
 /** A real worker on the real dev server, over a fresh clone database, with its own task queue. */
-export async function rolloutHarness(options: { wrap?: ActivityWrapper; worker?: boolean; address?: string } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  wrap?: ActivityWrapper;
+  worker?: boolean;
+  address?: string;
+  /** People have ratified the APR already (os_proposal_approvals holds one row for it). */
+  ratified?: boolean;
+}
+
+export async function rolloutHarness(options: HarnessOptions = {}): Promise<Harness> {
   quietRuntime();
   const db = await freshDatabase();
   const target = db.name;
@@ -100,6 +115,7 @@ export async function rolloutHarness(options: { wrap?: ActivityWrapper; worker?:
     };
   }
   if (options.worker !== false) await startWorker(options.wrap);
+  if (options.ratified) await ratify(db.pool);
 
   const harness: Harness = {
     db,
@@ -122,6 +138,17 @@ export async function rolloutHarness(options: { wrap?: ActivityWrapper; worker?:
       const handle = await harness.start(input);
       await harness.openGate(handle, 'president');
       return finalProgress(handle);
+    },
+    async ratify() {
+      await ratify(db.pool);
+    },
+    async scanInput() {
+      return { scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef: await takeSnapshot(db.pool) } };
+    },
+    async startOpened(input = {}) {
+      const handle = await harness.start(input);
+      await handle.signal('gateOpened', { id: 'c1', by: 'president' });
+      return handle;
     },
     async openGate(handle, by, id = unique('claim')) {
       return handle.executeUpdate(openGateUpdate, { args: [{ id, by }] });
@@ -158,6 +185,14 @@ export async function rolloutHarness(options: { wrap?: ActivityWrapper; worker?:
     },
   };
   return harness;
+}
+
+/**
+ * One harness per test, torn down after it: `const harness = useHarness();` in a describe, then
+ * `const h = await harness()` in each test, which states only what it checks.
+ */
+export function useHarness(): (options?: HarnessOptions) => Promise<Harness> {
+  return useEach(rolloutHarness, (h) => h.teardown());
 }
 
 export function isTerminal(p: RolloutProgress): boolean {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createPool, type Pool } from '../../src/db/pool';
 import { queryOnce, urlOf } from './db';
+import { useEach } from './each';
 
 const ROLE_SQL = readFileSync(path.resolve(__dirname, '..', '..', 'sql', 'roles', 'rollout_operator.sql'), 'utf8');
 
@@ -38,4 +39,9 @@ export async function operatorLogin(database: string): Promise<OperatorLogin> {
       await asAdmin('postgres', `drop role if exists ${name}`);
     },
   };
+}
+
+/** A login per test, dropped after it: `const operator = useOperatorLogin();`, then `await operator(db)`. */
+export function useOperatorLogin(): (database: string) => Promise<OperatorLogin> {
+  return useEach(operatorLogin, (login) => login.drop());
 }
