@@ -87,7 +87,7 @@ function packetFacts(spec: RelationSpec): string {
   return facts.join('; ') || '—';
 }
 
-// What each write transaction may write, and how it is proven: src/activities (seed, scan, cursor, revert)
+// What each write transaction may write, and how it is proven: src/steps (seed, scan, cursor, revert)
 // declare exactly this, src/db/footprint.ts proves it.
 const FOOTPRINT_DOC = [
   '## The footprint: what each write step may write, and how it is proven',
