@@ -35,13 +35,23 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
     steps[script.name] = (steps[script.name] ?? 0) + performance.now() - t;
     return result;
   };
-  const tx = async (statements: Statement[]) => {
+  const footprint = sqlFile('footprint/transaction.sql');
+  const measure = sqlFile('metrics/measure.sql');
+  const lock = sqlFile('lock.sql');
+  // Every step's transaction as the steps run it (src/steps/transaction.ts): the session's write counters,
+  // the lock, the step's statements, the counters again, the packet's numbers, COMMIT.
+  const tx = async (body: () => Promise<void>, names: string[]) => {
     await client.query('begin');
-    for (const [script, params] of statements) await run(script, params);
+    await run(footprint, [[]]);
+    await run(lock);
+    await body();
+    await run(footprint, [names]);
+    await run(measure, [apr]);
     await client.query('commit');
   };
-  const measure = () => run(sqlFile('metrics/measure.sql'), [apr]);
-  const lock = sqlFile('lock.sql');
+  const statements = async (list: Statement[]) => {
+    for (const [script, params] of list) await run(script, params);
+  };
 
   const started = performance.now();
   await run(sqlFile('gate/ospa.sql'), [apr]);
@@ -51,44 +61,43 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
   await inspectRollout(client, { target: 'bench', apr, expected, scan: { ruleset, snapshotRef, cursorName } });
   steps.preflight = performance.now() - t;
   await client.query('rollback');
-  await measure();
-  await tx([
-    [lock, []],
+  await tx(() => statements([
     [sqlFile('seed/status.sql'), [rolloutId, apr]],
     [sqlFile('seed/settings.sql'), [apr, String(expected.gap), String(expected.own), String(expected.conflict)]],
     [sqlSection(SEED_SCRIPT, 'guard'), []],
     [sqlSection(SEED_SCRIPT, 'apply'), []],
     [sqlFile('seed/claim.sql'), [rolloutId, apr]],
-  ]);
-  await measure();
-  const cursor = (await run(sqlFile('cursor/read.sql'), [cursorName])).rows[0] as { snapshot_ref: string | null } | undefined;
+  ]), ['governance_object_ownership', 'governed_rollout.written', 'governed_rollout.step_done']);
 
-  await client.query('begin');
-  await run(lock);
-  await run(sqlFile('scan/expect.sql'), [ruleset.domains]);
-  await run(sqlFile('scan/status.sql'), [rolloutId]);
-  await run(sqlFile('snapshot/read.sql'), [snapshotRef]);
-  await run(sqlFile('snapshot/inventory.sql'));
-  const seeded = await run(sqlFile('scan/ruleset_apply.sql'), [ruleset.code, ruleset.version, JSON.stringify(ruleset), rolloutId]);
-  const rulesetId = Number((seeded.rows[0] as { ruleset_id: string }).ruleset_id);
-  const writeStarted = performance.now();
-  const states = await run(sqlFile('scan/apply_states.sql'), [rulesetId, ruleset.domains, ruleset.state, rolloutId]);
-  const objects = await run(sqlFile('scan/apply_objects.sql'), [rulesetId, rolloutId]);
-  const writeHalfMs = performance.now() - writeStarted;
-  const inserted = (r: { rows: unknown[] }) => (r.rows[0] as { inserted: number } | undefined)?.inserted ?? 0;
-  const rowsWritten = inserted(states) + inserted(objects);
-  await run(sqlFile('scan/run_apply.sql'), [rulesetId, snapshotRef, rolloutId, inserted(states), inserted(objects)]);
-  await run(sqlFile('scan/verify.sql'), [rulesetId]);
-  await client.query('commit');
-  await measure();
+  let writeHalfMs = 0;
+  let rowsWritten = 0;
+  let rulesetId = 0;
+  await tx(async () => {
+    await run(sqlFile('scan/expect.sql'), [ruleset.domains]);
+    await run(sqlFile('ledger/step.sql'), [rolloutId, 'scan']);
+    await run(sqlFile('snapshot/read.sql'), [snapshotRef]);
+    await run(sqlFile('snapshot/inventory.sql'));
+    const cursor = (await run(sqlFile('cursor/read.sql'), [cursorName])).rows[0] as { snapshot_ref: string | null } | undefined;
+    const seeded = await run(sqlFile('scan/ruleset_apply.sql'), [ruleset.code, ruleset.version, JSON.stringify(ruleset), rolloutId]);
+    rulesetId = Number((seeded.rows[0] as { ruleset_id: string }).ruleset_id);
+    const writeStarted = performance.now();
+    const states = await run(sqlFile('scan/apply_states.sql'), [rulesetId, ruleset.domains, ruleset.state, rolloutId]);
+    const objects = await run(sqlFile('scan/apply_objects.sql'), [rulesetId, rolloutId]);
+    writeHalfMs = performance.now() - writeStarted;
+    const inserted = (r: { rows: unknown[] }) => (r.rows[0] as { inserted: number } | undefined)?.inserted ?? 0;
+    rowsWritten = inserted(states) + inserted(objects);
+    await run(sqlFile('scan/run_apply.sql'), [rulesetId, snapshotRef, rolloutId, inserted(states), inserted(objects), cursor?.snapshot_ref ?? null]);
+    await run(sqlFile('scan/verify.sql'), [rulesetId]);
+  }, ['governance_ruleset', 'candidate_state', 'candidate_object', 'candidate_scan_run', 'governed_rollout.written', 'governed_rollout.step_done']);
 
-  await tx([
-    [lock, []],
-    [sqlFile('ledger/step.sql'), [rolloutId, 'cursor']],
-    [sqlFile('cursor/apply.sql'), [cursorName, cursor?.snapshot_ref ?? null, snapshotRef, rolloutId]],
-    [sqlFile('ledger/done.sql'), [rolloutId, 'cursor', JSON.stringify({ changed: true, current: snapshotRef })]],
-  ]);
-  await measure();
+  await tx(async () => {
+    await run(sqlFile('ledger/step.sql'), [rolloutId, 'cursor']);
+    const from = (await run(sqlFile('ledger/step.sql'), [rolloutId, 'scan'])).rows[0] as { result: { cursorFrom: string | null } } | undefined;
+    await statements([
+      [sqlFile('cursor/apply.sql'), [cursorName, from?.result.cursorFrom ?? null, snapshotRef, rolloutId]],
+      [sqlFile('ledger/done.sql'), [rolloutId, 'cursor', JSON.stringify({ changed: true, current: snapshotRef })]],
+    ]);
+  }, ['scan_cursor', 'governed_rollout.written', 'governed_rollout.step_done']);
   return { totalMs: performance.now() - started, writeHalfMs, rowsWritten, rulesetId, steps };
 }
 

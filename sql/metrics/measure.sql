@@ -8,9 +8,12 @@ select (select count(*) from os_proposal_approvals where proposal_code = $1)::in
        (select count(*) from governance_object_ownership)::int                   as own,
        (select count(*) from v_object_owner_gap)::int                            as gap,
        (select count(*) from v_object_owner_conflict)::int                       as conflict,
-       -- One index lookup per governance type (a correlated count), never a join the planner could turn
-       -- into a scan of the whole outbox.
-       (select coalesce(sum((select count(*) from event_outbox o where o.event_type = r.event_type)), 0)
+       -- One count per governance type, each planned with its type as a literal: the planner then knows
+       -- the type is rare and takes the index, where a parameter or a join would make it guess the
+       -- average (all of a live outbox of ordinary events) and scan the whole table.
+       (select coalesce(sum((xpath('/row/n/text()', query_to_xml(
+                 format('select count(*) as n from event_outbox where event_type = %L', r.event_type),
+                 false, true, '')))[1]::text::int), 0)
           from event_type_registry r where r.event_domain = 'governance')::int   as gov_emit,
        (select count(*) from event_type_registry
          where event_domain = 'governance' and active)::int                      as gov_types_active,
