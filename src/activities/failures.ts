@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { DatabaseUnreachable } from '../db/liveness';
 import { ErrorType } from '../shared/errors';
 
 // SQLSTATEs raised by our own guards (sql/commit_ready_f6_ownership_seed.sql).
@@ -28,6 +29,9 @@ export function compensationRefused(message: string): ApplicationFailure {
 /** Maps a database error onto Temporal's retry semantics; leaves other errors as they are. */
 export function classify(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
+  if (err instanceof DatabaseUnreachable) {
+    return ApplicationFailure.retryable(err.message, ErrorType.DatabaseUnreachable, { since: err.since });
+  }
   const code = sqlState(err);
   if (!code) return err;
   const message = err instanceof Error ? err.message : String(err);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Pool, PoolClient } from '../db/pool';
-import { runScript, withTransaction } from '../db/pool';
+import { poolWatch, runScript, withTransaction } from '../db/pool';
 import { bytesSha256, executed, SEED_SCRIPT, sha256, sqlFile, sqlSection, type Executed, type SqlScript } from '../db/sql';
 import type { SeedScript } from '../shared/input';
 import { guardRefused } from './failures';
@@ -120,7 +120,7 @@ async function applySeedScript(pool: Pool, input: SeedInput, seedScript: SeedScr
   if (before) return before;
 
   const options = '-c statement_timeout=10min -c lock_timeout=30s -c idle_in_transaction_session_timeout=60s';
-  const run = await runPsql(script.name, input.apr, psqlEnv(pool, name, options));
+  const run = await runPsql(script.name, input.apr, psqlEnv(pool, name, options), poolWatch(pool));
   // Claimed whatever the outcome: a script that committed anything before failing is undone by the compensation.
   const inserted = await withTransaction(pool, async (client) => {
     await takeRolloutLock(client);

@@ -1,0 +1,72 @@
+// A second, short-lived connection that asks the server about one of our sessions. A long statement and a
+// dead link look the same from the first connection (no byte passes either way); only the server can tell
+// them apart, and only a fresh connection can ask it. Through a stalled tunnel that connection stalls too,
+// which is an answer of its own.
+import type { QueryResultRow } from 'pg';
+import type { TargetClient } from './client';
+
+export type ProbeClients = () => TargetClient;
+
+export class ProbeUnanswered extends Error {}
+
+/** One statement on a fresh connection, connect to answer within boundMs; the connection is closed after. */
+export async function askOnce<R extends QueryResultRow>(
+  make: ProbeClients,
+  sql: string,
+  params: readonly unknown[],
+  boundMs: number,
+): Promise<R[]> {
+  const client = make();
+  client.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new ProbeUnanswered(`a second connection got no answer within ${boundMs / 1000} s`));
+    }, boundMs);
+  });
+  const ask = async () => {
+    await client.connect();
+    return (await client.query<R>(sql, params as unknown[])).rows;
+  };
+  try {
+    return await Promise.race([ask(), bound]);
+  } finally {
+    clearTimeout(timer);
+    void client.end().catch(() => undefined);
+  }
+}
+
+export type SessionVerdict = { alive: true } | { alive: false; why: string };
+
+interface Activity {
+  state: string | null;
+  wait_event: string | null;
+}
+
+/**
+ * Is session `pid` working on a statement? Active is alive, unless it is blocked writing its answer to
+ * us (wait_event ClientWrite), which through a stalled link it stays for ever. Idle means our statement or
+ * its answer was lost on the way; gone means the server ended it.
+ */
+export async function sessionVerdict(make: ProbeClients, pid: number, boundMs: number): Promise<SessionVerdict> {
+  let rows: Activity[];
+  try {
+    rows = await askOnce<Activity>(make, 'select state, wait_event from pg_stat_activity where pid = $1', [pid], boundMs);
+  } catch (err) {
+    return { alive: false, why: err instanceof ProbeUnanswered ? err.message : `a second connection failed (${String(err)})` };
+  }
+  const row = rows[0];
+  if (!row) return { alive: false, why: `the server has no session ${pid} any more` };
+  if (row.state === 'active' && row.wait_event !== 'ClientWrite') return { alive: true };
+  if (row.state === 'active') return { alive: false, why: `the server's session ${pid} is stuck sending us its answer` };
+  return { alive: false, why: `the server's session ${pid} is ${row.state ?? 'in an unknown state'}: our statement or its answer was lost on the way` };
+}
+
+/**
+ * Ends sessions of ours that a stalled link stranded, so their transactions roll back (and the rollout lock
+ * goes) now rather than at the server's idle-in-transaction limit. A session is named by pid and by how
+ * long ago it started at the latest (`startedBeforeS`), so a pid the server has since given to another
+ * session is left alone.
+ */
+export const TERMINATE_STRANDED_SQL = `select pg_terminate_backend(pid) from pg_stat_activity
+  where pid = $1 and usename = current_user and backend_start <= now() - make_interval(secs => $2)`;
