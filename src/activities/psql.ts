@@ -110,13 +110,10 @@ class PsqlSession implements Liveness {
       } else if (verdict || Date.now() - this.provenAt > DETECTION_BOUND_MS) {
         this.close();
         this.stop(verdict?.why ?? 'no session of psql is to be seen on the server', new Date(this.provenAt).toISOString());
-        // Its transaction rolls back now, not at the server's idle limit; through a dead link this fails, harmlessly.
-        await askOnce(
-          this.watch.probeClients,
-          'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and usename = current_user',
-          [this.applicationName],
-          LIVENESS.probeBoundMs,
-        ).catch(() => undefined);
+        // Its transaction rolls back now, not at the server's idle limit: ended by the pool's next connection
+        // that works (through a dead link, this one's would not).
+        this.watch.stranded.add({ applicationName: this.applicationName, startedBy: Date.now() });
+        await this.watch.stranded.end((sql, params) => askOnce(this.watch.probeClients, sql, params, LIVENESS.probeBoundMs)).catch(() => undefined);
       }
     } finally {
       this.checking = false;

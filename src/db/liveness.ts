@@ -76,15 +76,23 @@ export class Reachability {
   }
 }
 
+/** A server session of ours cut off from us: by pid (a pool's) or by its unique application_name (psql's). */
+export interface StrandedSession {
+  pid?: number;
+  applicationName?: string;
+  /** When it had started by at the latest, by our clock: a pid or name given to a later session is left alone. */
+  startedBy: number;
+}
+
 /**
  * Sessions whose connection we destroyed while the server may keep them (and their open transaction, and
  * the rollout lock) until its idle-in-transaction limit: ended by the next connection that works.
  */
 export class Stranded {
-  private readonly sessions = new Map<number, number>();
+  private readonly sessions = new Map<string, StrandedSession>();
 
-  add(pid: number, connectedAt: number): void {
-    this.sessions.set(pid, connectedAt);
+  add(session: StrandedSession): void {
+    this.sessions.set(String(session.pid ?? session.applicationName), session);
   }
 
   get size(): number {
@@ -92,10 +100,11 @@ export class Stranded {
   }
 
   async end(run: (sql: string, params: unknown[]) => Promise<unknown>): Promise<void> {
-    for (const [pid, connectedAt] of [...this.sessions]) {
-      // The session started before we connected to it (a second of slack for the clocks' reading of it).
-      await run(TERMINATE_STRANDED_SQL, [pid, Math.max(0, (Date.now() - connectedAt) / 1000 - 1)]);
-      this.sessions.delete(pid);
+    for (const [key, s] of [...this.sessions]) {
+      // A second of slack for reading the two clocks' durations.
+      const ageS = Math.max(0, (Date.now() - s.startedBy) / 1000 - 1);
+      await run(TERMINATE_STRANDED_SQL, [s.pid ?? null, s.applicationName ?? null, ageS]);
+      this.sessions.delete(key);
     }
   }
 }
@@ -104,6 +113,8 @@ export interface WatchContext {
   reach: Reachability;
   probeClients: ProbeClients;
   stranded: Stranded;
+  /** When a session of this pool last was found stalled: idle connections older than that shared its link. */
+  stalledAt: number;
 }
 
 type QueryFn = (...args: unknown[]) => unknown;
@@ -133,6 +144,11 @@ export class WatchedClient extends TargetClient implements Liveness {
 
   alive(now: number): boolean {
     return this.pending === 0 || now - this.provenAt < LIVENESS.provenForMs;
+  }
+
+  /** Idle since before a stall on the same link: not to be handed out (it would cost a detection of its own). */
+  suspect(): boolean {
+    return this.provenAt < this.watch.stalledAt;
   }
 
   private watched(query: QueryFn, args: unknown[]): unknown {
@@ -209,11 +225,12 @@ export class WatchedClient extends TargetClient implements Liveness {
   private stall(why: string): void {
     if (this.pending === 0 || this.stalled) return;
     this.stalled = true;
+    this.watch.stalledAt = Date.now();
     clearInterval(this.ticker);
     const since = new Date(this.provenAt).toISOString();
     const pid = (this as unknown as { processID: number | null }).processID;
     if (pid) {
-      this.watch.stranded.add(pid, this.connectedAt);
+      this.watch.stranded.add({ pid, startedBy: this.connectedAt });
       void this.watch.stranded
         .end((sql, params) => askOnce(this.watch.probeClients, sql, params, LIVENESS.probeBoundMs))
         .catch(() => undefined);

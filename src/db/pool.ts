@@ -73,6 +73,7 @@ function watchedClients(target: PgTarget, config: PoolConfig, connectTimeoutMs: 
     reach: new Reachability(whereOf(target)),
     probeClients: () => new TargetClient(probeConfig, probeHow),
     stranded: new Stranded(),
+    stalledAt: 0,
   };
   class PoolClientClass extends WatchedClient {
     constructor(c: ClientConfig) {
@@ -141,13 +142,22 @@ export function poolTarget(pool: Pool): PgTarget | undefined {
   return targets.get(pool);
 }
 
-export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  let client: PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (err) {
-    throw unreachable(pool, err);
+/** A pooled connection, but none that sat idle through a stall another session found: those are dropped. */
+async function checkout(pool: Pool): Promise<PoolClient> {
+  for (;;) {
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      throw unreachable(pool, err);
+    }
+    if (!(client instanceof WatchedClient && client.suspect())) return client;
+    client.release(new Error('idle through a stall of its link'));
   }
+}
+
+export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await checkout(pool);
   // pg-pool listens for errors only on idle clients. A held client whose connection is cut (a server
   // restart, a terminated backend) would emit an unhandled 'error' and take the whole worker down;
   // the query in flight rejects all the same, and Temporal retries the activity.

@@ -64,9 +64,9 @@ export async function sessionVerdict(make: ProbeClients, pid: number, boundMs: n
 
 /**
  * Ends sessions of ours that a stalled link stranded, so their transactions roll back (and the rollout lock
- * goes) now rather than at the server's idle-in-transaction limit. A session is named by pid and by how
- * long ago it started at the latest (`startedBeforeS`), so a pid the server has since given to another
- * session is left alone.
+ * goes) now rather than at the server's idle-in-transaction limit. $1 pid or $2 application_name, and $3:
+ * it started at least this many seconds ago, so a pid or name since given to a newer session is left alone.
  */
 export const TERMINATE_STRANDED_SQL = `select pg_terminate_backend(pid) from pg_stat_activity
-  where pid = $1 and usename = current_user and backend_start <= now() - make_interval(secs => $2)`;
+  where ($1::int is null or pid = $1) and ($2::text is null or application_name = $2)
+    and usename = current_user and backend_start <= now() - make_interval(secs => $3)`;
