@@ -30,10 +30,11 @@ export async function temporalClient(address = temporalAddress()): Promise<{ cli
 
 export async function startScanRollout(
   client: Client,
-  opts: { taskQueue: string; target: string; snapshotRef?: string; workflowId?: string },
+  opts: { taskQueue: string; target: string; snapshotRef?: string; workflowId?: string; seedScript?: { path: string; sha256: string } },
 ): Promise<WorkflowHandle<typeof rolloutWorkflow>> {
   const scan = opts.snapshotRef ? { scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef: opts.snapshotRef } } : {};
-  const args = RolloutInput.parse({ target: opts.target, apr: APR, ...scan });
+  const seed = opts.seedScript ? { seedScript: opts.seedScript } : {};
+  const args = RolloutInput.parse({ target: opts.target, apr: APR, ...scan, ...seed });
   return client.workflow.start(rolloutWorkflow, {
     taskQueue: opts.taskQueue,
     workflowId: opts.workflowId ?? unique('rollout-fault'),
