@@ -15,6 +15,8 @@ import { expectPacketNumbers, openGate, startScanRollout, temporalClient } from 
 const HEAL_MS = 20_000;
 const END_BOUND_MS = 120_000;
 const SLACK_MS = 5_000;
+/** The SDK core's own bound on connecting (not configurable from TypeScript), as measured. */
+const WORKER_CONNECT_BOUND_MS = 30_000;
 
 async function temporalProxy(): Promise<StallProxy> {
   const [host, port] = temporalAddress().split(':');
@@ -86,6 +88,24 @@ describe('a stalled tunnel to Temporal', () => {
       for (const w of workers) await w.stop();
       await proxy.close();
       await db.drop();
+    }
+  });
+
+  test.concurrent('the worker\'s at its start: it ends with one line instead of hanging', async () => {
+    const proxy = await temporalProxy();
+    const db = await freshDatabase();
+    try {
+      proxy.stall();
+      const started = Date.now();
+      const result = await rollout(['worker'], envFor(db, { TEMPORAL_ADDRESS: proxy.address }), 120_000);
+      const tookMs = Date.now() - started;
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/^rollout: Temporal did not answer the worker in time .*: check TEMPORAL_ADDRESS/);
+      expect(tookMs).toBeLessThan(WORKER_CONNECT_BOUND_MS + SLACK_MS);
+      figures.push(`worker start through a stalled tunnel: ended after ${Math.round(tookMs / 1000)} s`);
+    } finally {
+      await db.drop();
+      await proxy.close();
     }
   });
 
