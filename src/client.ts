@@ -1,4 +1,5 @@
-import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import type { ConnectionOptions } from '@temporalio/client';
 import type { Config } from './config';
 import { temporalConnectFailure } from './infra/temporalConnectError';
 
@@ -15,9 +16,11 @@ export const CALL_BOUND_MS = 30_000;
 type Interceptor = NonNullable<ConnectionOptions['interceptors']>[number];
 
 // The next call as it is, with a deadline added. Next is the retry interceptor, whose call is an InterceptingCall.
-const callDeadline: Interceptor = (options, nextCall) =>
+const callDeadline: Interceptor = (options, nextCall) => {
+  const has = options.deadline !== undefined && options.deadline !== Infinity;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-  nextCall(options.deadline !== undefined && options.deadline !== Infinity ? options : { ...options, deadline: Date.now() + CALL_BOUND_MS }) as ReturnType<Interceptor>;
+  return nextCall(has ? options : { ...options, deadline: Date.now() + CALL_BOUND_MS }) as ReturnType<Interceptor>;
+};
 
 /** A client for the configured Temporal server; says plainly when there is none. */
 export async function connectClient(config: Config): Promise<Client> {

@@ -49,10 +49,12 @@ async function firstUnproven(tracked: { result: Promise<unknown>; alive: () => b
 }
 
 describe('a stalled link to PostgreSQL', () => {
-  test.concurrent('a statement whose answer the stall swallows fails within the detection bound; its session is ended once the link works', async () => {
+  const swallowed = 'a statement whose answer the stall swallows fails within the detection bound; its session ends';
+  test.concurrent(swallowed, async () => {
     const { proxy, pool, direct, close } = await proxied();
     try {
-      const pid = await withClient(pool, async (c) => (await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid);
+      const backend = await withClient(pool, (c) => c.query<{ pid: number }>('select pg_backend_pid() as pid'));
+      const pid = backend.rows[0]?.pid;
       const tracked = trackSessions(() => withClient(pool, (c) => c.query('begin; select pg_sleep(1)')));
       await pause(300);
       proxy.stall();
@@ -61,7 +63,9 @@ describe('a stalled link to PostgreSQL', () => {
       const failure = await tracked.result.then(() => null, (err: unknown) => err);
       const detectedMs = Date.now() - stalledAt;
       expect(failure).toBeInstanceOf(DatabaseUnreachable);
-      expect(String(failure)).toMatch(/stopped answering: no reply to a statement since \S+Z, and a second connection got no answer within 10 s/);
+      expect(String(failure)).toMatch(
+        /stopped answering: no reply to a statement since \S+Z, and a second connection got no answer within 10 s/,
+      );
       expect(detectedMs).toBeLessThan(DETECTION_BOUND_MS + SLACK_MS);
       // Heartbeats stopped before the attempt failed, within provenForMs of the last proof.
       const unprovenAt = await unproven;
@@ -88,7 +92,7 @@ describe('a stalled link to PostgreSQL', () => {
     }
   });
 
-  test.concurrent('a connection through a stalled link fails within the connect bound; closing the pool does not hang', async () => {
+  test.concurrent('a connection through a stalled link fails within the connect bound; no hanging close', async () => {
     const { proxy, pool, close } = await proxied();
     try {
       await withClient(pool, (c) => c.query('select 1'));
@@ -108,7 +112,7 @@ describe('a stalled link to PostgreSQL', () => {
     }
   });
 
-  test.concurrent('psql whose link stalls is stopped within the detection bound, with a retryable failure', async () => {
+  test.concurrent('psql whose link stalls is stopped within the detection bound, retryably', async () => {
     const { proxy, pool, close } = await proxied();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gr-psql-stall-'));
     const file = path.join(dir, 'slow.sql');

@@ -1,9 +1,10 @@
 // Production's own seed script runs through psql, exactly as the packet's channel runs it: a child
 // process connected as the worker is, given -v ratified_apr, its output kept for the failure message.
 import { spawn } from 'node:child_process';
-import { DETECTION_BOUND_MS, DatabaseUnreachable, enlist, LIVENESS, type Liveness, type WatchContext } from '../db/liveness';
+import { DETECTION_BOUND_MS, DatabaseUnreachable, endStranded, enlist, LIVENESS } from '../db/liveness';
+import type { Liveness, WatchContext } from '../db/liveness';
 import { poolTarget, type Pool } from '../db/pool';
-import { askOnce, ProbeUnanswered } from '../db/probe';
+import { askOnce, whyUnasked } from '../db/probe';
 
 export interface PsqlRun {
   exitCode: number;
@@ -54,21 +55,24 @@ async function psqlVerdict(watch: WatchContext, applicationName: string): Promis
   try {
     rows = await askOnce<PsqlActivity>(
       watch.probeClients,
-      `select pid, state, wait_event, extract(epoch from now() - state_change)::float8 as quiet_s from pg_stat_activity
+      `select pid, state, wait_event, extract(epoch from now() - state_change)::float8 as quiet_s
+         from pg_stat_activity
         where application_name = $1 and usename = current_user and datname = current_database()`,
       [applicationName],
       LIVENESS.probeBoundMs,
     );
   } catch (err) {
-    return { alive: false, why: err instanceof ProbeUnanswered ? err.message : `a second connection failed (${String(err)})` };
+    return { alive: false, why: whyUnasked(err) };
   }
   const row = rows[0];
   if (!row) return null;
   if (row.state === 'active') {
-    return row.wait_event === 'ClientWrite' ? { alive: false, why: `psql's session ${row.pid} is stuck sending psql its answer` } : { alive: true, why: '' };
+    if (row.wait_event !== 'ClientWrite') return { alive: true, why: '' };
+    return { alive: false, why: `psql's session ${row.pid} is stuck sending psql its answer` };
   }
   if (row.quiet_s * 1000 < LIVENESS.probeAfterMs) return { alive: true, why: '' };
-  return { alive: false, why: `psql's session ${row.pid} has been ${row.state ?? '?'} for ${Math.round(row.quiet_s)} s: its statements no longer get through` };
+  const quiet = `${row.state ?? '?'} for ${Math.round(row.quiet_s)} s`;
+  return { alive: false, why: `psql's session ${row.pid} has been ${quiet}: its statements no longer get through` };
 }
 
 /**
@@ -109,11 +113,12 @@ class PsqlSession implements Liveness {
         this.watch.reach.heard();
       } else if (verdict || Date.now() - this.provenAt > DETECTION_BOUND_MS) {
         this.close();
-        this.stop(verdict?.why ?? 'no session of psql is to be seen on the server', new Date(this.provenAt).toISOString());
+        const why = verdict?.why ?? 'no session of psql is to be seen on the server';
+        this.stop(why, new Date(this.provenAt).toISOString());
         // Its transaction rolls back now, not at the server's idle limit: ended by the pool's next connection
         // that works (through a dead link, this one's would not).
         this.watch.stranded.add({ applicationName: this.applicationName, startedBy: Date.now() });
-        await this.watch.stranded.end((sql, params) => askOnce(this.watch.probeClients, sql, params, LIVENESS.probeBoundMs)).catch(() => undefined);
+        await endStranded(this.watch);
       }
     } finally {
       this.checking = false;
@@ -126,7 +131,12 @@ class PsqlSession implements Liveness {
  * spliced into SQL by us: the script reads it as :'ratified_apr'. With `watch`, psql's session is checked
  * as the pool's are, and a psql whose link died is killed: DatabaseUnreachable, which Temporal retries.
  */
-export async function runPsql(file: string, apr: string, env: NodeJS.ProcessEnv, watch?: WatchContext): Promise<PsqlRun> {
+export async function runPsql(
+  file: string,
+  apr: string,
+  env: NodeJS.ProcessEnv,
+  watch?: WatchContext,
+): Promise<PsqlRun> {
   const psql = process.env.PSQL_PATH ?? 'psql';
   return new Promise((resolve, reject) => {
     const child = spawn(psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', `ratified_apr=${apr}`, '-f', file], {
@@ -138,7 +148,8 @@ export async function runPsql(file: string, apr: string, env: NodeJS.ProcessEnv,
       watch && env.PGAPPNAME
         ? new PsqlSession(watch, env.PGAPPNAME, (why, since) => {
             stopped = new DatabaseUnreachable(
-              `psql's connection to PostgreSQL ${watch.reach.where} stopped answering: no sign of progress since ${since}, and ${why}; ` +
+              `psql's connection to PostgreSQL ${watch.reach.where} stopped answering: ` +
+                `no sign of progress since ${since}, and ${why}; ` +
                 'psql was stopped, so the attempt fails and is retried',
               since,
             );

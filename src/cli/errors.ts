@@ -32,8 +32,10 @@ function codeOf(err: unknown): string | undefined {
 
 /** gRPC's DEADLINE_EXCEEDED anywhere in the cause chain: a call to Temporal that got no answer in its bound. */
 function deadlineExceeded(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+  let e: unknown = err;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 5; depth += 1) {
     if ((e as { code?: unknown }).code === 4) return true;
+    e = (e as { cause?: unknown }).cause;
   }
   return false;
 }
@@ -57,7 +59,9 @@ export function describeError(err: unknown): string {
   if (code === '3D000') return 'the database named in DATABASE_URL does not exist';
   const message = err instanceof Error ? err.message : String(err);
   if (deadlineExceeded(err)) {
-    return `Temporal did not answer within ${CALL_BOUND_MS / 1000} s (${message.split('\n')[0] ?? ''}): check TEMPORAL_ADDRESS and the link to it; the rollout itself goes on`;
+    const what = message.split('\n')[0] ?? '';
+    return `Temporal did not answer within ${CALL_BOUND_MS / 1000} s (${what}): check TEMPORAL_ADDRESS and the link to it; ` +
+      'the rollout itself goes on';
   }
   // The worker's Temporal connection: tonic's debug text, put in words.
   const native = describeNativeConnectError(message);

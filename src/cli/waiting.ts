@@ -6,7 +6,7 @@ import { ErrorType } from '../shared/errors';
 export interface Waiting {
   activity: string;
   attempt: number;
-  /** The last attempt's failure: for a lock wait, who holds the lock and since when; for a database away, since when. */
+  /** The last attempt's failure: for a lock wait, who holds it and since when; for a database away, since when. */
   lastFailure: string | null;
   /** When the database last answered, for a step retrying because it does not (DatabaseUnreachable). */
   since: string | null;
@@ -14,7 +14,8 @@ export interface Waiting {
   nextAttemptAt: string | null;
 }
 
-type PendingFailure = NonNullable<NonNullable<Awaited<ReturnType<WorkflowHandle['describe']>>['raw']['pendingActivities']>[number]['lastFailure']>;
+type Pending = NonNullable<Awaited<ReturnType<WorkflowHandle['describe']>>['raw']['pendingActivities']>[number];
+type PendingFailure = NonNullable<Pending['lastFailure']>;
 
 /** details[0].since of a DatabaseUnreachable failure (src/activities/failures.ts). */
 function databaseSince(failure: PendingFailure | null | undefined): string | null {
@@ -47,7 +48,7 @@ export async function pendingWaits(handle: WorkflowHandle): Promise<Waiting[]> {
     }));
 }
 
-/** One line: which step, which attempt, when the next one starts, and the last failure (what it waits for, since when). */
+/** One line: which step, which attempt, when the next one starts, the last failure (what it waits for, since when). */
 export function formatWaiting(w: Waiting): string {
   const next = w.nextAttemptAt ? ` (next try ${w.nextAttemptAt})` : '';
   return `waiting: ${w.activity} attempt ${w.attempt}${next}${w.lastFailure ? `: ${w.lastFailure}` : ''}`;

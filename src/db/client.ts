@@ -34,7 +34,9 @@ export class TargetClient extends Client {
     }
     const ask = serverAcceptsSsl(this.host, this.port, this.how.connectTimeoutMs).then((accepts) => {
       // The pool's connect timeout destroys the socket; connecting it now would open a connection no one waits for.
-      if (this.connection.stream.destroyed || ending(this)) throw new Error('connection attempt abandoned: timeout expired');
+      if (this.connection.stream.destroyed || ending(this)) {
+        throw new Error('connection attempt abandoned: timeout expired');
+      }
       if (accepts === false) {
         // The Connection was made in the constructor with the TLS options; nothing is sent yet.
         (this as unknown as { connection: { ssl: unknown } }).connection.ssl = false;

@@ -109,6 +109,12 @@ export class Stranded {
   }
 }
 
+/** Ends the stranded sessions now, on a connection of their own: through a dead link this fails, harmlessly. */
+export async function endStranded(watch: WatchContext): Promise<void> {
+  const ask = (sql: string, params: unknown[]) => askOnce(watch.probeClients, sql, params, LIVENESS.probeBoundMs);
+  await watch.stranded.end(ask).catch(() => undefined);
+}
+
 export interface WatchContext {
   reach: Reachability;
   probeClients: ProbeClients;
@@ -231,9 +237,7 @@ export class WatchedClient extends TargetClient implements Liveness {
     const pid = (this as unknown as { processID: number | null }).processID;
     if (pid) {
       this.watch.stranded.add({ pid, startedBy: this.connectedAt });
-      void this.watch.stranded
-        .end((sql, params) => askOnce(this.watch.probeClients, sql, params, LIVENESS.probeBoundMs))
-        .catch(() => undefined);
+      void endStranded(this.watch);
     }
     const err = new DatabaseUnreachable(
       `PostgreSQL ${this.watch.reach.where} stopped answering: no reply to a statement since ${since}, and ${why}; ` +

@@ -60,7 +60,11 @@ function whereOf(target: PgTarget): string {
  * The pool's client class: each of its clients watched (src/db/liveness.ts), each check made on a fresh
  * connection to the same place as the same user, bounded.
  */
-function watchedClients(target: PgTarget, config: PoolConfig, connectTimeoutMs: number): { Client: PoolConfig['Client']; watch: WatchContext } {
+function watchedClients(
+  target: PgTarget,
+  config: PoolConfig,
+  connectTimeoutMs: number,
+): { Client: PoolConfig['Client']; watch: WatchContext } {
   const how: ClientHow = { preferSsl: target.sslmode === 'prefer' && !isSocket(target), connectTimeoutMs };
   const probeConfig: ClientConfig = {
     ...config,
@@ -109,7 +113,10 @@ export function createPool(connectionString: string, options: Partial<PoolConfig
     // A fresh connection that works first ends the sessions a stalled link stranded (see Stranded);
     // pg-pool awaits the promise before handing the connection out.
     onConnect: ((client: PoolClient) =>
-      watch.stranded.size === 0 ? undefined : watch.stranded.end((sql, params) => client.query(sql, params)).catch(() => undefined)) as PoolConfig['onConnect'],
+      watch.stranded.size === 0
+        ? undefined
+        : watch.stranded.end((sql, params) => client.query(sql, params)).catch(() => undefined)
+    ) as PoolConfig['onConnect'],
   });
   // An idle client dies when the server restarts; the pool replaces it. Without a listener
   // node would treat the error as unhandled and take the worker down.
@@ -134,7 +141,8 @@ function unreachable(pool: Pool, err: unknown): unknown {
   const since = watch.reach.since();
   const timedOut = /timeout/i.test(`${err.message} ${String((err.cause as Error | undefined)?.message)}`);
   const why = timedOut ? `no connection within ${(pool.options.connectionTimeoutMillis ?? 0) / 1000} s` : err.message;
-  return new DatabaseUnreachable(`PostgreSQL ${watch.reach.where} unreachable since ${since}: ${why}`, since, { cause: err });
+  const message = `PostgreSQL ${watch.reach.where} unreachable since ${since}: ${why}`;
+  return new DatabaseUnreachable(message, since, { cause: err });
 }
 
 /** What a pool connects to, as libpq resolved it: for another libpq client (psql) to connect there too. */

@@ -36,6 +36,11 @@ export async function askOnce<R extends QueryResultRow>(
   }
 }
 
+/** Why a second connection could not ask: in the words of a verdict. */
+export function whyUnasked(err: unknown): string {
+  return err instanceof ProbeUnanswered ? err.message : `a second connection failed (${String(err)})`;
+}
+
 export type SessionVerdict = { alive: true } | { alive: false; why: string };
 
 interface Activity {
@@ -51,15 +56,18 @@ interface Activity {
 export async function sessionVerdict(make: ProbeClients, pid: number, boundMs: number): Promise<SessionVerdict> {
   let rows: Activity[];
   try {
-    rows = await askOnce<Activity>(make, 'select state, wait_event from pg_stat_activity where pid = $1', [pid], boundMs);
+    const sql = 'select state, wait_event from pg_stat_activity where pid = $1';
+    rows = await askOnce<Activity>(make, sql, [pid], boundMs);
   } catch (err) {
-    return { alive: false, why: err instanceof ProbeUnanswered ? err.message : `a second connection failed (${String(err)})` };
+    return { alive: false, why: whyUnasked(err) };
   }
   const row = rows[0];
   if (!row) return { alive: false, why: `the server has no session ${pid} any more` };
   if (row.state === 'active' && row.wait_event !== 'ClientWrite') return { alive: true };
-  if (row.state === 'active') return { alive: false, why: `the server's session ${pid} is stuck sending us its answer` };
-  return { alive: false, why: `the server's session ${pid} is ${row.state ?? 'in an unknown state'}: our statement or its answer was lost on the way` };
+  const session = `the server's session ${pid}`;
+  if (row.state === 'active') return { alive: false, why: `${session} is stuck sending us its answer` };
+  const state = row.state ?? 'in an unknown state';
+  return { alive: false, why: `${session} is ${state}: our statement or its answer was lost on the way` };
 }
 
 /**

@@ -72,7 +72,8 @@ export function describeNativeConnectError(message: string): string | undefined 
   if (!message.includes('tonic::transport::Error(')) return undefined;
   // Connected, then nothing: a stalled tunnel, or not a gRPC server at all.
   if (message.includes('TimeoutExpired')) {
-    return 'Temporal did not answer the worker in time (tonic: TimeoutExpired): check TEMPORAL_ADDRESS and the link to it';
+    return 'Temporal did not answer the worker in time (tonic: TimeoutExpired): ' +
+      'check TEMPORAL_ADDRESS and the link to it';
   }
   const tcp = /ConnectError\("tcp connect error", ([^,]+), Os \{[^}]*message: "([^"]+)" \}/.exec(message);
   if (tcp?.[1] && tcp[2]) return describeTemporalFailure(tcp[1], { details: tcp[2].toLowerCase() });

@@ -2,15 +2,16 @@
 // completion cannot get through; Temporal times the attempt out and retries it, which finds the step done in
 // the ledger), and the CLI's, whose every call has a deadline.
 import { finalProgress } from '../../src/cli/execution';
-import { pendingWaits } from '../../src/cli/waiting';
+import { pendingWaits, type Waiting } from '../../src/cli/waiting';
 import { CALL_BOUND_MS, CONNECT_BOUND_MS } from '../../src/client';
 import { envFor, rollout } from '../support/cli';
-import { count, freshDatabase, ratify, takeSnapshot, type TestDatabase } from '../support/db';
+import { freshDatabase, ratify, takeSnapshot, type TestDatabase } from '../support/db';
 import { temporalAddress } from '../support/harness';
 import { unique } from '../support/names';
 import { startStallProxy, type StallProxy } from '../support/stallProxy';
-import { holdRolloutLock, startProcessWorker, waitForBlockedBackend, type ProcessWorker } from './support/processWorker';
-import { expectPacketNumbers, openGate, startScanRollout, temporalClient } from './support/rollouts';
+import { holdRolloutLock, startProcessWorker, waitForBlockedBackend } from './support/processWorker';
+import type { ProcessWorker } from './support/processWorker';
+import { expectPacketNumbers, openGate, startScanRollout, stepsDone, temporalClient } from './support/rollouts';
 
 const HEAL_MS = 20_000;
 const END_BOUND_MS = 120_000;
@@ -37,7 +38,7 @@ describe('a stalled tunnel to Temporal', () => {
     await temporal.close();
   });
 
-  test.concurrent('the worker\'s, while the scan commits: the rollout completes once it heals, each step applied once', async () => {
+  test.concurrent('the worker\'s, while the scan commits: completed once it heals, each step once', async () => {
     const db: TestDatabase = await freshDatabase();
     const proxy = await temporalProxy();
     const lock = await holdRolloutLock(db.url);
@@ -48,7 +49,7 @@ describe('a stalled tunnel to Temporal', () => {
       await ratify(db.pool);
       const snapshotRef = await takeSnapshot(db.pool);
       workers.push(await startProcessWorker(where));
-      const handle = await startScanRollout(temporal.client, { taskQueue: where.taskQueue, target: db.name, snapshotRef });
+      const handle = await startScanRollout(temporal.client, { ...where, snapshotRef });
       await openGate(handle);
       await waitForBlockedBackend(db.url, 'advisory');
       await lock.passOne(); // the seed
@@ -64,7 +65,8 @@ describe('a stalled tunnel to Temporal', () => {
       const detected = (async () => {
         while (!ended) {
           const waits = await pendingWaits(handle).catch(() => []);
-          if (waits.some((w) => w.activity === 'applyScan' && /heartbeat timeout/i.test(w.lastFailure ?? ''))) return Date.now() - stalledAt;
+          const timedOut = (w: Waiting) => w.activity === 'applyScan' && /heartbeat timeout/i.test(`${w.lastFailure}`);
+          if (waits.some(timedOut)) return Date.now() - stalledAt;
           await new Promise((r) => setTimeout(r, 500));
         }
         return null;
@@ -75,13 +77,14 @@ describe('a stalled tunnel to Temporal', () => {
       const detectedMs = await detected;
       figures.push(
         `worker's tunnel stalled in applyScan, healed after ${HEAL_MS / 1000} s: the attempt timed out (heartbeat) ` +
-          `${Math.round((detectedMs ?? NaN) / 1000)} s after the stall, the rollout ended ${Math.round(endedMs / 1000)} s after it`,
+          `${Math.round((detectedMs ?? NaN) / 1000)} s after the stall, ` +
+          `the rollout ended ${Math.round(endedMs / 1000)} s after it`,
       );
       expect(detectedMs).toBeLessThan(20_000 + SLACK_MS);
       expect(endedMs).toBeLessThan(END_BOUND_MS);
       await expectPacketNumbers(db.pool, final, true);
       expect(final.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
-      expect(await count(db.pool, 'select count(*) as n from governed_rollout.step_done where reverted_at is null')).toBe(3);
+      expect(await stepsDone(db.pool)).toBe(3);
     } finally {
       clearTimeout(healing);
       await lock.close();
@@ -109,7 +112,7 @@ describe('a stalled tunnel to Temporal', () => {
     }
   });
 
-  test.concurrent('the CLI\'s: connecting, and a call on a connection that stalls, end within their bounds with one line', async () => {
+  test.concurrent('the CLI\'s: connecting, and a call on a stalled connection, end in their bounds', async () => {
     const proxy = await temporalProxy();
     try {
       const env = envFor(null, { TEMPORAL_ADDRESS: proxy.address });
@@ -117,7 +120,11 @@ describe('a stalled tunnel to Temporal', () => {
       // A rollout that waits at the gate, for `result` to wait on.
       const db = await freshDatabase();
       try {
-        const handle = await startScanRollout(temporal.client, { taskQueue: unique('tq-none'), target: db.name, workflowId: id });
+        const handle = await startScanRollout(temporal.client, {
+          taskQueue: unique('tq-none'),
+          target: db.name,
+          workflowId: id,
+        });
         const waiting = rollout(['result', handle.workflowId], env, 180_000);
         await new Promise((r) => setTimeout(r, 3_000));
         proxy.stall();
@@ -135,7 +142,10 @@ describe('a stalled tunnel to Temporal', () => {
         expect(connect.code).not.toBe(0);
         expect(connect.stderr).toMatch(/^rollout: /);
         expect(connectMs).toBeLessThan(CONNECT_BOUND_MS + SLACK_MS + 2_000);
-        figures.push(`CLI: rollout result gave up ${Math.round(callMs / 1000)} s after the stall; rollout progress through the stalled tunnel ended after ${Math.round(connectMs / 1000)} s`);
+        figures.push(
+          `CLI: rollout result gave up ${Math.round(callMs / 1000)} s after the stall; ` +
+            `rollout progress through the stalled tunnel ended after ${Math.round(connectMs / 1000)} s`,
+        );
         await handle.terminate('test over');
       } finally {
         await db.drop();
