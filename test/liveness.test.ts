@@ -8,7 +8,7 @@ import { psqlEnv, runPsql } from '../src/activities/psql';
 import { END_BOUND_MS } from '../src/db/client';
 import { DETECTION_BOUND_MS, DatabaseUnreachable, LIVENESS, trackSessions } from '../src/db/liveness';
 import { createPool, poolWatch, withClient, type Pool } from '../src/db/pool';
-import { count } from './support/db';
+import { count, freshDatabase, queryOnce } from './support/db';
 import { startStallProxy, type StallProxy } from './support/stallProxy';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -92,6 +92,20 @@ describe('a stalled link to PostgreSQL', () => {
     }
   });
 
+  test.concurrent('a server refusing the check\'s connection leaves the statement be', async () => {
+    const db = await freshDatabase(null);
+    const pool = createPool(db.url, { max: 1 });
+    try {
+      await withClient(pool, (c) => c.query('select 1'));
+      await queryOnce(adminUrl(), `alter database ${db.name} allow_connections false`);
+      await expect(withClient(pool, (c) => c.query('select pg_sleep(8)'))).resolves.toBeDefined();
+    } finally {
+      await pool.end();
+      await queryOnce(adminUrl(), `alter database ${db.name} allow_connections true`);
+      await db.drop();
+    }
+  });
+
   test.concurrent('a connection through a stalled link fails within the connect bound; no hanging close', async () => {
     const { proxy, pool, close } = await proxied();
     try {
@@ -101,7 +115,7 @@ describe('a stalled link to PostgreSQL', () => {
       await expect(withClient(pool, (c) => c.query('select 1'))).rejects.toThrow(/stopped answering/);
       const started = Date.now();
       await expect(withClient(pool, (c) => c.query('select 1'))).rejects.toThrow(
-        /^PostgreSQL 127\.0\.0\.1:\d+ unreachable since \S+Z: no connection within 10 s$/,
+        /^PostgreSQL is unreachable at 127\.0\.0\.1:\d+ since \S+Z: no connection within 10 s$/,
       );
       expect(Date.now() - started).toBeLessThan(10_000 + SLACK_MS);
       const closing = Date.now();
@@ -124,7 +138,7 @@ describe('a stalled link to PostgreSQL', () => {
       const stalledAt = Date.now();
       const failure = await run.then(() => null, (err: unknown) => err);
       expect(failure).toBeInstanceOf(DatabaseUnreachable);
-      expect(String(failure)).toMatch(/psql's connection to PostgreSQL 127\.0\.0\.1:\d+ stopped answering/);
+      expect(String(failure)).toMatch(/psql's connection to PostgreSQL at 127\.0\.0\.1:\d+ stopped answering/);
       // Checked every probeAfterMs, each check bounded by probeBoundMs.
       expect(Date.now() - stalledAt).toBeLessThan(LIVENESS.probeAfterMs + LIVENESS.probeBoundMs + SLACK_MS);
     } finally {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { DETECTION_BOUND_MS, DatabaseUnreachable, endStranded, enlist, LIVENESS } from '../db/liveness';
 import type { Liveness, WatchContext } from '../db/liveness';
 import { poolTarget, type Pool } from '../db/pool';
-import { askOnce, whyUnasked } from '../db/probe';
+import { askOnce, serverRefused, whyUnasked } from '../db/probe';
 
 export interface PsqlRun {
   exitCode: number;
@@ -62,7 +62,7 @@ async function psqlVerdict(watch: WatchContext, applicationName: string): Promis
       LIVENESS.probeBoundMs,
     );
   } catch (err) {
-    return { alive: false, why: whyUnasked(err) };
+    return serverRefused(err) ? { alive: true, why: '' } : { alive: false, why: whyUnasked(err) };
   }
   const row = rows[0];
   if (!row) return null;
@@ -148,9 +148,8 @@ export async function runPsql(
       watch && env.PGAPPNAME
         ? new PsqlSession(watch, env.PGAPPNAME, (why, since) => {
             stopped = new DatabaseUnreachable(
-              `psql's connection to PostgreSQL ${watch.reach.where} stopped answering: ` +
-                `no sign of progress since ${since}, and ${why}; ` +
-                'psql was stopped, so the attempt fails and is retried',
+              `psql's connection to PostgreSQL at ${watch.reach.where} stopped answering: ` +
+                `no sign of progress since ${since}, and ${why}; psql was stopped`,
               since,
             );
             child.kill('SIGKILL');

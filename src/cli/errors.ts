@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { ZodError } from 'zod';
 import { CALL_BOUND_MS } from '../client';
+import { DatabaseUnreachable } from '../db/liveness';
 import { describeNativeConnectError } from '../infra/temporalConnectError';
 import { describeIssues } from '../shared';
 import { EXIT_CODES, type ExitName } from './exitCodes';
@@ -48,6 +49,9 @@ export function describeError(err: unknown): string {
   }
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
     return `a rollout is already running as ${err.workflowId} (one per target): follow it with rollout progress ${err.workflowId}, or cancel it`;
+  }
+  if (err instanceof DatabaseUnreachable) {
+    return `${err.message}: check DATABASE_URL, the tunnel to it, and that the server runs`;
   }
   const code = codeOf(err);
   if (code && UNREACHABLE.has(code)) {

@@ -240,8 +240,8 @@ export class WatchedClient extends TargetClient implements Liveness {
       void endStranded(this.watch);
     }
     const err = new DatabaseUnreachable(
-      `PostgreSQL ${this.watch.reach.where} stopped answering: no reply to a statement since ${since}, and ${why}; ` +
-        'the connection was closed, so the attempt fails and is retried on a fresh one',
+      `PostgreSQL at ${this.watch.reach.where} stopped answering: ` +
+        `no reply to a statement since ${since}, and ${why}; the connection was closed`,
       since,
     );
     // pg fails every query of the connection with this error.

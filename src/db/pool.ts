@@ -134,14 +134,22 @@ export function poolWatch(pool: Pool): WatchContext | undefined {
   return watches.get(pool);
 }
 
-/** A connection that could not be had, without a word from the server (no SQLSTATE): the database is away. */
+// Failures of the way to the server, not of what it said (those carry a SQLSTATE) nor of our own setup.
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
+]);
+
+/** A connection that could not be had for want of a way to the server: the database is away, since when. */
 function unreachable(pool: Pool, err: unknown): unknown {
   const watch = watches.get(pool);
-  if (!watch || !(err instanceof Error) || ('code' in err && /^[0-9A-Z]{5}$/.test(String(err.code)))) return err;
+  if (!watch || !(err instanceof Error)) return err;
+  const text = `${err.message} ${String((err.cause as Error | undefined)?.message)}`;
+  const timedOut = /timeout|no answer/i.test(text);
+  const cut = NETWORK_CODES.has(String((err as { code?: unknown }).code)) || /Connection terminated/.test(text);
+  if (!timedOut && !cut) return err;
   const since = watch.reach.since();
-  const timedOut = /timeout/i.test(`${err.message} ${String((err.cause as Error | undefined)?.message)}`);
   const why = timedOut ? `no connection within ${(pool.options.connectionTimeoutMillis ?? 0) / 1000} s` : err.message;
-  const message = `PostgreSQL ${watch.reach.where} unreachable since ${since}: ${why}`;
+  const message = `PostgreSQL is unreachable at ${watch.reach.where} since ${since}: ${why}`;
   return new DatabaseUnreachable(message, since, { cause: err });
 }
 

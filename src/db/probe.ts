@@ -36,6 +36,14 @@ export async function askOnce<R extends QueryResultRow>(
   }
 }
 
+/**
+ * The server itself refused the second connection (too many clients, say): bytes came back through the
+ * link, so it carries; no verdict on the session, which is given the benefit of it rather than killed.
+ */
+export function serverRefused(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && /^[0-9A-Z]{5}$/.test(String((err as { code?: unknown }).code));
+}
+
 /** Why a second connection could not ask: in the words of a verdict. */
 export function whyUnasked(err: unknown): string {
   return err instanceof ProbeUnanswered ? err.message : `a second connection failed (${String(err)})`;
@@ -59,7 +67,7 @@ export async function sessionVerdict(make: ProbeClients, pid: number, boundMs: n
     const sql = 'select state, wait_event from pg_stat_activity where pid = $1';
     rows = await askOnce<Activity>(make, sql, [pid], boundMs);
   } catch (err) {
-    return { alive: false, why: whyUnasked(err) };
+    return serverRefused(err) ? { alive: true } : { alive: false, why: whyUnasked(err) };
   }
   const row = rows[0];
   if (!row) return { alive: false, why: `the server has no session ${pid} any more` };

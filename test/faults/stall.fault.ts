@@ -46,9 +46,10 @@ const cases: Case[] = [
 /** The issue's bound: the rollout ends within 2 minutes of the stall (of the healing, less 20 s, for a late one). */
 const END_BOUND_MS = 120_000;
 const PRODUCTION_SEED = path.join(REPO, 'test', 'fixtures', 'production_seed.sql');
+const WHERE = '127\\.0\\.0\\.1:\\d+';
 const DB_WAIT = new RegExp(
   '^waiting: (\\w+) attempt \\d+(?: \\(next try \\S+\\))?: ' +
-    "(?:psql's connection to )?PostgreSQL 127\\.0\\.0\\.1:\\d+ (?:stopped answering|unreachable since)",
+    `(?:(?:psql's connection to )?PostgreSQL at ${WHERE} stopped answering|PostgreSQL is unreachable at ${WHERE} since)`,
 );
 
 const figures: string[] = [];
