@@ -42,7 +42,10 @@ interface PsqlActivity {
   quiet_s: number;
 }
 
-type Verdict = { alive: boolean; why: string } | null;
+/** reachable: the second connection got through, so psql's session can be ended now. */
+type Verdict = { alive: boolean; why: string; reachable: boolean } | null;
+const ALIVE: Verdict = { alive: true, why: '', reachable: true };
+const lost = (why: string): Verdict => ({ alive: false, why, reachable: true });
 
 /**
  * psql's session as the server sees it, asked on a fresh connection. psql sends a script's statements back to
@@ -62,17 +65,17 @@ async function psqlVerdict(watch: WatchContext, applicationName: string): Promis
       LIVENESS.probeBoundMs,
     );
   } catch (err) {
-    return serverRefused(err) ? { alive: true, why: '' } : { alive: false, why: whyUnasked(err) };
+    return serverRefused(err) ? ALIVE : { alive: false, why: whyUnasked(err), reachable: false };
   }
   const row = rows[0];
   if (!row) return null;
   if (row.state === 'active') {
-    if (row.wait_event !== 'ClientWrite') return { alive: true, why: '' };
-    return { alive: false, why: `psql's session ${row.pid} is stuck sending psql its answer` };
+    if (row.wait_event !== 'ClientWrite') return ALIVE;
+    return lost(`psql's session ${row.pid} is stuck sending psql its answer`);
   }
-  if (row.quiet_s * 1000 < LIVENESS.probeAfterMs) return { alive: true, why: '' };
+  if (row.quiet_s * 1000 < LIVENESS.probeAfterMs) return ALIVE;
   const quiet = `${row.state ?? '?'} for ${Math.round(row.quiet_s)} s`;
-  return { alive: false, why: `psql's session ${row.pid} has been ${quiet}: its statements no longer get through` };
+  return lost(`psql's session ${row.pid} has been ${quiet}: its statements no longer get through`);
 }
 
 /**
@@ -118,7 +121,7 @@ class PsqlSession implements Liveness {
         // Its transaction rolls back now, not at the server's idle limit: ended by the pool's next connection
         // that works (through a dead link, this one's would not).
         this.watch.stranded.add({ applicationName: this.applicationName, startedBy: Date.now() });
-        await endStranded(this.watch);
+        if (verdict?.reachable !== false) await endStranded(this.watch);
       }
     } finally {
       this.checking = false;

@@ -202,7 +202,7 @@ export class WatchedClient extends TargetClient implements Liveness {
   private tick(): void {
     const silent = Date.now() - this.provenAt;
     // The check is bounded; this only catches a check that somehow never returned.
-    if (silent >= DETECTION_BOUND_MS + LIVENESS.tickMs) this.stall('no verdict on it could be had');
+    if (silent >= DETECTION_BOUND_MS + LIVENESS.tickMs) this.stall('no verdict on it could be had', false);
     else if (silent >= LIVENESS.probeAfterMs && !this.checking) void this.check();
   }
 
@@ -214,7 +214,7 @@ export class WatchedClient extends TargetClient implements Liveness {
       const pid = (this as unknown as { processID: number | null }).processID;
       const verdict = pid
         ? await sessionVerdict(this.watch.probeClients, pid, LIVENESS.probeBoundMs)
-        : { alive: false as const, why: 'the session has no backend pid' };
+        : { alive: false as const, why: 'the session has no backend pid', reachable: false };
       if (answeredSince()) return;
       if (verdict.alive) {
         this.provenAt = Date.now();
@@ -222,13 +222,13 @@ export class WatchedClient extends TargetClient implements Liveness {
         return;
       }
       await new Promise((r) => setTimeout(r, LIVENESS.graceMs));
-      if (!answeredSince()) this.stall(verdict.why);
+      if (!answeredSince()) this.stall(verdict.why, verdict.reachable);
     } finally {
       this.checking = false;
     }
   }
 
-  private stall(why: string): void {
+  private stall(why: string, reachable: boolean): void {
     if (this.pending === 0 || this.stalled) return;
     this.stalled = true;
     this.watch.stalledAt = Date.now();
@@ -237,7 +237,8 @@ export class WatchedClient extends TargetClient implements Liveness {
     const pid = (this as unknown as { processID: number | null }).processID;
     if (pid) {
       this.watch.stranded.add({ pid, startedBy: this.connectedAt });
-      void endStranded(this.watch);
+      // Now, if new connections get through; else the pool's next one does it (and nothing keeps the CLI waiting).
+      if (reachable) void endStranded(this.watch);
     }
     const err = new DatabaseUnreachable(
       `PostgreSQL at ${this.watch.reach.where} stopped answering: ` +

@@ -49,7 +49,8 @@ export function whyUnasked(err: unknown): string {
   return err instanceof ProbeUnanswered ? err.message : `a second connection failed (${String(err)})`;
 }
 
-export type SessionVerdict = { alive: true } | { alive: false; why: string };
+/** Not alive: why, and whether the second connection got through (then the stranded session can be ended now). */
+export type SessionVerdict = { alive: true } | { alive: false; why: string; reachable: boolean };
 
 interface Activity {
   state: string | null;
@@ -67,15 +68,16 @@ export async function sessionVerdict(make: ProbeClients, pid: number, boundMs: n
     const sql = 'select state, wait_event from pg_stat_activity where pid = $1';
     rows = await askOnce<Activity>(make, sql, [pid], boundMs);
   } catch (err) {
-    return serverRefused(err) ? { alive: true } : { alive: false, why: whyUnasked(err) };
+    return serverRefused(err) ? { alive: true } : { alive: false, why: whyUnasked(err), reachable: false };
   }
   const row = rows[0];
-  if (!row) return { alive: false, why: `the server has no session ${pid} any more` };
+  const lost = (why: string): SessionVerdict => ({ alive: false, why, reachable: true });
+  if (!row) return lost(`the server has no session ${pid} any more`);
   if (row.state === 'active' && row.wait_event !== 'ClientWrite') return { alive: true };
   const session = `the server's session ${pid}`;
-  if (row.state === 'active') return { alive: false, why: `${session} is stuck sending us its answer` };
+  if (row.state === 'active') return lost(`${session} is stuck sending us its answer`);
   const state = row.state ?? 'in an unknown state';
-  return { alive: false, why: `${session} is ${state}: our statement or its answer was lost on the way` };
+  return lost(`${session} is ${state}: our statement or its answer was lost on the way`);
 }
 
 /**

@@ -8,9 +8,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { finalProgress, type RolloutHandle } from '../../src/cli/execution';
+import { DETECTION_BOUND_MS } from '../../src/db/liveness';
 import { formatWaiting, pendingWaits } from '../../src/cli/waiting';
-import { envFor, REPO, rollout } from '../support/cli';
-import { fingerprint, freshDatabase, ratify, takeSnapshot, type TestDatabase } from '../support/db';
+import { envFor, expectOneLineError, REPO, rollout } from '../support/cli';
+import { APR, fingerprint, freshDatabase, ratify, takeSnapshot, type TestDatabase } from '../support/db';
 import { unique } from '../support/names';
 import { startStallProxy } from '../support/stallProxy';
 import { holdRolloutLock, startProcessWorker, waitForBlockedBackend } from './support/processWorker';
@@ -48,8 +49,8 @@ const END_BOUND_MS = 120_000;
 const PRODUCTION_SEED = path.join(REPO, 'test', 'fixtures', 'production_seed.sql');
 const WHERE = '127\\.0\\.0\\.1:\\d+';
 const DB_WAIT = new RegExp(
-  '^waiting: (\\w+) attempt \\d+(?: \\(next try \\S+\\))?: ' +
-    `(?:(?:psql's connection to )?PostgreSQL at ${WHERE} stopped answering|PostgreSQL is unreachable at ${WHERE} since)`,
+  '^waiting: (\\w+) attempt \\d+(?: \\(next try \\S+\\))?: (?:' +
+    `(?:psql's connection to )?PostgreSQL at ${WHERE} stopped answering|PostgreSQL is unreachable at ${WHERE} since)`,
 );
 
 const figures: string[] = [];
@@ -216,4 +217,30 @@ describe('a stalled tunnel between the worker and PostgreSQL', () => {
       await db.drop();
     }
   }, 300_000);
+
+  test.concurrent('the CLI\'s reads: rollout plan whose tunnel stalls mid-read ends in the bound', async () => {
+    const db = await freshDatabase();
+    const admin = new URL(db.url);
+    const proxy = await startStallProxy(admin.hostname, Number(admin.port));
+    const tableLock = new PgClient({ connectionString: db.url });
+    await tableLock.connect();
+    try {
+      await tableLock.query('begin');
+      await tableLock.query('lock table os_proposal_approvals in access exclusive mode');
+      const planning = rollout(['plan', '--apr', APR], envFor(null, { DATABASE_URL: proxy.through(db.url) }), 120_000);
+      await waitForBlockedBackend(db.url, 'relation');
+      proxy.stall();
+      const stalledAt = Date.now();
+      await tableLock.query('commit');
+      const plan = await planning;
+      const endedMs = Date.now() - stalledAt;
+      expectOneLineError(plan, /^rollout: PostgreSQL at 127\.0\.0\.1:\d+ stopped answering: .*: check DATABASE_URL/);
+      expect(endedMs).toBeLessThan(DETECTION_BOUND_MS + 5_000);
+      figures.push(`rollout plan, stalled mid-read: ended ${Math.round(endedMs / 1000)} s after the stall`);
+    } finally {
+      await tableLock.end().catch(() => undefined);
+      await proxy.close();
+      await db.drop();
+    }
+  });
 });
