@@ -104,7 +104,8 @@ describe('a stalled tunnel to Temporal', () => {
       const tookMs = Date.now() - started;
       expect(result.code).not.toBe(0);
       expect(result.stderr).toMatch(/^rollout: Temporal did not answer the worker in time .*: check TEMPORAL_ADDRESS/);
-      expect(tookMs).toBeLessThan(WORKER_CONNECT_BOUND_MS + SLACK_MS);
+      // From the spawn: the process's own start (a few seconds on a busy machine) comes first.
+      expect(tookMs).toBeLessThan(WORKER_CONNECT_BOUND_MS + 3 * SLACK_MS);
       figures.push(`worker start through a stalled tunnel: ended after ${Math.round(tookMs / 1000)} s`);
     } finally {
       await db.drop();
