@@ -1,15 +1,38 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import type { ConnectionOptions } from '@temporalio/client';
 import type { Config } from './config';
 import { temporalConnectFailure } from './infra/temporalConnectError';
 
 export class TemporalUnreachable extends Error {}
+
+/**
+ * The CLI's bounds on Temporal. Connecting (and, when that fails, as long again to learn why); and every
+ * call that sets no deadline of its own, retries included: a long poll (`rollout result`) is answered by
+ * the server within 20 s, so a call silent for 30 s went into a dead link.
+ */
+export const CONNECT_BOUND_MS = 5_000;
+export const CALL_BOUND_MS = 30_000;
+
+type Interceptor = NonNullable<ConnectionOptions['interceptors']>[number];
+
+// The next call as it is, with a deadline added. Next is the retry interceptor, whose call is an InterceptingCall.
+const callDeadline: Interceptor = (options, nextCall) => {
+  const has = options.deadline !== undefined && options.deadline !== Infinity;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+  return nextCall(has ? options : { ...options, deadline: Date.now() + CALL_BOUND_MS }) as ReturnType<Interceptor>;
+};
 
 /** A client for the configured Temporal server; says plainly when there is none. */
 export async function connectClient(config: Config): Promise<Client> {
   const { connectionOptions, namespace } = config.temporal;
   let connection: Connection;
   try {
-    connection = await Connection.connect({ ...connectionOptions, connectTimeout: 5_000 });
+    connection = await Connection.connect({
+      ...connectionOptions,
+      connectTimeout: CONNECT_BOUND_MS,
+      // Outermost first: the deadline covers the retries too.
+      interceptors: [callDeadline, makeGrpcRetryInterceptor(defaultGrpcRetryOptions())],
+    });
   } catch (err) {
     // The SDK's error carries no reason; the message names it (refused, DNS, TLS, the API key).
     throw new TemporalUnreachable(await temporalConnectFailure(connectionOptions), { cause: err });

@@ -79,4 +79,14 @@ describe('Temporal connection errors keep their cause', () => {
     expect(describeNativeConnectError(message)).toMatch(/^TLS with Temporal failed \(the server's certificate was refused: UnknownIssuer\): check TEMPORAL_TLS/);
     expect(describeNativeConnectError('some other failure')).toBeUndefined();
   });
+
+  // As a stalled tunnel makes it: test/faults/stallTemporal.fault.ts.
+  test('the worker and a server that connects, then says nothing', () => {
+    const message =
+      'Failed to call GetSystemInfo: code: \'The operation was cancelled\', message: "Timeout expired", ' +
+      'source: tonic::transport::Error(Transport, TimeoutExpired(()))';
+    expect(describeNativeConnectError(message)).toMatch(
+      /^Temporal did not answer the worker in time \(tonic: TimeoutExpired\): check TEMPORAL_ADDRESS/,
+    );
+  });
 });

@@ -2,6 +2,7 @@
 // are non-retryable ApplicationFailures of a type from the one list; everything else is retried.
 import { ApplicationFailure } from '@temporalio/common';
 import { FootprintViolation } from '../db/footprint';
+import { DatabaseUnreachable } from '../db/liveness';
 import { Refusal } from '../steps/refusal';
 import { ErrorType } from '../shared/errors';
 
@@ -30,6 +31,9 @@ export function classify(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof Refusal) return ApplicationFailure.nonRetryable(err.message, err.type, ...(err.details === undefined ? [] : [err.details]));
   if (err instanceof FootprintViolation) return ApplicationFailure.nonRetryable(err.message, ErrorType.FootprintViolated, err.proof);
+  if (err instanceof DatabaseUnreachable) {
+    return ApplicationFailure.retryable(err.message, ErrorType.DatabaseUnreachable, { since: err.since });
+  }
   const code = sqlState(err);
   if (!code) return err;
   const message = err instanceof Error ? err.message : String(err);

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { trackSessions } from '../db/liveness';
 
 function activityContext(): Context | undefined {
   try {
@@ -9,16 +10,21 @@ function activityContext(): Context | undefined {
 }
 
 /**
- * Heartbeats while a long statement runs, so a dead worker is noticed within the heartbeat
- * timeout rather than the start-to-close timeout, and a cancellation reaches the activity.
+ * Heartbeats while a long statement runs, so a dead worker is noticed within the heartbeat timeout rather
+ * than the start-to-close timeout, and a cancellation reaches the activity. Only while every session the
+ * activity waits on is idle or proven working (src/db/liveness.ts): a heartbeat is a claim of progress, so
+ * a session stuck on a dead link stops them, and Temporal's heartbeat timeout is a real second bound.
  */
 export async function withHeartbeat<T>(fn: () => Promise<T>, everyMs = 2_000): Promise<T> {
   const ctx = activityContext();
   if (!ctx) return fn();
+  const tracked = trackSessions(fn);
   ctx.heartbeat();
-  const timer = setInterval(() => ctx.heartbeat(), everyMs);
+  const timer = setInterval(() => {
+    if (tracked.alive()) ctx.heartbeat();
+  }, everyMs);
   try {
-    return await fn();
+    return await tracked.result;
   } finally {
     clearInterval(timer);
   }

@@ -1,5 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { ZodError } from 'zod';
+import { CALL_BOUND_MS } from '../client';
+import { DatabaseUnreachable } from '../db/liveness';
 import { describeNativeConnectError } from '../infra/temporalConnectError';
 import { describeIssues } from '../shared';
 import { EXIT_CODES, type ExitName } from './exitCodes';
@@ -29,6 +31,16 @@ function codeOf(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** gRPC's DEADLINE_EXCEEDED anywhere in the cause chain: a call to Temporal that got no answer in its bound. */
+function deadlineExceeded(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 5; depth += 1) {
+    if ((e as { code?: unknown }).code === 4) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** One line that says what went wrong and, where it can, what to do. */
 export function describeError(err: unknown): string {
   if (err instanceof ZodError) return describeIssues(err);
@@ -37,6 +49,9 @@ export function describeError(err: unknown): string {
   }
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
     return `a rollout is already running as ${err.workflowId} (one per target): follow it with rollout progress ${err.workflowId}, or cancel it`;
+  }
+  if (err instanceof DatabaseUnreachable) {
+    return `${err.message}: check DATABASE_URL, the tunnel to it, and that the server runs`;
   }
   const code = codeOf(err);
   if (code && UNREACHABLE.has(code)) {
@@ -47,6 +62,11 @@ export function describeError(err: unknown): string {
   if (code === '28P01' || code === '28000') return 'PostgreSQL refused the credentials in DATABASE_URL';
   if (code === '3D000') return 'the database named in DATABASE_URL does not exist';
   const message = err instanceof Error ? err.message : String(err);
+  if (deadlineExceeded(err)) {
+    const what = message.split('\n')[0] ?? '';
+    return `Temporal did not answer within ${CALL_BOUND_MS / 1000} s (${what}): check TEMPORAL_ADDRESS and the link to it; ` +
+      'the rollout itself goes on';
+  }
   // The worker's Temporal connection: tonic's debug text, put in words.
   const native = describeNativeConnectError(message);
   if (native) return native;

@@ -1,5 +1,7 @@
-import { Client, Pool, type PoolClient, type PoolConfig, type QueryResult, type QueryResultRow } from 'pg';
-import { isSocket, passwordFromFile, resolvePgTarget, serverAcceptsSsl, tlsOptions, type PgTarget } from '../infra/libpq';
+import { Pool, type ClientConfig, type PoolClient, type PoolConfig, type QueryResult, type QueryResultRow } from 'pg';
+import { isSocket, passwordFromFile, resolvePgTarget, tlsOptions, type PgTarget } from '../infra/libpq';
+import { TargetClient, type ClientHow } from './client';
+import { DatabaseUnreachable, LIVENESS, Reachability, Stranded, WatchedClient, type WatchContext } from './liveness';
 import type { SqlScript } from './sql';
 
 export type { Pool, PoolClient };
@@ -27,27 +29,6 @@ function sessionOptions(extra: string | undefined): string {
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/**
- * sslmode=prefer as libpq does it: SSL when the server offers it, plain text when it does not.
- * pg fails outright on a server without SSL, so each connection first asks the server.
- */
-type ConnectCallback = ((err: Error) => void) | ((err: null, c: Client) => void);
-class PreferSslClient extends Client {
-  override connect(): Promise<Client>;
-  override connect(callback: ConnectCallback): void;
-  override connect(callback?: ConnectCallback): Promise<Client> | void {
-    const ask = serverAcceptsSsl(this.host, this.port, CONNECT_TIMEOUT_MS).then((accepts) => {
-      if (accepts === false) {
-        // The Connection was made in the constructor with the TLS options; nothing is sent yet.
-        (this as unknown as { connection: { ssl: unknown } }).connection.ssl = false;
-        (this as unknown as { ssl: unknown }).ssl = false;
-      }
-    });
-    if (!callback) return ask.then(() => super.connect());
-    void ask.then(() => super.connect(callback));
-  }
-}
-
 /** pg's options for a libpq target: where, as whom, the password when asked, TLS per sslmode. */
 export function connectionConfig(target: PgTarget, env: NodeJS.ProcessEnv = process.env): PoolConfig {
   return {
@@ -67,8 +48,43 @@ export function connectionConfig(target: PgTarget, env: NodeJS.ProcessEnv = proc
     application_name: target.applicationName ?? 'governed-rollout',
     ...(target.options ? { options: target.options } : {}),
     ...(target.connectTimeoutSeconds ? { connectionTimeoutMillis: target.connectTimeoutSeconds * 1000 } : {}),
-    ...(target.sslmode === 'prefer' && !isSocket(target) ? { Client: PreferSslClient } : {}),
   };
+}
+
+/** Where a target is, for messages: host and port (or the socket directory), never credentials. */
+function whereOf(target: PgTarget): string {
+  return isSocket(target) ? target.host : `${target.host}:${target.port}`;
+}
+
+/**
+ * The pool's client class: each of its clients watched (src/db/liveness.ts), each check made on a fresh
+ * connection to the same place as the same user, bounded.
+ */
+function watchedClients(
+  target: PgTarget,
+  config: PoolConfig,
+  connectTimeoutMs: number,
+): { Client: PoolConfig['Client']; watch: WatchContext } {
+  const how: ClientHow = { preferSsl: target.sslmode === 'prefer' && !isSocket(target), connectTimeoutMs };
+  const probeConfig: ClientConfig = {
+    ...config,
+    application_name: 'governed-rollout probe',
+    connectionTimeoutMillis: LIVENESS.probeBoundMs,
+    statement_timeout: LIVENESS.probeBoundMs,
+  };
+  const probeHow: ClientHow = { ...how, connectTimeoutMs: LIVENESS.probeBoundMs };
+  const watch: WatchContext = {
+    reach: new Reachability(whereOf(target)),
+    probeClients: () => new TargetClient(probeConfig, probeHow),
+    stranded: new Stranded(),
+    stalledAt: 0,
+  };
+  class PoolClientClass extends WatchedClient {
+    constructor(c: ClientConfig) {
+      super(c, how, watch);
+    }
+  }
+  return { Client: PoolClientClass as unknown as PoolConfig['Client'], watch };
 }
 
 /**
@@ -78,9 +94,11 @@ export function connectionConfig(target: PgTarget, env: NodeJS.ProcessEnv = proc
 export function createPool(connectionString: string, options: Partial<PoolConfig> = {}, env: NodeJS.ProcessEnv = process.env): Pool {
   const target = resolvePgTarget(connectionString, env);
   const config = connectionConfig(target, env);
+  const connectTimeoutMs = options.connectionTimeoutMillis ?? config.connectionTimeoutMillis ?? CONNECT_TIMEOUT_MS;
+  const { Client, watch } = watchedClients(target, config, connectTimeoutMs);
   const pool = new Pool({
     max: 4,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    connectionTimeoutMillis: connectTimeoutMs,
     idle_in_transaction_session_timeout: SESSION_LIMITS.idleInTransactionMs,
     lock_timeout: SESSION_LIMITS.lockTimeoutMs,
     statement_timeout: SESSION_LIMITS.statementTimeoutMs,
@@ -91,23 +109,71 @@ export function createPool(connectionString: string, options: Partial<PoolConfig
     // The server-side limits, then the user's PGOPTIONS, then the caller's (plan's read-only default):
     // a later -c wins.
     options: sessionOptions([config.options, options.options].filter(Boolean).join(' ') || undefined),
+    Client,
+    // A fresh connection that works first ends the sessions a stalled link stranded (see Stranded);
+    // pg-pool awaits the promise before handing the connection out.
+    onConnect: ((client: PoolClient) =>
+      watch.stranded.size === 0
+        ? undefined
+        : watch.stranded.end((sql, params) => client.query(sql, params)).catch(() => undefined)
+    ) as PoolConfig['onConnect'],
   });
   // An idle client dies when the server restarts; the pool replaces it. Without a listener
   // node would treat the error as unhandled and take the worker down.
   pool.on('error', () => undefined);
   targets.set(pool, target);
+  watches.set(pool, watch);
   return pool;
 }
 
 const targets = new WeakMap<Pool, PgTarget>();
+const watches = new WeakMap<Pool, WatchContext>();
+
+/** How a pool's sessions are watched: for another kind of session (psql) to be checked the same way. */
+export function poolWatch(pool: Pool): WatchContext | undefined {
+  return watches.get(pool);
+}
+
+// Failures of the way to the server, not of what it said (those carry a SQLSTATE) nor of our own setup.
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
+]);
+
+/** A connection that could not be had for want of a way to the server: the database is away, since when. */
+function unreachable(pool: Pool, err: unknown): unknown {
+  const watch = watches.get(pool);
+  if (!watch || !(err instanceof Error)) return err;
+  const text = `${err.message} ${String((err.cause as Error | undefined)?.message)}`;
+  const timedOut = /timeout|no answer/i.test(text);
+  const cut = NETWORK_CODES.has(String((err as { code?: unknown }).code)) || /Connection terminated/.test(text);
+  if (!timedOut && !cut) return err;
+  const since = watch.reach.since();
+  const why = timedOut ? `no connection within ${(pool.options.connectionTimeoutMillis ?? 0) / 1000} s` : err.message;
+  const message = `PostgreSQL is unreachable at ${watch.reach.where} since ${since}: ${why}`;
+  return new DatabaseUnreachable(message, since, { cause: err });
+}
 
 /** What a pool connects to, as libpq resolved it: for another libpq client (psql) to connect there too. */
 export function poolTarget(pool: Pool): PgTarget | undefined {
   return targets.get(pool);
 }
 
+/** A pooled connection, but none that sat idle through a stall another session found: those are dropped. */
+async function checkout(pool: Pool): Promise<PoolClient> {
+  for (;;) {
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      throw unreachable(pool, err);
+    }
+    if (!(client instanceof WatchedClient && client.suspect())) return client;
+    client.release(new Error('idle through a stall of its link'));
+  }
+}
+
 export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = await checkout(pool);
   // pg-pool listens for errors only on idle clients. A held client whose connection is cut (a server
   // restart, a terminated backend) would emit an unhandled 'error' and take the whole worker down;
   // the query in flight rejects all the same, and Temporal retries the activity.

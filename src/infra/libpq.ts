@@ -276,19 +276,26 @@ export function tlsOptions(target: PgTarget, env: NodeJS.ProcessEnv = process.en
   }
 }
 
+/** The server did not answer the SSLRequest in time: the link is down or stalled, not merely without SSL. */
+export class SslRequestUnanswered extends Error {}
+
 /**
  * Does the server accept SSL? Asks it as libpq does with sslmode=prefer: an SSLRequest on a
  * connection of its own, answered with one byte, S or N. Undefined when the question itself fails
- * (the real connection then reports why).
+ * (the real connection then reports why); SslRequestUnanswered when nothing answers within the
+ * bound, so a stalled link costs one connect bound, not two.
  */
 export function serverAcceptsSsl(host: string, port: number, timeoutMs: number): Promise<boolean | undefined> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     const done = (answer: boolean | undefined) => {
       socket.destroy();
       resolve(answer);
     };
-    socket.setTimeout(timeoutMs, () => done(undefined));
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      reject(new SslRequestUnanswered(`no answer from ${host}:${port} within ${timeoutMs / 1000} s`));
+    });
     socket.once('error', () => done(undefined));
     socket.once('close', () => done(undefined));
     socket.once('connect', () => {

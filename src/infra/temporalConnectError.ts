@@ -69,7 +69,12 @@ export function describeTemporalFailure(address: string, err: GrpcFailure): stri
  * client's, or undefined for any other message.
  */
 export function describeNativeConnectError(message: string): string | undefined {
-  if (!message.startsWith('tonic::transport::Error(')) return undefined;
+  if (!message.includes('tonic::transport::Error(')) return undefined;
+  // Connected, then nothing: a stalled tunnel, or not a gRPC server at all.
+  if (message.includes('TimeoutExpired')) {
+    return 'Temporal did not answer the worker in time (tonic: TimeoutExpired): ' +
+      'check TEMPORAL_ADDRESS and the link to it';
+  }
   const tcp = /ConnectError\("tcp connect error", ([^,]+), Os \{[^}]*message: "([^"]+)" \}/.exec(message);
   if (tcp?.[1] && tcp[2]) return describeTemporalFailure(tcp[1], { details: tcp[2].toLowerCase() });
   const dns = /ConnectError\("dns error", Custom \{[^}]*error: "([^"]+)" \}/.exec(message);

@@ -23,6 +23,11 @@ export const ErrorType = {
   /** PostgreSQL rejected a statement for a reason retries cannot fix (privileges, constraints). */
   DatabaseRejected: 'DatabaseRejected',
   /**
+   * PostgreSQL did not answer (a stalled or broken link, no connection within its bound): retryable;
+   * details[0] is `{ since }`, when it last answered, for what the rollout says it waits for.
+   */
+  DatabaseUnreachable: 'DatabaseUnreachable',
+  /**
    * How a rollout that did not complete ends in Temporal (status Failed, so the UI's list tells it
    * apart from a completed one): the type names its state, details[0] is its final progress.
    */

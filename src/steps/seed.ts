@@ -3,7 +3,7 @@
 // psql), claimed in the ledger, verified (own 30, gap 0, conflict 0, 30 direct + 210 inherited, coverage
 // 100), and undone by the packet's rollback narrowed to the rows the ledger records.
 import { readFileSync } from 'node:fs';
-import { runScript, withClient, type PoolClient } from '../db/pool';
+import { poolWatch, runScript, withClient, type PoolClient } from '../db/pool';
 import { measureOn } from '../db/measure';
 import { psqlEnv, runPsql } from '../db/psql';
 import { bytesSha256, executed, SEED_SCRIPT, sha256, sqlFile, sqlSection, type SqlScript } from '../db/sql';
@@ -171,7 +171,7 @@ async function applyScript(run: StepRun, seedScript: SeedScript): Promise<Applie
   if (before.result.settled) return applied(run, before.result.settled, { footprint: before.footprint, after: measured(before.after) });
 
   const options = '-c statement_timeout=10min -c lock_timeout=30s -c idle_in_transaction_session_timeout=60s';
-  const ran = await runPsql(path, input.apr, psqlEnv(run.pool, name, options));
+  const ran = await runPsql(path, input.apr, psqlEnv(run.pool, name, options), poolWatch(run.pool));
   // Claimed whatever the outcome: a script that committed anything before failing is undone by the compensation.
   const claimed = await stepTransaction(run, async (client) => {
     await sessionGone(client, name);

@@ -19,6 +19,8 @@ export interface WorkerTarget {
   url: string;
   target: string;
   taskQueue: string;
+  /** The Temporal server's address as the worker reaches it (through a proxy, say); the test server's by default. */
+  temporalAddress?: string;
 }
 
 /** All output of every worker process started by a test, for the no-secrets scan. */
@@ -29,7 +31,7 @@ export async function startProcessWorker(t: WorkerTarget): Promise<ProcessWorker
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: t.url,
-      TEMPORAL_ADDRESS: temporalAddress(),
+      TEMPORAL_ADDRESS: t.temporalAddress ?? temporalAddress(),
       TEMPORAL_TASK_QUEUE: t.taskQueue,
       ROLLOUT_TARGET: t.target,
       GR_TEST_WORKFLOW_BUNDLE: process.env.GR_TEST_WORKFLOW_BUNDLE,

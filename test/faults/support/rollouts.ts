@@ -5,11 +5,27 @@ import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/w
 import { RolloutInput, gateOpenedSignal, type RolloutProgress } from '../../../src/shared';
 import { rolloutWorkflow } from '../../../src/workflows';
 import type { Pool } from '../../../src/db/pool';
-import { APR, count } from '../../support/db';
+import { APR, count, fingerprint } from '../../support/db';
 import { CLONE_SCAN_RULESET, temporalAddress } from '../../support/harness';
 import { unique } from '../../support/names';
 
 export const OTHER_SNAPSHOT = 'SNAP-20250101T000000Z-0badcafe';
+
+/** A second snapshot someone else may move the cursor to. */
+export async function addOtherSnapshot(pool: Pool): Promise<void> {
+  const sql = 'insert into source_snapshot (snapshot_ref, inventory_hash, object_count) values ($1, $2, 0)';
+  await pool.query(sql, [OTHER_SNAPSHOT, 'x']);
+}
+
+/** Someone else moves the cursor while the advance waits: the step refuses, compensation runs. */
+export async function moveCursorAway(pool: Pool): Promise<void> {
+  await pool.query("update scan_cursor set snapshot_ref = $1 where cursor_name = 'governance_scan'", [OTHER_SNAPSHOT]);
+}
+
+/** The steps the ledger records as done and not reverted: each once. */
+export async function stepsDone(pool: Pool): Promise<number> {
+  return count(pool, 'select count(*) as n from governed_rollout.step_done where reverted_at is null');
+}
 
 /** Worker logs at ERROR only, as in the harness. */
 export function quietRuntime(): void {
@@ -30,10 +46,17 @@ export async function temporalClient(address = temporalAddress()): Promise<{ cli
 
 export async function startScanRollout(
   client: Client,
-  opts: { taskQueue: string; target: string; snapshotRef?: string; workflowId?: string },
+  opts: {
+    taskQueue: string;
+    target: string;
+    snapshotRef?: string;
+    workflowId?: string;
+    seedScript?: { path: string; sha256: string };
+  },
 ): Promise<WorkflowHandle<typeof rolloutWorkflow>> {
   const scan = opts.snapshotRef ? { scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef: opts.snapshotRef } } : {};
-  const args = RolloutInput.parse({ target: opts.target, apr: APR, ...scan });
+  const seed = opts.seedScript ? { seedScript: opts.seedScript } : {};
+  const args = RolloutInput.parse({ target: opts.target, apr: APR, ...scan, ...seed });
   return client.workflow.start(rolloutWorkflow, {
     taskQueue: opts.taskQueue,
     workflowId: opts.workflowId ?? unique('rollout-fault'),
@@ -43,6 +66,22 @@ export async function startScanRollout(
 
 export async function openGate(handle: WorkflowHandle, by = 'president'): Promise<void> {
   await handle.signal(gateOpenedSignal, { id: unique('claim'), by });
+}
+
+/**
+ * A rollout compensated after someone else moved the cursor: every step undone, the seed's 30 rows deleted,
+ * every table as `before` but the cursor, which stays where they put it.
+ */
+export async function expectCompensatedBaseline(
+  pool: Pool,
+  final: RolloutProgress,
+  before: Record<string, string>,
+): Promise<void> {
+  expect(final.state).toBe('COMPENSATED');
+  expect(final.steps.map((s) => s.status)).toEqual(['compensated', 'compensated', 'compensated']);
+  expect(final.steps[0]?.compensation).toMatchObject({ deleted: 30 });
+  const after = await fingerprint(pool);
+  expect({ ...after, scan_cursor: '' }).toEqual({ ...before, scan_cursor: '' });
 }
 
 /** The packet's numbers after Phase 1 (and Phase 2 with a scan), in progress and in the tables. */
