@@ -1,5 +1,5 @@
 // The activity proxies, one per kind of call: each kind has its own patience.
-import { ActivityCancellationType, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { RolloutActivities } from '../activities';
 
 const transient: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' };
@@ -10,7 +10,12 @@ export const gateReads = proxyActivities<RolloutActivities>({
   retry: { ...transient, maximumAttempts: 3 },
 });
 
-export const reads = proxyActivities<RolloutActivities>({
+/**
+ * Short reads the worker answers itself (the target's identity, other rollouts, the preflight): local
+ * activities, recorded in the workflow's own task, so the operator waits on the SQL, not on a round trip
+ * through the server per read. Their every session is bounded like any other (src/db/pool.ts).
+ */
+export const reads = proxyLocalActivities<RolloutActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { ...transient, maximumAttempts: 20 },
 });
@@ -40,7 +45,7 @@ export const notices = proxyActivities<RolloutActivities>({
 });
 
 /** The evidence is written when the rollout ends, whatever the ending: patient, but never for ever. */
-export const evidence = proxyActivities<RolloutActivities>({
+export const evidence = proxyLocalActivities<RolloutActivities>({
   startToCloseTimeout: '1 minute',
   retry: { ...transient, maximumAttempts: 10 },
 });
