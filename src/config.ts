@@ -2,7 +2,8 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
 import { ConninfoError, isSocket, isUri, namesATarget, resolvePgTarget } from './infra/libpq';
-import { TargetName, describeIssues, taskQueueForTarget } from './shared';
+import { TargetName, describeIssues } from './shared/input';
+import { taskQueueForTarget } from './shared/names';
 
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
 export const DEFAULT_TEMPORAL_NAMESPACE = 'default';

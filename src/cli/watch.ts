@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RolloutProgress } from '../shared';
-import { print } from './context';
+import { print } from './output';
 import { formatWaiting, pendingWaits } from './waiting';
-import { describeError } from './errors';
+import { describeError } from './describe';
 import { observe } from './execution';
 import { formatChanges, formatFrame } from '../format/progress';
 

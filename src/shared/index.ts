@@ -9,14 +9,7 @@ export * from './footprint';
 export * from './errors';
 export * from './outcome';
 export * from './searchAttributes';
-
-export const DEFAULT_TASK_QUEUE = 'governed-rollout';
-
-/** A target's own task queue: its rollouts' activities reach only workers connected to it. */
-export function taskQueueForTarget(target: string): string {
-  return `${DEFAULT_TASK_QUEUE}-${target}`;
-}
-export const WORKFLOW_TYPE = 'rolloutWorkflow';
+export * from './names';
 
 /**
  * A claim that people opened the gate, answered: the workflow checks it against os_proposal_approvals
@@ -27,13 +20,3 @@ export const openGateUpdate = defineUpdate<GateAttempt, [GateClaim]>('openGate')
 /** The same claim, fire and forget (the design card's name; `temporal workflow signal` users send it). */
 export const gateOpenedSignal = defineSignal<[GateClaim]>('gateOpened');
 export const progressQuery = defineQuery<RolloutProgress>('progress');
-
-/** One rollout per target database: the id is derived from the target, so a second start collides. */
-export function workflowIdForTarget(target: string): string {
-  return `rollout-${target}`;
-}
-
-/** The UI's one-line summary of a rollout, set when it starts. */
-export function rolloutSummary(apr: string, target: string): string {
-  return `governed rollout (packet step G) of ${apr} on ${target}`;
-}

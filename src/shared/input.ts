@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WORKFLOW_ID } from './names';
 
 // Shapes are strict so nothing free-form reaches SQL: every value below is bound as a parameter,
 // and the formats keep an operator's typo from naming something it should not.
@@ -15,11 +16,7 @@ export const TargetName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'a target name is 1-63 of a-z 0-9 . _ - (it names the database, never with credentials)');
 
-export const WorkflowId = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'a workflow id is letters, digits and . _ : / -');
+export const WorkflowId = z.string().min(WORKFLOW_ID.min).max(WORKFLOW_ID.max).regex(WORKFLOW_ID.pattern, WORKFLOW_ID.message);
 
 // Free text ends up in jsonb and in workflow history: PostgreSQL's jsonb cannot hold U+0000, and a lone
 // UTF-16 surrogate is not text at all, so both are refused here, before the gate, not at the scan.
