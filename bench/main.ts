@@ -17,6 +17,7 @@ import { RolloutInput, WORKFLOW_TYPE, gateOpenedSignal, progressQuery } from '..
 import type { Metrics } from '../src/shared/progress';
 import { createRolloutWorker, WORKFLOWS_PATH } from '../src/worker';
 import type { rolloutWorkflow } from '../src/workflows';
+import { cliTable, startPairs, timePairs, workerPairs, type CliFigure } from './cli';
 import { copyBaseline, runDirect } from './direct';
 import { liveBench, liveTable, type LiveResult } from './live';
 import { explainBaseline, explainSeeded, type Plan } from './explain';
@@ -33,31 +34,41 @@ interface Args {
   repeat: number;
   /** Rows of event_outbox and system_issues for the live-tables comparison; null skips it. */
   live: { events: number; issues: number } | null;
+  /** Runs of each CLI command and its baseline (0 skips them). */
+  cliRounds: number;
 }
 
 function parseArgs(argv: string[]): Args {
   let sizes = [...DEFAULT_SIZES];
   let repeat = 3;
   let live: Args['live'] = null;
+  let cliRounds = 10;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => argv[++i] ?? '';
     if (arg === '--million') sizes.push(MILLION);
     else if (arg === '--sizes') sizes = next().split(',').map(Number);
     else if (arg === '--repeat') repeat = Number(next());
+    else if (arg === '--cli-rounds') cliRounds = Number(next());
+    else if (arg === '--cli-only') sizes = [];
     else if (arg === '--live') live = { events: 10_000_000, issues: 1_000_000 };
     else if (arg === '--live-rows') {
       const [events, issues] = next().split(',').map(Number);
       live = { events: events ?? NaN, issues: issues ?? NaN };
-    } else throw new Error(`unknown argument ${arg}: use --sizes 30,1430,14290 --million --repeat 3 --live [--live-rows 10000000,1000000]`);
+    } else {
+      throw new Error(
+        `unknown argument ${arg}: use --sizes 30,1430,14290 --million --repeat 3 --live [--live-rows 10000000,1000000] --cli-rounds 10 --cli-only`,
+      );
+    }
   }
   if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(repeat) || repeat < 1) {
     throw new Error('--sizes takes positive integers (governance domains), --repeat a positive integer');
   }
+  if (!Number.isInteger(cliRounds) || cliRounds < 0) throw new Error('--cli-rounds takes a non-negative integer');
   if (live && ![live.events, live.issues].every((n) => Number.isInteger(n) && n >= 0)) {
     throw new Error('--live-rows takes two non-negative integers: event_outbox rows,system_issues rows');
   }
-  return { sizes: [...new Set(sizes)], repeat, live };
+  return { sizes: [...new Set(sizes)], repeat, live, cliRounds };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
@@ -229,6 +240,38 @@ class Bench {
     return result as SizeResult;
   }
 
+  /** The CLI's start, and progress and list with a worker up and a rollout waiting at its gate. */
+  async cli(rounds: number): Promise<CliFigure[]> {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: this.temporalAddress, ROLLOUT_TARGET: 'bench' };
+    const figures = await timePairs(startPairs(), env, rounds);
+    const database = this.name('cli');
+    const pool = createPool(await this.pg.createDatabase(database), { max: 2 });
+    try {
+      await initFixture(pool);
+      const taskQueue = this.name('bench-cli-tq');
+      const worker = await createRolloutWorker({
+        connection: this.connection, namespace: 'default', taskQueue, pool, target: database, workflowBundle: { code: this.bundle },
+      });
+      const running = worker.run();
+      try {
+        const input = RolloutInput.parse({ target: database, apr: APR });
+        const handle = await this.client.workflow.start<typeof rolloutWorkflow>(WORKFLOW_TYPE, { taskQueue, workflowId: this.name('bench-cli'), args: [input] });
+        for (let i = 0; i < 100 && (await handle.query(progressQuery)).state !== 'WAITING_FOR_GATE'; i++) await sleep(20);
+        const cliEnv = { ...env, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: this.pg.url(database), ROLLOUT_TARGET: database };
+        figures.push(...(await timePairs(workerPairs(this.temporalAddress, handle.workflowId, taskQueue), cliEnv, rounds)));
+        await handle.cancel();
+        check('the CLI\'s rollout compensated', (await finalProgress(handle)).state === 'COMPENSATED', handle.workflowId);
+      } finally {
+        worker.shutdown();
+        await running;
+      }
+    } finally {
+      await pool.end();
+      await this.admin(`drop database ${database} with (force)`);
+    }
+    return figures;
+  }
+
   private async workflowRun(target: string, pool: Pool, fixture: ScaledFixture, snapshotRef: string) {
     const taskQueue = this.name('bench-tq');
     const worker = await createRolloutWorker({
@@ -387,8 +430,14 @@ async function main(): Promise<void> {
   const bench = new Bench(pg, temporal.address);
   const results: SizeResult[] = [];
   let live: LiveResult | null = null;
+  let cli: CliFigure[] = [];
   try {
     await bench.open();
+    if (args.cliRounds > 0) {
+      const t = performance.now();
+      cli = await bench.cli(args.cliRounds);
+      process.stderr.write(`bench: CLI done in ${round((performance.now() - t) / 1000)} s\n`);
+    }
     if (args.live) {
       const t = performance.now();
       live = await liveBench(pg, { ...args.live, repeat: Math.max(args.repeat, 5) });
@@ -406,12 +455,12 @@ async function main(): Promise<void> {
   }
   const machine = {
     nproc: os.cpus().length, memoryGb: round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model ?? 'unknown',
-    node: process.version, platform: `${os.type()} ${os.release()}`,
+    node: process.version, platform: `${os.type()} ${os.release()}`, loadavg: os.loadavg(),
   };
   const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ machine, args, results, live }, null, 2)}\n`);
-  const liveText = live ? `\n\n${liveTable(live)}` : '';
-  process.stdout.write(`${results.length ? table(results) : ''}${liveText}\n\nJSON: ${path.relative(process.cwd(), file)}\n`);
+  writeFileSync(file, `${JSON.stringify({ machine, args, results, live, cli }, null, 2)}\n`);
+  const sections = [results.length ? table(results) : '', live ? liveTable(live) : '', cli.length ? cliTable(cli) : ''];
+  process.stdout.write(`${sections.filter(Boolean).join('\n\n')}\n\nJSON: ${path.relative(process.cwd(), file)}\n`);
 }
 
 main().catch((err: unknown) => {

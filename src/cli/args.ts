@@ -1,14 +1,13 @@
 // Command-line values checked before a command loads its libraries, so a usage error answers at once.
-import { msToNumber } from '@temporalio/common/lib/time';
 import { WORKFLOW_ID } from '../shared/names';
 import { CliError } from './errors';
 
-/** "90s", "30m", "7d" in milliseconds. */
-export function parseDuration(text: string): number {
+/** A duration's form, "90s", "30m", "7d" (options.ts's parseDuration turns it into milliseconds). */
+export function checkDuration(text: string): string {
   if (!/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/.test(text.trim())) {
     throw new CliError(`duration ${JSON.stringify(text)} is not like 90s, 30m, 12h or 7d`);
   }
-  return msToNumber(text.trim() as Parameters<typeof msToNumber>[0]);
+  return text.trim();
 }
 
 /** A workflow id, by the WorkflowId schema's own rules and words. */

@@ -1,6 +1,7 @@
 import { formatProgress } from '../../format/progress';
 import { withTemporal } from '../context';
 import { NoWorkerAnswered, describeRollout, progressOf, rolloutHandle, type Described } from '../execution';
+import { parseDuration } from '../options';
 import { print } from '../output';
 import { formatWaiting, pendingWaits } from '../waiting';
 import { watch } from '../watch';
@@ -38,7 +39,8 @@ function visibleProgress({ execution, visible, summary, details }: Described, wh
   };
 }
 
-export async function showProgress(workflowId: string, intervalMs: number, opts: { json?: boolean; watch?: boolean }): Promise<void> {
+export async function showProgress(workflowId: string, opts: { json?: boolean; watch?: boolean; interval: string }): Promise<void> {
+  const intervalMs = parseDuration(opts.interval);
   await withTemporal(async (client) => {
     if (opts.watch) {
       await watch(client, workflowId, intervalMs, opts.json ? 'json' : onTerminal() ? 'terminal' : 'lines');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseDuration, workflowIdArg } from '../args';
+import { checkDuration, workflowIdArg } from '../args';
 import { action } from '../errors';
 
 interface ProgressOptions {
@@ -23,8 +23,8 @@ export function register(program: Command): void {
     .action(
       action(async (idArg: string, opts: ProgressOptions) => {
         const workflowId = await workflowIdArg(idArg);
-        const intervalMs = parseDuration(opts.interval);
-        await (await import('../actions/progress.js')).showProgress(workflowId, intervalMs, opts);
+        checkDuration(opts.interval);
+        await (await import('../actions/progress.js')).showProgress(workflowId, opts);
       }),
     );
 }
