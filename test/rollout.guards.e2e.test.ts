@@ -186,6 +186,54 @@ describe('guards, idempotency and retries, end to end', () => {
     expect(await count(h.db.pool, 'select count(*) as n from candidate_scan_run')).toBe(2);
   });
 
+  test('a re-run over candidates partly gone inserts exactly what is missing, and its ledger records exactly that', async () => {
+    // The write-half inserts plainly under states its own transaction created and arbitrates the natural key
+    // under older ones: here both at once, a state gone with its objects and two objects gone under another.
+    h = await rolloutHarness();
+    await ratify(h.db.pool);
+    const snapshotRef = await takeSnapshot(h.db.pool);
+    const scan = { ruleset: CLONE_SCAN_RULESET, snapshotRef };
+    const first = await h.start({ scan });
+    await first.signal('gateOpened', { id: 'c1', by: 'president' });
+    expect((await finalProgress(first)).state).toBe('COMPLETED');
+    const ids = async (table: 'candidate_state' | 'candidate_object') =>
+      (await h!.db.pool.query<{ id: string }>(`select ${table}_id::text as id from ${table} order by 1`)).rows.map((r) => r.id);
+    const [gone, thinned] = await ids('candidate_state');
+    await h.db.pool.query('delete from candidate_object where candidate_state_id = $1', [gone]);
+    await h.db.pool.query('delete from candidate_state where candidate_state_id = $1', [gone]);
+    await h.db.pool.query(
+      `delete from candidate_object where candidate_object_id in
+         (select candidate_object_id from candidate_object where candidate_state_id = $1 order by object_ref limit 2)`,
+      [thinned],
+    );
+    const [keptStates, keptObjects] = [await ids('candidate_state'), await ids('candidate_object')];
+    const untouched = await h.db.pool.query(candidateRows);
+
+    const second = await h.start({ scan });
+    await second.signal('gateOpened', { id: 'c2', by: 'president' });
+    const final = await finalProgress(second);
+    expect(final.state).toBe('COMPLETED');
+    expect(final.steps[1]?.detail).toMatchObject({ candidate_state: 5, candidate_object: 35, statesInserted: 1, objectsInserted: 9 });
+    // Its ledger names exactly the rows that were not there: the state again, its 7 objects and the 2 others.
+    const { rows } = await h.db.pool.query<{ relation: string; keys: string[] }>(
+      "select relation, keys from governed_rollout.written where rollout_id = $1 and relation in ('candidate_state', 'candidate_object') order by relation",
+      [final.rolloutId],
+    );
+    const added = (now: string[], kept: string[]) => now.filter((id) => !kept.includes(id));
+    expect(rows.map((r) => [r.relation, [...r.keys].sort()])).toEqual([
+      ['candidate_object', added(await ids('candidate_object'), keptObjects).sort()],
+      ['candidate_state', added(await ids('candidate_state'), keptStates).sort()],
+    ]);
+    expect(rows.map((r) => r.keys.length)).toEqual([9, 1]);
+    // What was kept was not written again: the same xmin and ctid, once the new rows are set aside.
+    const keptNow = await h.db.pool.query(
+      candidateRows.replace('from candidate_state', 'from candidate_state where candidate_state_id::text = any($1)')
+        .replace('from candidate_object)', 'from candidate_object where candidate_object_id::text = any($2))'),
+      [keptStates, keptObjects],
+    );
+    expect(keptNow.rows).toEqual(untouched.rows);
+  });
+
   test('a second start for the same target is refused while one runs', async () => {
     h = await rolloutHarness();
     const workflowId = unique('rollout-same-target');
