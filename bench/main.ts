@@ -21,6 +21,7 @@ import { cliTable, startPairs, timePairs, workerPairs, type CliFigure } from './
 import { copyBaseline, runDirect } from './direct';
 import { liveBench, liveTable, type LiveResult } from './live';
 import { explainBaseline, explainSeeded, type Plan } from './explain';
+import { spawnWorker, type WorkerMemory } from './workerMemory';
 import { finalProgress } from '../src/cli/execution';
 
 const APR = 'APR-BOOT-AUTHMODEL-1';
@@ -93,10 +94,19 @@ interface SizeResult {
   workflow: { bestMs: number; medianMs: number; runsMs: number[]; activityMs: number[]; activities: Record<string, number>; peakRssMb: number; rssBeforeMb: number };
   /** Best of the runs on each side (a shared machine only ever adds time); the medians' ratio beside it. */
   overhead: { ratio: number; addedMs: number; medianRatio: number };
-  writeHalf: { scannerMs: number; copyMs: number; rows: number; scannerRowsPerS: number; copyRowsPerS: number; ratio: number };
+  /**
+   * The scanner's write-half against COPY of the same rows, pair by pair on fresh copies: `ratio` is COPY's
+   * time over the scanner's for the best of each, `medianRatio` the median of the pairs' ratios.
+   */
+  writeHalf: {
+    scannerMs: number; copyMs: number; rows: number; scannerRowsPerS: number; copyRowsPerS: number; ratio: number;
+    medianRatio: number; scannerRunsMs: number[]; copyRunsMs: number[];
+  };
   rerun: { firstScanMs: number; rerunMs: number; timeRatio: number; candidateTuplesWritten: number; scanRunsAppended: number };
   compensation: { applyMs: number; compensateMs: number; ratio: number; steps: Record<string, number>; statements: Record<string, number> };
   guards: Record<string, number>;
+  /** A real `rollout worker` process through one rollout of this size. */
+  workerMemory: WorkerMemory;
 }
 
 class Bench {
@@ -182,15 +192,6 @@ class Bench {
             if (directRuns.every((other) => run.totalMs < other)) steps = run.steps;
             directRuns.push(run.totalMs);
             check('direct run wrote the expected candidates', run.rowsWritten === result.candidateRows, run.rowsWritten);
-            // (b) write-half against COPY of the same rows; the best of the runs on each side.
-            const copy = await copyBaseline(session, run.rulesetId, copyDir);
-            check('COPY moved the same rows', copy.rows === run.rowsWritten, copy);
-            const scannerMs = Math.min(run.writeHalfMs, result.writeHalf?.scannerMs ?? Infinity);
-            const copyMs = Math.min(copy.ms, result.writeHalf?.copyMs ?? Infinity);
-            result.writeHalf = {
-              scannerMs, copyMs, rows: copy.rows,
-              scannerRowsPerS: copy.rows / (scannerMs / 1000), copyRowsPerS: copy.rows / (copyMs / 1000), ratio: copyMs / scannerMs,
-            };
           } finally { session.release(); }
         } finally { await direct.drop(); }
 
@@ -210,6 +211,38 @@ class Bench {
       result.workflow = { bestMs: flowMs, medianMs: median(flowRuns), runsMs: flowRuns, activityMs: activityRuns, activities,
         peakRssMb: peakRss / 2 ** 20, rssBeforeMb: rssBefore / 2 ** 20 };
       result.overhead = { ratio: flowMs / directMs, addedMs: flowMs - directMs, medianRatio: median(flowRuns) / median(directRuns) };
+
+      // (b) the write-half against COPY of the same rows, at least 3 pairs at every size (a few seconds each).
+      const scannerRunsMs: number[] = [];
+      const copyRunsMs: number[] = [];
+      let rows = 0;
+      for (let r = 0; r < Math.max(repeat, 3); r++) {
+        const db = await this.copyOf(template, 1);
+        try {
+          const session = await db.pool.connect();
+          try {
+            const run = await runDirect(session, { apr: APR, rolloutId: `bench/write-half/${r}`, ruleset, snapshotRef, expected, cursorName: CURSOR });
+            check('direct run wrote the expected candidates', run.rowsWritten === result.candidateRows, run.rowsWritten);
+            const copy = await copyBaseline(session, run.rulesetId, copyDir);
+            check('COPY moved the same rows', copy.rows === run.rowsWritten, copy);
+            scannerRunsMs.push(run.writeHalfMs);
+            copyRunsMs.push(copy.ms);
+            rows = copy.rows;
+          } finally { session.release(); }
+        } finally { await db.drop(); }
+      }
+      const scannerMs = Math.min(...scannerRunsMs);
+      const copyMs = Math.min(...copyRunsMs);
+      result.writeHalf = {
+        scannerMs, copyMs, rows, scannerRowsPerS: rows / (scannerMs / 1000), copyRowsPerS: rows / (copyMs / 1000), ratio: copyMs / scannerMs,
+        medianRatio: median(copyRunsMs.map((ms, i) => ms / (scannerRunsMs[i] ?? NaN))), scannerRunsMs, copyRunsMs,
+      };
+      {
+        const db = await this.copyOf(template, 1);
+        try {
+          result.workerMemory = await this.workerMemory(db.name, fixture, snapshotRef);
+        } finally { await db.drop(); }
+      }
 
       // (c) and (d): the real activities, called directly, on a fresh copy each time; the best of each figure.
       const rounds: Awaited<ReturnType<Bench['rerunAndCompensation']>>[] = [];
@@ -270,6 +303,29 @@ class Bench {
       await this.admin(`drop database ${database} with (force)`);
     }
     return figures;
+  }
+
+  /** One rollout on a `rollout worker` process of its own: the worker's memory at this size. */
+  private async workerMemory(target: string, fixture: ScaledFixture, snapshotRef: string): Promise<WorkerMemory> {
+    const taskQueue = this.name('bench-mem-tq');
+    const worker = await spawnWorker({
+      PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: this.pg.url(target), TEMPORAL_ADDRESS: this.temporalAddress,
+      TEMPORAL_TASK_QUEUE: taskQueue, ROLLOUT_TARGET: target,
+    });
+    try {
+      const readyMb = worker.rssMb();
+      const input = RolloutInput.parse({ target, apr: APR, expected: fixture.expected, scan: { ruleset: fixture.ruleset, snapshotRef } });
+      const handle = await this.client.workflow.start<typeof rolloutWorkflow>(WORKFLOW_TYPE, { taskQueue, workflowId: this.name('bench-mem'), args: [input] });
+      for (let i = 0; i < 100 && (await handle.query(progressQuery)).state !== 'WAITING_FOR_GATE'; i++) await sleep(20);
+      const gateMb = worker.rssMb();
+      await handle.signal(gateOpenedSignal, { id: 'bench', by: 'bench' });
+      const progress = await finalProgress(handle);
+      check('worker process rollout COMPLETED', progress.state === 'COMPLETED', { state: progress.state, reason: progress.reason });
+      checkCompleted(fixture, progress.metrics, 'worker process');
+      return { readyMb, gateMb, peakMb: worker.peakMb() };
+    } finally {
+      await worker.stop();
+    }
   }
 
   private async workflowRun(target: string, pool: Pool, fixture: ScaledFixture, snapshotRef: string) {
@@ -400,17 +456,21 @@ const quiet = { log: () => undefined, trace: () => undefined, debug: () => undef
   warn: () => undefined, error: (m: string) => console.error(m) };
 
 function table(results: SizeResult[]): string {
+  // The worker's memory at each size against its memory at the clone's (30 domains), or the smallest size run.
+  const clone = results.find((r) => r.domains === 30) ?? [...results].sort((a, b) => a.domains - b.domains)[0];
   const rows = results.map((r) => [
     r.objects.toLocaleString('en-US'),
     round(r.direct.bestMs, 0), round(r.workflow.bestMs, 0), round(r.overhead.ratio, 2), round(r.overhead.medianRatio, 2), round(r.overhead.addedMs, 0),
-    round(r.writeHalf.scannerRowsPerS, 0), round(r.writeHalf.copyRowsPerS, 0), round(r.writeHalf.ratio, 2),
+    round(r.writeHalf.scannerRowsPerS, 0), round(r.writeHalf.copyRowsPerS, 0), round(r.writeHalf.ratio, 2), round(r.writeHalf.medianRatio, 2),
     `${r.rerun.candidateTuplesWritten}/${r.rerun.scanRunsAppended}`, round(r.rerun.timeRatio, 2),
     round(r.compensation.applyMs, 0), round(r.compensation.compensateMs, 0), round(r.compensation.ratio, 2),
     Object.values(r.compensation.statements).reduce((a, b) => a + b, 0),
-    round(r.workflow.peakRssMb, 0), round(r.guards['guard: gap'] ?? NaN, 1), round(r.guards['metrics/measure.sql (after seed)'] ?? NaN, 1),
+    round(r.workflow.peakRssMb, 0), round(r.workerMemory.peakMb, 0), round(r.workerMemory.peakMb / (clone?.workerMemory.peakMb ?? NaN), 2),
+    round(r.guards['guard: gap'] ?? NaN, 1), round(r.guards['metrics/measure.sql (after seed)'] ?? NaN, 1),
   ].map(String));
-  const head = ['objects', 'sql ms', 'wf ms', 'wf/sql', '(median)', 'added ms', 'scan rows/s', 'COPY rows/s', 'scan/COPY',
-    'rerun tup/runs', 'rerun/first', 'apply ms', 'undo ms', 'undo/apply', 'statements', 'peak RSS MB', 'gap guard ms', 'measure ms'];
+  const head = ['objects', 'sql ms', 'wf ms', 'wf/sql', '(median)', 'added ms', 'scan rows/s', 'COPY rows/s', 'scan/COPY', '(median)',
+    'rerun tup/runs', 'rerun/first', 'apply ms', 'undo ms', 'undo/apply', 'statements', 'peak RSS MB', 'worker MB', 'worker/clone',
+    'gap guard ms', 'measure ms'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i] ?? 0)).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
