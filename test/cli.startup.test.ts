@@ -3,17 +3,21 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { REPO } from './support/cli';
+import { temporalAddress } from './support/harness';
+import { unique } from './support/names';
 
 const BIN = path.join(REPO, 'bin', 'rollout.js');
 const PRELOAD = path.join(__dirname, 'support', 'loadedPackages.js');
 const HEAVY = ['@temporalio/client', '@temporalio/worker', '@temporalio/workflow', '@temporalio/envconfig', 'pg', 'zod'];
 
-function run(args: string[]) {
+// Nothing answers there: a command that got past its checks would fail differently.
+const NOWHERE = { TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: 'postgresql://x@127.0.0.1:1/db' };
+
+function run(args: string[], env: Record<string, string> = NOWHERE) {
   const r = spawnSync(process.execPath, ['-r', PRELOAD, BIN, ...args], {
     cwd: REPO,
     encoding: 'utf8',
-    // Nothing answers there: a command that got past its checks would fail differently.
-    env: { PATH: process.env.PATH, TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: 'postgresql://x@127.0.0.1:1/db' },
+    env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
   const loaded = JSON.parse((r.output[3] as string | null) ?? '[]') as string[];
@@ -56,10 +60,19 @@ describe('the CLI loads what a command needs when it runs', () => {
     expect(r.loaded.filter((p) => ['pg', '@temporalio/client', '@temporalio/worker'].includes(p))).toEqual([]);
   });
 
-  test('a command that runs loads what it needs', () => {
-    // Temporal is unreachable at 127.0.0.1:1: the client was loaded to find that out.
-    const r = run(['progress', 'rollout-x']);
-    expect(r.stderr).toMatch(/^rollout: Temporal is unreachable at 127\.0\.0\.1:1/);
+  test('a command that runs loads what it needs, and no schema library when its input and environment hold', () => {
+    const queue = unique('startup-tq');
+    const r = run(['list'], { TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: queue });
+    expect([r.code, r.stderr, r.stdout]).toEqual([0, '', `no rollouts (query: WorkflowType = 'rolloutWorkflow' AND TaskQueue = '${queue}')\n`]);
     expect(r.loaded).toContain('@temporalio/client');
+    expect(r.loaded.filter((p) => ['zod', '@temporalio/workflow', '@temporalio/worker', 'pg'].includes(p))).toEqual([]);
+  });
+
+  test('an environment that breaks a rule is said in the schema\'s own words', () => {
+    const empty = run(['list'], { ...NOWHERE, TEMPORAL_NAMESPACE: '' });
+    expect([empty.code, empty.stderr]).toEqual([1, 'rollout: TEMPORAL_NAMESPACE: Too small: expected string to have >=1 characters\n']);
+    expect(empty.loaded).toContain('zod');
+    const queue = run(['list'], { ...NOWHERE, TEMPORAL_TASK_QUEUE: '-x' });
+    expect(queue.stderr).toBe('rollout: TEMPORAL_TASK_QUEUE: TEMPORAL_TASK_QUEUE is letters, digits and . _ -\n');
   });
 });

@@ -1,5 +1,5 @@
 // Command-line values checked before a command loads its libraries, so a usage error answers at once.
-import { WORKFLOW_ID } from '../shared/names';
+import { WORKFLOW_ID, holds, ownWords } from '../shared/names';
 import { CliError } from './errors';
 
 /** A duration's form, "90s", "30m", "7d" (options.ts's parseDuration turns it into milliseconds). */
@@ -13,11 +13,10 @@ export function checkDuration(text: string): string {
 /** A workflow id, by the WorkflowId schema's own rules and words. */
 export async function workflowIdArg(id: string): Promise<string> {
   const invalid = (message: string | undefined) => new CliError(`workflow id ${JSON.stringify(id.slice(0, 80))}: ${message ?? 'invalid'}`);
-  if (id.length >= WORKFLOW_ID.min && id.length <= WORKFLOW_ID.max) {
-    if (WORKFLOW_ID.pattern.test(id)) return id;
-    throw invalid(WORKFLOW_ID.message);
-  }
-  // Out of bounds: zod's own words for the length, as the schema gives them.
+  if (holds(WORKFLOW_ID, id)) return id;
+  const own = ownWords(WORKFLOW_ID, id);
+  if (own) throw invalid(own);
+  // A length out of bounds: zod's words for it, as the schema gives them.
   const { WorkflowId } = await import('../shared/input.js');
   const parsed = WorkflowId.safeParse(id);
   if (!parsed.success) throw invalid(parsed.error.issues[0]?.message);

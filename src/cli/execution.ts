@@ -1,21 +1,12 @@
 import { ServiceError, WorkflowFailedError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
-import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowNotFoundError, defaultPayloadConverter, type Payload } from '@temporalio/common';
-import type { CursorRow } from '../activities/types';
+import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Execution } from '../report/packet';
-import {
-  DETAILS_MEMO,
-  ROLLOUT_STATES,
-  RolloutAprAttribute,
-  RolloutInput,
-  RolloutStateAttribute,
-  RolloutTargetAttribute,
-  TERMINAL_STATES,
-  WORKFLOW_TYPE,
-  progressFromFailure,
-  progressQuery,
-  type RolloutProgress,
-  type RolloutState,
-} from '../shared';
+// The shared modules one by one, not their index: `rollout progress` loads neither zod (the input
+// schemas) nor the workflow SDK (the message definitions), and asks the progress query by its name.
+import { PROGRESS_QUERY, WORKFLOW_TYPE } from '../shared/names';
+import { progressFromFailure } from '../shared/outcome';
+import { ROLLOUT_STATES, TERMINAL_STATES, type RolloutProgress, type RolloutState } from '../shared/progress';
+import { DETAILS_MEMO, RolloutAprAttribute, RolloutStateAttribute, RolloutTargetAttribute } from '../shared/searchAttributes';
 import type { rolloutWorkflow } from '../workflows';
 import { CliError } from './errors';
 
@@ -105,7 +96,7 @@ const noPoller = (err: unknown) => grpcCode(err, [9]);
 export async function queryProgress(client: Client, handle: RolloutHandle, taskQueue: string): Promise<RolloutProgress> {
   if (!(await anyPoller(client, taskQueue))) throw new NoWorkerAnswered(`no worker is polling task queue ${taskQueue}`);
   try {
-    return await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(progressQuery));
+    return await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query<RolloutProgress>(PROGRESS_QUERY));
   } catch (err) {
     if (timedOut(err)) {
       throw new NoWorkerAnswered(`no worker on task queue ${taskQueue} answered the progress query within ${QUERY_TIMEOUT_MS / 1000}s`);
@@ -218,23 +209,4 @@ export async function whileOpen<T>(client: Client, workflowId: string, send: (ha
     if (!(err instanceof WorkflowNotFoundError)) throw err;
     throw (await closedError(client, workflowId).catch(() => null)) ?? err;
   }
-}
-
-/** What only the run's history holds: the input it was started with, and the scan cursor as read before the scan. */
-export interface Recorded {
-  input: RolloutInput | null;
-  cursorBefore: CursorRow | null;
-}
-
-export async function recorded(client: Client, workflowId: string, runId: string): Promise<Recorded> {
-  const events = (await rolloutHandle(client, workflowId, runId).fetchHistory()).events ?? [];
-  const decode = (payload: Payload | undefined): unknown => (payload ? defaultPayloadConverter.fromPayload(payload) : undefined);
-  const parsed = RolloutInput.safeParse(decode(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0] ?? undefined));
-  // The readCursor activity's result is the row a revert restores; a manual rollback needs it too.
-  const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'readCursor');
-  const completed = scheduled?.eventId
-    ? events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(scheduled.eventId))
-    : undefined;
-  const cursor = decode(completed?.activityTaskCompletedEventAttributes?.result?.payloads?.[0] ?? undefined);
-  return { input: parsed.success ? parsed.data : null, cursorBefore: (cursor as CursorRow | undefined) ?? null };
 }

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { fileSha256 } from '../db/sql';
 import type { z } from 'zod';
 import { Expected, RehearsalEvidence, RolloutInput, Ruleset, SeedScript, type RolloutInputDraft } from '../shared/input';
-import { msToNumber } from '@temporalio/common/lib/time';
-import { checkDuration } from './args';
+import { parseDuration } from './duration';
 import { CliError } from './errors';
 
 /** A JSON document from a file, validated: each failure is one line naming the file and what is wrong. */
@@ -36,11 +35,6 @@ export function readRuleset(file: string): Ruleset {
 /** The expected baseline of a scaled fixture (`rollout db init --scale N --write-expected FILE`). */
 export function readExpected(file: string): Expected {
   return readJsonDocument(file, Expected, 'expected-numbers file');
-}
-
-/** "90s", "30m", "7d" in milliseconds. */
-export function parseDuration(text: string): number {
-  return msToNumber(checkDuration(text) as Parameters<typeof msToNumber>[0]);
 }
 
 /** The operator's own seed script: its absolute path and its sha256, as `sha256sum` prints it. */

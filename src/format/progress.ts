@@ -1,4 +1,4 @@
-import { TERMINAL_STATES, type GateAttempt, type Metrics, type RolloutProgress, type StepProgress } from '../shared';
+import { TERMINAL_STATES, type GateAttempt, type Metrics, type RolloutProgress, type StepProgress } from '../shared/progress';
 
 export function formatMetrics(m: Metrics | null): string {
   if (!m) return 'not measured yet';

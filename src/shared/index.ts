@@ -1,6 +1,7 @@
 // The contract between the CLI, the worker and the workflow: names, messages, search attributes, inputs.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { GateClaim } from './input';
+import { PROGRESS_QUERY } from './names';
 import type { GateAttempt, RolloutProgress } from './progress';
 
 export * from './input';
@@ -19,4 +20,4 @@ export * from './names';
 export const openGateUpdate = defineUpdate<GateAttempt, [GateClaim]>('openGate');
 /** The same claim, fire and forget (the design card's name; `temporal workflow signal` users send it). */
 export const gateOpenedSignal = defineSignal<[GateClaim]>('gateOpened');
-export const progressQuery = defineQuery<RolloutProgress>('progress');
+export const progressQuery = defineQuery<RolloutProgress>(PROGRESS_QUERY);

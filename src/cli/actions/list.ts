@@ -1,5 +1,6 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { WORKFLOW_TYPE, type RolloutState } from '../../shared';
+import { WORKFLOW_TYPE } from '../../shared/names';
+import type { RolloutState } from '../../shared/progress';
 import { knownTaskQueue } from '../../config';
 import { config, withTemporal } from '../context';
 import { visibleOf } from '../execution';

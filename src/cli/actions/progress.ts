@@ -1,7 +1,7 @@
 import { formatProgress } from '../../format/progress';
 import { withTemporal } from '../context';
 import { NoWorkerAnswered, describeRollout, progressOf, rolloutHandle, type Described } from '../execution';
-import { parseDuration } from '../options';
+import { parseDuration } from '../duration';
 import { print } from '../output';
 import { formatWaiting, pendingWaits } from '../waiting';
 import { watch } from '../watch';

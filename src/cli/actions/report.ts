@@ -8,8 +8,9 @@ import { config, withTemporal } from '../context';
 import { LEDGER_SOURCE, readEvidenceFile, storedEvidence, verifyEvidence } from '../evidence';
 import { CliError } from '../errors';
 import { EXIT_CODES } from '../exitCodes';
-import { observe, recorded } from '../execution';
+import { observe } from '../execution';
 import { print } from '../output';
+import { recorded } from '../recorded';
 
 /** The packet the target's ledger keeps: when Temporal has forgotten the rollout, or always for --format evidence. */
 async function fromLedger(id: string, format: string): Promise<void> {
