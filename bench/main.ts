@@ -478,6 +478,8 @@ function table(results: SizeResult[]): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  // The machine is shared: the load it ran under, at the start and at the end, goes with the figures.
+  const loadAtStart = os.loadavg();
   mkdirSync(RESULTS, { recursive: true });
   Runtime.install({
     logger: new DefaultLogger('ERROR'),
@@ -515,7 +517,7 @@ async function main(): Promise<void> {
   }
   const machine = {
     nproc: os.cpus().length, memoryGb: round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model ?? 'unknown',
-    node: process.version, platform: `${os.type()} ${os.release()}`, loadavg: os.loadavg(),
+    node: process.version, platform: `${os.type()} ${os.release()}`, loadavgAtStart: loadAtStart, loadavgAtEnd: os.loadavg(),
   };
   const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ machine, args, results, live, cli }, null, 2)}\n`);
