@@ -72,6 +72,7 @@ export function startPairs(): Pair[] {
 /** `rollout progress ID` and `rollout list` with a worker up, against a script that asks Temporal the same. */
 export function workerPairs(address: string, workflowId: string, taskQueue: string): Pair[] {
   const query = `WorkflowType = 'rolloutWorkflow' AND TaskQueue = '${taskQueue}'`;
+  const listed = new RegExp(workflowId.replace(/[.]/g, '\\.'));
   return [
     {
       command: 'rollout progress ID', baseline: 'client + connect + progress query',
@@ -80,8 +81,8 @@ export function workerPairs(address: string, workflowId: string, taskQueue: stri
     },
     {
       command: 'rollout list', baseline: 'client + connect + list',
-      a: rollout(['list'], 0, new RegExp(workflowId.replace(/[.]/g, '\\.'))),
-      b: { argv: [path.join(BARE, 'list.js'), address, query], code: 0, says: new RegExp(workflowId.replace(/[.]/g, '\\.')) },
+      a: rollout(['list'], 0, listed),
+      b: { argv: [path.join(BARE, 'list.js'), address, query], code: 0, says: listed },
     },
   ];
 }
@@ -113,7 +114,9 @@ export function cliTable(figures: CliFigure[]): string {
   return [
     '| command | baseline | median ms | baseline median ms | ratio (median) | ratio (best) |',
     '|---|---|---|---|---|---|',
-    ...figures.map((f) =>
-      `| \`${f.command}\` | ${f.baseline} | ${round(median(f.commandMs))} | ${round(median(f.baselineMs))} | ${round(f.medianRatio, 2)} | ${round(f.bestRatio, 2)} |`),
+    ...figures.map((f) => {
+      const cells = [`\`${f.command}\``, f.baseline, round(median(f.commandMs)), round(median(f.baselineMs))];
+      return `| ${[...cells, round(f.medianRatio, 2), round(f.bestRatio, 2)].join(' | ')} |`;
+    }),
   ].join('\n');
 }

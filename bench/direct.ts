@@ -114,11 +114,14 @@ export async function copyBaseline(client: PoolClient, rulesetId: number, dir: s
   // COPY takes no bind parameters: the id is a number we read, the paths are ours.
   const id = Math.trunc(rulesetId);
   const { rows } = await client.query<{ first: string; n: string; span: string }>(
-    `select min(candidate_state_id) as first, count(*) as n, max(candidate_state_id) - min(candidate_state_id) + 1 as span
+    `select min(candidate_state_id) as first, count(*) as n,
+            max(candidate_state_id) - min(candidate_state_id) + 1 as span
        from candidate_state where ruleset_id = ${id}`,
   );
   const first = Number(rows[0]?.first);
-  if (rows[0]?.n !== rows[0]?.span) throw new Error(`the scanner's state ids are not contiguous: ${JSON.stringify(rows[0])}`);
+  if (rows[0]?.n !== rows[0]?.span) {
+    throw new Error(`the scanner's state ids are not contiguous: ${JSON.stringify(rows[0])}`);
+  }
   await client.query(`alter table bench_copy_state alter column candidate_state_id restart with ${first}`);
   await client.query(
     `copy (select ruleset_id, domain_code, state, object_count from candidate_state
@@ -132,7 +135,9 @@ export async function copyBaseline(client: PoolClient, rulesetId: number, dir: s
   const t = performance.now();
   await client.query('begin');
   const a = await client.query(`copy bench_copy_state (ruleset_id, domain_code, state, object_count) from '${states}'`);
-  const b = await client.query(`copy bench_copy_object (candidate_state_id, object_ref, object_type) from '${objects}'`);
+  const b = await client.query(
+    `copy bench_copy_object (candidate_state_id, object_ref, object_type) from '${objects}'`,
+  );
   await client.query('commit');
   const ms = performance.now() - t;
   await client.query('drop table bench_copy_object, bench_copy_state');

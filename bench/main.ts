@@ -221,7 +221,8 @@ class Bench {
         try {
           const session = await db.pool.connect();
           try {
-            const run = await runDirect(session, { apr: APR, rolloutId: `bench/write-half/${r}`, ruleset, snapshotRef, expected, cursorName: CURSOR });
+            const rolloutId = `bench/write-half/${r}`;
+            const run = await runDirect(session, { apr: APR, rolloutId, ruleset, snapshotRef, expected, cursorName: CURSOR });
             check('direct run wrote the expected candidates', run.rowsWritten === result.candidateRows, run.rowsWritten);
             const copy = await copyBaseline(session, run.rulesetId, copyDir);
             check('COPY moved the same rows', copy.rows === run.rowsWritten, copy);
@@ -234,8 +235,9 @@ class Bench {
       const scannerMs = Math.min(...scannerRunsMs);
       const copyMs = Math.min(...copyRunsMs);
       result.writeHalf = {
-        scannerMs, copyMs, rows, scannerRowsPerS: rows / (scannerMs / 1000), copyRowsPerS: rows / (copyMs / 1000), ratio: copyMs / scannerMs,
-        medianRatio: median(copyRunsMs.map((ms, i) => ms / (scannerRunsMs[i] ?? NaN))), scannerRunsMs, copyRunsMs,
+        scannerMs, copyMs, rows, ratio: copyMs / scannerMs, scannerRunsMs, copyRunsMs,
+        scannerRowsPerS: rows / (scannerMs / 1000), copyRowsPerS: rows / (copyMs / 1000),
+        medianRatio: median(copyRunsMs.map((ms, i) => ms / (scannerRunsMs[i] ?? NaN))),
       };
       {
         const db = await this.copyOf(template, 1);
@@ -275,7 +277,9 @@ class Bench {
 
   /** The CLI's start, and progress and list with a worker up and a rollout waiting at its gate. */
   async cli(rounds: number): Promise<CliFigure[]> {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: this.temporalAddress, ROLLOUT_TARGET: 'bench' };
+    const env = {
+      PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: this.temporalAddress, ROLLOUT_TARGET: 'bench',
+    };
     const figures = await timePairs(startPairs(), env, rounds);
     const database = this.name('cli');
     const pool = createPool(await this.pg.createDatabase(database), { max: 2 });
@@ -288,12 +292,13 @@ class Bench {
       const running = worker.run();
       try {
         const input = RolloutInput.parse({ target: database, apr: APR });
-        const handle = await this.client.workflow.start<typeof rolloutWorkflow>(WORKFLOW_TYPE, { taskQueue, workflowId: this.name('bench-cli'), args: [input] });
-        for (let i = 0; i < 100 && (await handle.query(progressQuery)).state !== 'WAITING_FOR_GATE'; i++) await sleep(20);
+        const handle = await this.atGate(taskQueue, 'bench-cli', input);
         const cliEnv = { ...env, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: this.pg.url(database), ROLLOUT_TARGET: database };
-        figures.push(...(await timePairs(workerPairs(this.temporalAddress, handle.workflowId, taskQueue), cliEnv, rounds)));
+        const pairs = workerPairs(this.temporalAddress, handle.workflowId, taskQueue);
+        figures.push(...(await timePairs(pairs, cliEnv, rounds)));
         await handle.cancel();
-        check('the CLI\'s rollout compensated', (await finalProgress(handle)).state === 'COMPENSATED', handle.workflowId);
+        const ended = (await finalProgress(handle)).state;
+        check('the CLI\'s rollout compensated', ended === 'COMPENSATED', { workflowId: handle.workflowId, ended });
       } finally {
         worker.shutdown();
         await running;
@@ -305,6 +310,14 @@ class Bench {
     return figures;
   }
 
+  /** A rollout started on the queue, once it waits at its gate. */
+  private async atGate(taskQueue: string, prefix: string, input: RolloutInput) {
+    const workflowId = this.name(prefix);
+    const handle = await this.client.workflow.start<typeof rolloutWorkflow>(WORKFLOW_TYPE, { taskQueue, workflowId, args: [input] });
+    for (let i = 0; i < 100 && (await handle.query(progressQuery)).state !== 'WAITING_FOR_GATE'; i++) await sleep(20);
+    return handle;
+  }
+
   /** One rollout on a `rollout worker` process of its own: the worker's memory at this size. */
   private async workerMemory(target: string, fixture: ScaledFixture, snapshotRef: string): Promise<WorkerMemory> {
     const taskQueue = this.name('bench-mem-tq');
@@ -314,9 +327,8 @@ class Bench {
     });
     try {
       const readyMb = worker.rssMb();
-      const input = RolloutInput.parse({ target, apr: APR, expected: fixture.expected, scan: { ruleset: fixture.ruleset, snapshotRef } });
-      const handle = await this.client.workflow.start<typeof rolloutWorkflow>(WORKFLOW_TYPE, { taskQueue, workflowId: this.name('bench-mem'), args: [input] });
-      for (let i = 0; i < 100 && (await handle.query(progressQuery)).state !== 'WAITING_FOR_GATE'; i++) await sleep(20);
+      const scan = { ruleset: fixture.ruleset, snapshotRef };
+      const handle = await this.atGate(taskQueue, 'bench-mem', RolloutInput.parse({ target, apr: APR, expected: fixture.expected, scan }));
       const gateMb = worker.rssMb();
       await handle.signal(gateOpenedSignal, { id: 'bench', by: 'bench' });
       const progress = await finalProgress(handle);
@@ -517,7 +529,8 @@ async function main(): Promise<void> {
   }
   const machine = {
     nproc: os.cpus().length, memoryGb: round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model ?? 'unknown',
-    node: process.version, platform: `${os.type()} ${os.release()}`, loadavgAtStart: loadAtStart, loadavgAtEnd: os.loadavg(),
+    node: process.version, platform: `${os.type()} ${os.release()}`,
+    loadavgAtStart: loadAtStart, loadavgAtEnd: os.loadavg(),
   };
   const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ machine, args, results, live, cli }, null, 2)}\n`);

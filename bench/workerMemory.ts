@@ -46,7 +46,9 @@ export async function spawnWorker(env: NodeJS.ProcessEnv): Promise<SpawnedWorker
     child.stderr?.on('data', onData);
     void exited.then((code) => reject(new Error(`rollout worker exited ${code}: ${out}`)));
   });
-  if (!out.includes('"bundle":"prebuilt"')) throw new Error(`the worker bundled its workflows at start (npm run build first): ${out}`);
+  if (!out.includes('"bundle":"prebuilt"')) {
+    throw new Error(`the worker bundled its workflows at start (npm run build first): ${out}`);
+  }
   const pid = child.pid ?? NaN;
   return {
     pid,

@@ -11,7 +11,8 @@ with wanted as (
    where i.domain_code = any($2::text[])
    group by i.domain_code
 ), ruleset as (
-  select exists (select 1 from governance_ruleset r where r.ruleset_id = $1 and r.xmin = pg_current_xact_id()::xid) as ours
+  select exists (select 1 from governance_ruleset r
+                  where r.ruleset_id = $1 and r.xmin = pg_current_xact_id()::xid) as ours
 ), under_ours as (
   insert into candidate_state (ruleset_id, domain_code, state, object_count)
   select $1, w.domain_code, $3, w.object_count from wanted w where (select ours from ruleset)
