@@ -102,9 +102,13 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
 }
 
 /**
- * The same candidate rows COPYed into empty copies of the candidate tables (same columns,
- * indexes and foreign keys): what the write-half costs without the scanner's reads and upserts.
- * Server-side files, so the server reads what it wrote and no client library is needed.
+ * The same candidate rows COPYed into empty copies of the candidate tables (same columns, indexes,
+ * defaults, identities and foreign keys), in one transaction: what the write-half costs without the
+ * scanner's reads and upserts. COPY is given the columns the scanner gives its INSERTs and nothing
+ * more: the tables generate the ids (identity) and created_at (default) for both, as they do for the
+ * scanner. The states' identity restarts at the scanner's first id, so the objects' file refers to the
+ * states COPY itself created (the foreign key would refuse any other). Server-side files, so the server
+ * reads what it wrote and no client library is needed.
  */
 export async function copyBaseline(client: PoolClient, rulesetId: number, dir: string): Promise<{ ms: number; rows: number }> {
   const states = `${dir}/candidate_state.copy`;
@@ -118,14 +122,31 @@ export async function copyBaseline(client: PoolClient, rulesetId: number, dir: s
   );
   // COPY takes no bind parameters: the id is a number we read, the paths are ours.
   const id = Math.trunc(rulesetId);
-  await client.query(`copy (select * from candidate_state where ruleset_id = ${id}) to '${states}'`);
+  const { rows } = await client.query<{ first: string; n: string; span: string }>(
+    `select min(candidate_state_id) as first, count(*) as n,
+            max(candidate_state_id) - min(candidate_state_id) + 1 as span
+       from candidate_state where ruleset_id = ${id}`,
+  );
+  const first = Number(rows[0]?.first);
+  if (rows[0]?.n !== rows[0]?.span) {
+    throw new Error(`the scanner's state ids are not contiguous: ${JSON.stringify(rows[0])}`);
+  }
+  await client.query(`alter table bench_copy_state alter column candidate_state_id restart with ${first}`);
   await client.query(
-    `copy (select o.* from candidate_object o join candidate_state s using (candidate_state_id) where s.ruleset_id = ${id}) to '${objects}'`,
+    `copy (select ruleset_id, domain_code, state, object_count from candidate_state
+            where ruleset_id = ${id} order by candidate_state_id) to '${states}'`,
+  );
+  await client.query(
+    `copy (select o.candidate_state_id, o.object_ref, o.object_type from candidate_object o
+             join candidate_state s using (candidate_state_id)
+            where s.ruleset_id = ${id} order by o.candidate_object_id) to '${objects}'`,
   );
   const t = performance.now();
   await client.query('begin');
-  const a = await client.query(`copy bench_copy_state from '${states}'`);
-  const b = await client.query(`copy bench_copy_object from '${objects}'`);
+  const a = await client.query(`copy bench_copy_state (ruleset_id, domain_code, state, object_count) from '${states}'`);
+  const b = await client.query(
+    `copy bench_copy_object (candidate_state_id, object_ref, object_type) from '${objects}'`,
+  );
   await client.query('commit');
   const ms = performance.now() - t;
   await client.query('drop table bench_copy_object, bench_copy_state');

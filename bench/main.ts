@@ -18,9 +18,11 @@ import { RolloutInput, WORKFLOW_TYPE, gateOpenedSignal, progressQuery } from '..
 import type { Metrics } from '../src/shared/progress';
 import { createRolloutWorker, WORKFLOWS_PATH } from '../src/worker';
 import type { rolloutWorkflow } from '../src/workflows';
+import { cliTable, startPairs, timePairs, workerPairs, type CliFigure } from './cli';
 import { copyBaseline, runDirect } from './direct';
 import { liveBench, liveTable, type LiveResult } from './live';
 import { explainBaseline, explainSeeded, type Plan } from './explain';
+import { spawnWorker, type WorkerMemory } from './workerMemory';
 import { finalProgress } from '../src/cli/execution';
 
 const APR = 'APR-BOOT-AUTHMODEL-1';
@@ -34,31 +36,41 @@ interface Args {
   repeat: number;
   /** Rows of event_outbox and system_issues for the live-tables comparison; null skips it. */
   live: { events: number; issues: number } | null;
+  /** Runs of each CLI command and its baseline (0 skips them). */
+  cliRounds: number;
 }
 
 function parseArgs(argv: string[]): Args {
   let sizes = [...DEFAULT_SIZES];
   let repeat = 3;
   let live: Args['live'] = null;
+  let cliRounds = 10;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => argv[++i] ?? '';
     if (arg === '--million') sizes.push(MILLION);
     else if (arg === '--sizes') sizes = next().split(',').map(Number);
     else if (arg === '--repeat') repeat = Number(next());
+    else if (arg === '--cli-rounds') cliRounds = Number(next());
+    else if (arg === '--cli-only') sizes = [];
     else if (arg === '--live') live = { events: 10_000_000, issues: 1_000_000 };
     else if (arg === '--live-rows') {
       const [events, issues] = next().split(',').map(Number);
       live = { events: events ?? NaN, issues: issues ?? NaN };
-    } else throw new Error(`unknown argument ${arg}: use --sizes 30,1430,14290 --million --repeat 3 --live [--live-rows 10000000,1000000]`);
+    } else {
+      throw new Error(
+        `unknown argument ${arg}: use --sizes 30,1430,14290 --million --repeat 3 --live [--live-rows 10000000,1000000] --cli-rounds 10 --cli-only`,
+      );
+    }
   }
   if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(repeat) || repeat < 1) {
     throw new Error('--sizes takes positive integers (governance domains), --repeat a positive integer');
   }
+  if (!Number.isInteger(cliRounds) || cliRounds < 0) throw new Error('--cli-rounds takes a non-negative integer');
   if (live && ![live.events, live.issues].every((n) => Number.isInteger(n) && n >= 0)) {
     throw new Error('--live-rows takes two non-negative integers: event_outbox rows,system_issues rows');
   }
-  return { sizes: [...new Set(sizes)], repeat, live };
+  return { sizes: [...new Set(sizes)], repeat, live, cliRounds };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
@@ -83,10 +95,19 @@ interface SizeResult {
   workflow: { bestMs: number; medianMs: number; runsMs: number[]; activityMs: number[]; activities: Record<string, number>; peakRssMb: number; rssBeforeMb: number };
   /** Best of the runs on each side (a shared machine only ever adds time); the medians' ratio beside it. */
   overhead: { ratio: number; addedMs: number; medianRatio: number };
-  writeHalf: { scannerMs: number; copyMs: number; rows: number; scannerRowsPerS: number; copyRowsPerS: number; ratio: number };
+  /**
+   * The scanner's write-half against COPY of the same rows, pair by pair on fresh copies: `ratio` is COPY's
+   * time over the scanner's for the best of each, `medianRatio` the median of the pairs' ratios.
+   */
+  writeHalf: {
+    scannerMs: number; copyMs: number; rows: number; scannerRowsPerS: number; copyRowsPerS: number; ratio: number;
+    medianRatio: number; scannerRunsMs: number[]; copyRunsMs: number[];
+  };
   rerun: { firstScanMs: number; rerunMs: number; timeRatio: number; candidateTuplesWritten: number; scanRunsAppended: number };
   compensation: { applyMs: number; compensateMs: number; ratio: number; steps: Record<string, number>; statements: Record<string, number> };
   guards: Record<string, number>;
+  /** A real `rollout worker` process through one rollout of this size. */
+  workerMemory: WorkerMemory;
 }
 
 class Bench {
@@ -171,15 +192,6 @@ class Bench {
             if (directRuns.every((other) => run.totalMs < other)) steps = run.steps;
             directRuns.push(run.totalMs);
             check('direct run wrote the expected candidates', run.rowsWritten === result.candidateRows, run.rowsWritten);
-            // (b) write-half against COPY of the same rows; the best of the runs on each side.
-            const copy = await copyBaseline(session, run.rulesetId, copyDir);
-            check('COPY moved the same rows', copy.rows === run.rowsWritten, copy);
-            const scannerMs = Math.min(run.writeHalfMs, result.writeHalf?.scannerMs ?? Infinity);
-            const copyMs = Math.min(copy.ms, result.writeHalf?.copyMs ?? Infinity);
-            result.writeHalf = {
-              scannerMs, copyMs, rows: copy.rows,
-              scannerRowsPerS: copy.rows / (scannerMs / 1000), copyRowsPerS: copy.rows / (copyMs / 1000), ratio: copyMs / scannerMs,
-            };
           } finally { session.release(); }
         } finally { await direct.drop(); }
 
@@ -199,6 +211,40 @@ class Bench {
       result.workflow = { bestMs: flowMs, medianMs: median(flowRuns), runsMs: flowRuns, activityMs: activityRuns, activities,
         peakRssMb: peakRss / 2 ** 20, rssBeforeMb: rssBefore / 2 ** 20 };
       result.overhead = { ratio: flowMs / directMs, addedMs: flowMs - directMs, medianRatio: median(flowRuns) / median(directRuns) };
+
+      // (b) the write-half against COPY of the same rows, at least 3 pairs at every size (a few seconds each).
+      const scannerRunsMs: number[] = [];
+      const copyRunsMs: number[] = [];
+      let rows = 0;
+      for (let r = 0; r < Math.max(repeat, 3); r++) {
+        const db = await this.copyOf(template, 1);
+        try {
+          const session = await db.pool.connect();
+          try {
+            const rolloutId = `bench/write-half/${r}`;
+            const run = await runDirect(session, { apr: APR, rolloutId, ruleset, snapshotRef, expected, cursorName: CURSOR });
+            check('direct run wrote the expected candidates', run.rowsWritten === result.candidateRows, run.rowsWritten);
+            const copy = await copyBaseline(session, run.rulesetId, copyDir);
+            check('COPY moved the same rows', copy.rows === run.rowsWritten, copy);
+            scannerRunsMs.push(run.writeHalfMs);
+            copyRunsMs.push(copy.ms);
+            rows = copy.rows;
+          } finally { session.release(); }
+        } finally { await db.drop(); }
+      }
+      const scannerMs = Math.min(...scannerRunsMs);
+      const copyMs = Math.min(...copyRunsMs);
+      result.writeHalf = {
+        scannerMs, copyMs, rows, ratio: copyMs / scannerMs, scannerRunsMs, copyRunsMs,
+        scannerRowsPerS: rows / (scannerMs / 1000), copyRowsPerS: rows / (copyMs / 1000),
+        medianRatio: median(copyRunsMs.map((ms, i) => ms / (scannerRunsMs[i] ?? NaN))),
+      };
+      {
+        const db = await this.copyOf(template, 1);
+        try {
+          result.workerMemory = await this.workerMemory(db.name, fixture, snapshotRef);
+        } finally { await db.drop(); }
+      }
 
       // (c) and (d): the real activities, called directly, on a fresh copy each time; the best of each figure.
       const rounds: Awaited<ReturnType<Bench['rerunAndCompensation']>>[] = [];
@@ -227,6 +273,71 @@ class Bench {
       await this.admin(`drop database ${template} with (force)`);
     }
     return result as SizeResult;
+  }
+
+  /** The CLI's start, and progress and list with a worker up and a rollout waiting at its gate. */
+  async cli(rounds: number): Promise<CliFigure[]> {
+    const env = {
+      PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: this.temporalAddress, ROLLOUT_TARGET: 'bench',
+    };
+    const figures = await timePairs(startPairs(), env, rounds);
+    const database = this.name('cli');
+    const pool = createPool(await this.pg.createDatabase(database), { max: 2 });
+    try {
+      await initFixture(pool);
+      const taskQueue = this.name('bench-cli-tq');
+      const worker = await createRolloutWorker({
+        connection: this.connection, namespace: 'default', taskQueue, pool, target: database, workflowBundle: { code: this.bundle },
+      });
+      const running = worker.run();
+      try {
+        const input = RolloutInput.parse({ target: database, apr: APR });
+        const handle = await this.atGate(taskQueue, 'bench-cli', input);
+        const cliEnv = { ...env, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: this.pg.url(database), ROLLOUT_TARGET: database };
+        const pairs = workerPairs(this.temporalAddress, handle.workflowId, taskQueue);
+        figures.push(...(await timePairs(pairs, cliEnv, rounds)));
+        await handle.cancel();
+        const ended = (await finalProgress(handle)).state;
+        check('the CLI\'s rollout compensated', ended === 'COMPENSATED', { workflowId: handle.workflowId, ended });
+      } finally {
+        worker.shutdown();
+        await running;
+      }
+    } finally {
+      await pool.end();
+      await this.admin(`drop database ${database} with (force)`);
+    }
+    return figures;
+  }
+
+  /** A rollout started on the queue, once it waits at its gate. */
+  private async atGate(taskQueue: string, prefix: string, input: RolloutInput) {
+    const workflowId = this.name(prefix);
+    const handle = await this.client.workflow.start<typeof rolloutWorkflow>(WORKFLOW_TYPE, { taskQueue, workflowId, args: [input] });
+    for (let i = 0; i < 100 && (await handle.query(progressQuery)).state !== 'WAITING_FOR_GATE'; i++) await sleep(20);
+    return handle;
+  }
+
+  /** One rollout on a `rollout worker` process of its own: the worker's memory at this size. */
+  private async workerMemory(target: string, fixture: ScaledFixture, snapshotRef: string): Promise<WorkerMemory> {
+    const taskQueue = this.name('bench-mem-tq');
+    const worker = await spawnWorker({
+      PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: this.pg.url(target), TEMPORAL_ADDRESS: this.temporalAddress,
+      TEMPORAL_TASK_QUEUE: taskQueue, ROLLOUT_TARGET: target,
+    });
+    try {
+      const readyMb = worker.rssMb();
+      const scan = { ruleset: fixture.ruleset, snapshotRef };
+      const handle = await this.atGate(taskQueue, 'bench-mem', RolloutInput.parse({ target, apr: APR, expected: fixture.expected, scan }));
+      const gateMb = worker.rssMb();
+      await handle.signal(gateOpenedSignal, { id: 'bench', by: 'bench' });
+      const progress = await finalProgress(handle);
+      check('worker process rollout COMPLETED', progress.state === 'COMPLETED', { state: progress.state, reason: progress.reason });
+      checkCompleted(fixture, progress.metrics, 'worker process');
+      return { readyMb, gateMb, peakMb: worker.peakMb() };
+    } finally {
+      await worker.stop();
+    }
   }
 
   private async workflowRun(target: string, pool: Pool, fixture: ScaledFixture, snapshotRef: string) {
@@ -356,17 +467,21 @@ const quiet = { log: () => undefined, trace: () => undefined, debug: () => undef
   warn: () => undefined, error: (m: string) => console.error(m) };
 
 function table(results: SizeResult[]): string {
+  // The worker's memory at each size against its memory at the clone's (30 domains), or the smallest size run.
+  const clone = results.find((r) => r.domains === 30) ?? [...results].sort((a, b) => a.domains - b.domains)[0];
   const rows = results.map((r) => [
     r.objects.toLocaleString('en-US'),
     round(r.direct.bestMs, 0), round(r.workflow.bestMs, 0), round(r.overhead.ratio, 2), round(r.overhead.medianRatio, 2), round(r.overhead.addedMs, 0),
-    round(r.writeHalf.scannerRowsPerS, 0), round(r.writeHalf.copyRowsPerS, 0), round(r.writeHalf.ratio, 2),
+    round(r.writeHalf.scannerRowsPerS, 0), round(r.writeHalf.copyRowsPerS, 0), round(r.writeHalf.ratio, 2), round(r.writeHalf.medianRatio, 2),
     `${r.rerun.candidateTuplesWritten}/${r.rerun.scanRunsAppended}`, round(r.rerun.timeRatio, 2),
     round(r.compensation.applyMs, 0), round(r.compensation.compensateMs, 0), round(r.compensation.ratio, 2),
     Object.values(r.compensation.statements).reduce((a, b) => a + b, 0),
-    round(r.workflow.peakRssMb, 0), round(r.guards['guard: gap'] ?? NaN, 1), round(r.guards['metrics/measure.sql (after seed)'] ?? NaN, 1),
+    round(r.workflow.peakRssMb, 0), round(r.workerMemory.peakMb, 0), round(r.workerMemory.peakMb / (clone?.workerMemory.peakMb ?? NaN), 2),
+    round(r.guards['guard: gap'] ?? NaN, 1), round(r.guards['metrics/measure.sql (after seed)'] ?? NaN, 1),
   ].map(String));
-  const head = ['objects', 'sql ms', 'wf ms', 'wf/sql', '(median)', 'added ms', 'scan rows/s', 'COPY rows/s', 'scan/COPY',
-    'rerun tup/runs', 'rerun/first', 'apply ms', 'undo ms', 'undo/apply', 'statements', 'peak RSS MB', 'gap guard ms', 'measure ms'];
+  const head = ['objects', 'sql ms', 'wf ms', 'wf/sql', '(median)', 'added ms', 'scan rows/s', 'COPY rows/s', 'scan/COPY', '(median)',
+    'rerun tup/runs', 'rerun/first', 'apply ms', 'undo ms', 'undo/apply', 'statements', 'peak RSS MB', 'worker MB', 'worker/clone',
+    'gap guard ms', 'measure ms'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i] ?? 0)).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
@@ -374,6 +489,8 @@ function table(results: SizeResult[]): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  // The machine is shared: the load it ran under, at the start and at the end, goes with the figures.
+  const loadAtStart = os.loadavg();
   mkdirSync(RESULTS, { recursive: true });
   Runtime.install({
     logger: new DefaultLogger('ERROR'),
@@ -386,8 +503,14 @@ async function main(): Promise<void> {
   const bench = new Bench(pg, temporal.address);
   const results: SizeResult[] = [];
   let live: LiveResult | null = null;
+  let cli: CliFigure[] = [];
   try {
     await bench.open();
+    if (args.cliRounds > 0) {
+      const t = performance.now();
+      cli = await bench.cli(args.cliRounds);
+      process.stderr.write(`bench: CLI done in ${round((performance.now() - t) / 1000)} s\n`);
+    }
     if (args.live) {
       const t = performance.now();
       live = await liveBench(pg, { ...args.live, repeat: Math.max(args.repeat, 5) });
@@ -406,11 +529,12 @@ async function main(): Promise<void> {
   const machine = {
     nproc: os.cpus().length, memoryGb: round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model ?? 'unknown',
     node: process.version, platform: `${os.type()} ${os.release()}`,
+    loadavgAtStart: loadAtStart, loadavgAtEnd: os.loadavg(),
   };
   const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ machine, args, results, live }, null, 2)}\n`);
-  const liveText = live ? `\n\n${liveTable(live)}` : '';
-  process.stdout.write(`${results.length ? table(results) : ''}${liveText}\n\nJSON: ${path.relative(process.cwd(), file)}\n`);
+  writeFileSync(file, `${JSON.stringify({ machine, args, results, live, cli }, null, 2)}\n`);
+  const sections = [results.length ? table(results) : '', live ? liveTable(live) : '', cli.length ? cliTable(cli) : ''];
+  process.stdout.write(`${sections.filter(Boolean).join('\n\n')}\n\nJSON: ${path.relative(process.cwd(), file)}\n`);
 }
 
 main().catch((err: unknown) => {

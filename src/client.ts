@@ -5,13 +5,9 @@ import { temporalConnectFailure } from './infra/temporalConnectError';
 
 export class TemporalUnreachable extends Error {}
 
-/**
- * The CLI's bounds on Temporal. Connecting (and, when that fails, as long again to learn why); and every
- * call that sets no deadline of its own, retries included: a long poll (`rollout result`) is answered by
- * the server within 20 s, so a call silent for 30 s went into a dead link.
- */
-export const CONNECT_BOUND_MS = 5_000;
-export const CALL_BOUND_MS = 30_000;
+import { CALL_BOUND_MS, CONNECT_BOUND_MS } from './clientBounds';
+
+export { CALL_BOUND_MS, CONNECT_BOUND_MS } from './clientBounds';
 
 type Interceptor = NonNullable<ConnectionOptions['interceptors']>[number];
 

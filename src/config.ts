@@ -1,36 +1,51 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
-import { z } from 'zod';
+import type * as ConfigSchema from './configSchema';
 import { ConninfoError, isSocket, isUri, namesATarget, resolvePgTarget } from './infra/libpq';
-import { TargetName, describeIssues, taskQueueForTarget } from './shared';
+import type * as Input from './shared/input';
+import { TARGET_NAME, holds, taskQueueForTarget, type TextRule } from './shared/names';
 
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
 export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
 
-const Env = z.object({
-  DATABASE_URL: z
-    .string()
-    .refine((v) => isUri(v) || v.includes('='), 'DATABASE_URL must be a postgres:// or postgresql:// URL, or key=value conninfo as psql takes it')
-    .optional(),
-  TEMPORAL_ADDRESS: z
-    .string()
-    .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'TEMPORAL_ADDRESS must be host:port')
-    .optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1).max(200).optional(),
-  TEMPORAL_TASK_QUEUE: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'TEMPORAL_TASK_QUEUE is letters, digits and . _ -')
-    .optional(),
-  ROLLOUT_TARGET: TargetName.optional(),
-  ROLLOUT_WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'ROLLOUT_WEBHOOK_URL must be an http(s) URL').optional(),
-});
+// The environment's rules (every variable optional). configSchema.ts builds the zod schemas from them;
+// loadConfig checks them itself first, so a command whose environment is right never loads zod.
+export const ENV_RULES = {
+  DATABASE_URL: {
+    test: (v: string) => isUri(v) || v.includes('='),
+    message: 'DATABASE_URL must be a postgres:// or postgresql:// URL, or key=value conninfo as psql takes it',
+  },
+  TEMPORAL_ADDRESS: { pattern: /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, message: 'TEMPORAL_ADDRESS must be host:port' },
+  TEMPORAL_NAMESPACE: { min: 1, max: 200 },
+  TEMPORAL_TASK_QUEUE: { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, message: 'TEMPORAL_TASK_QUEUE is letters, digits and . _ -' },
+  ROLLOUT_TARGET: TARGET_NAME,
+  ROLLOUT_WEBHOOK_URL: { pattern: /^https?:\/\/\S+$/, message: 'ROLLOUT_WEBHOOK_URL must be an http(s) URL' },
+} satisfies Record<string, TextRule>;
 
 // The worker's own settings: its version (Worker Deployments) and where it serves metrics.
-const WorkerEnv = z.object({
-  ROLLOUT_BUILD_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/, 'letters, digits and . _ + -').optional(),
-  ROLLOUT_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/, 'letters, digits, _ and - (Temporal refuses a . in a deployment name)').optional(),
-  ROLLOUT_METRICS_ADDRESS: z.string().regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464').optional(),
-});
+export const WORKER_ENV_RULES = {
+  ROLLOUT_BUILD_ID: { pattern: /^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/, message: 'letters, digits and . _ + -' },
+  ROLLOUT_DEPLOYMENT_NAME: {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/,
+    message: 'letters, digits, _ and - (Temporal refuses a . in a deployment name)',
+  },
+  ROLLOUT_METRICS_ADDRESS: { pattern: /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, message: 'must be host:port, e.g. 0.0.0.0:9464' },
+} satisfies Record<string, TextRule>;
+
+type Checked<R> = { [K in keyof R]?: string };
+
+/** The variables the rules name, each absent or holding its rule; a broken one is a ConfigError in zod's words. */
+function checked<R extends Record<string, TextRule>>(env: NodeJS.ProcessEnv, rules: R): Checked<R> {
+  const values = Object.fromEntries(Object.keys(rules).map((key) => [key, env[key]]));
+  if (Object.entries(rules).every(([key, rule]) => values[key] === undefined || holds(rule, values[key]))) return values as Checked<R>;
+  // Only an environment that breaks a rule loads zod, to say what is wrong as the schema says it. A sync
+  // require: loadConfig is synchronous everywhere it is called.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { envProblem } = require('./configSchema') as typeof ConfigSchema;
+  const problem = envProblem(env, rules);
+  if (problem) throw new ConfigError(problem);
+  return values as Checked<R>;
+}
 
 export interface Config {
   /** DATABASE_URL as given: a URI or key=value conninfo; the PG* variables fill in what it leaves out. */
@@ -55,24 +70,22 @@ export class ConfigError extends Error {}
  * @temporalio/envconfig; only the defaults that make a bare machine work are ours.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
-  const worker = WorkerEnv.safeParse(env);
-  if (!worker.success) throw new ConfigError(describeIssues(worker.error));
+  const given = checked(env, ENV_RULES);
+  const worker = checked(env, WORKER_ENV_RULES);
   const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const temporal = loadClientConnectConfig({ overrideEnvVars: vars });
   const pgEnv = Object.fromEntries(Object.entries(vars).filter(([key]) => key.startsWith('PG') || key === 'HOME'));
   return {
-    databaseUrl: parsed.data.DATABASE_URL,
+    databaseUrl: given.DATABASE_URL,
     pgEnv,
     temporal: {
       connectionOptions: { ...temporal.connectionOptions, address: temporal.connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS },
       namespace: temporal.namespace ?? DEFAULT_TEMPORAL_NAMESPACE,
     },
-    taskQueue: parsed.data.TEMPORAL_TASK_QUEUE,
-    target: parsed.data.ROLLOUT_TARGET,
-    webhookUrl: parsed.data.ROLLOUT_WEBHOOK_URL,
-    worker: { buildId: worker.data.ROLLOUT_BUILD_ID, deploymentName: worker.data.ROLLOUT_DEPLOYMENT_NAME, metricsAddress: worker.data.ROLLOUT_METRICS_ADDRESS },
+    taskQueue: given.TEMPORAL_TASK_QUEUE,
+    target: given.ROLLOUT_TARGET,
+    webhookUrl: given.ROLLOUT_WEBHOOK_URL,
+    worker: { buildId: worker.ROLLOUT_BUILD_ID, deploymentName: worker.ROLLOUT_DEPLOYMENT_NAME, metricsAddress: worker.ROLLOUT_METRICS_ADDRESS },
   };
 }
 
@@ -101,7 +114,10 @@ export function targetFromDatabaseUrl(databaseUrl: string, env: NodeJS.ProcessEn
   const host = isSocket(target) ? 'localhost' : target.host;
   const raw = `${host}-${target.port}-${target.database}`;
   const name = raw.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 63);
-  return TargetName.parse(name);
+  if (holds(TARGET_NAME, name)) return name;
+  // Zod's own error for a name that breaks the rule (loaded only then; see `checked`).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./shared/input') as typeof Input).TargetName.parse(name);
 }
 
 /** The rollout's target: ROLLOUT_TARGET, or else derived from the database connection. */

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readOnlyPool, type Plan } from '../src/plan/plan';
-import type { ListedRollout } from '../src/cli/commands/list';
+import type { ListedRollout } from '../src/cli/actions/list';
 import { formatChanges, formatFrame } from '../src/format/progress';
 import type { Packet } from '../src/report/packet';
 import type { RolloutProgress } from '../src/shared';

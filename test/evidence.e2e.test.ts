@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTemporalDevServer, type DevServer } from '../src/infra/temporalDevServer';
 import type { Evidence } from '../src/evidence/packet';
+import type { Packet } from '../src/report/packet';
+import { LEDGER_SOURCE } from '../src/cli/evidence';
 import { envFor, lastLine, REPO, rollout } from './support/cli';
 import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
@@ -43,13 +45,20 @@ describe('evidence that lasts and proves itself', () => {
     expect(printed.evidence.body.rollout).toMatchObject({ state: 'COMPLETED', workflowId: final.workflowId, rolloutId: final.rolloutId });
     expect(printed.evidence.body.metrics).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, direct: 30, inherited: 210, coverage_pct: 100 });
     expect(printed.evidence.body.gate.approvals).toEqual([expect.objectContaining({ proposal_code: APR, approved_by: 'president@l4', approval_level: 'L4' })]);
+    // The same report as from Temporal (one model, one rendering), made from what the packet sealed.
     const md = await rollout(['report', final.workflowId], env);
-    expect(md.stdout).toContain("From the target's ledger (governed_rollout.evidence)");
-    expect(md.stdout).toContain('| State | **COMPLETED** |');
-    // The HTML page is made from Temporal's history: past it, one line pointing at what the ledger serves.
+    expect(md.stdout).toContain("> From the target's ledger (governed_rollout.evidence)");
+    expect(md.stdout).toMatch(/\| State \| \*\*COMPLETED\*\* \|/);
+    expect(md.stdout).toContain('| own | 0 → 30 | 0 → 30 | ✔ |');
+    expect(md.stdout).toMatch(/\| governance_object_ownership \| 30 \/ 0 \/ 0 \| 30 \/ 0 \/ 0 \|/);
+    expect(md.stdout).toContain(`| cursor | governance_scan, advanced to ${final.steps[1]?.detail.snapshotRef}`);
+    expect((printed as unknown as { packet: Packet }).packet).toMatchObject({ source: LEDGER_SOURCE, rollout: { state: 'COMPLETED' } });
+    // The page for the people who never open a terminal, from the ledger too.
     const page = await rollout(['report', final.workflowId, '--format', 'html'], env);
-    expect([page.code, page.stdout]).toEqual([1, '']);
-    expect(page.stderr.trim()).toMatch(/^rollout: Temporal no longer has rollout .*: its HTML page is made from Temporal's history; --format md/);
+    expect([page.code, page.stderr]).toEqual([0, '']);
+    expect(page.stdout).toMatch(/^<!doctype html>/i);
+    expect(page.stdout).toContain(stored.digest);
+    expect(page.stdout).toMatch(/From the target(?:'|&#39;|&#x27;)s ledger \(governed_rollout\.evidence\)/);
 
     // As written it verifies, offline and against the stored copy; one number changed is named.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'evidence-'));

@@ -1,8 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { RolloutInput, WORKFLOW_TYPE } from '../src/shared';
+import { RolloutInput, WORKFLOW_TYPE, type RolloutProgress } from '../src/shared';
 import { APR, count, fingerprint, takeSnapshot } from './support/db';
 import { attempt, onApply, wrapAll } from './support/faults';
-import { CLONE_SCAN_RULESET, type ActivityWrapper, useHarness } from './support/harness';
+import { CLONE_SCAN_RULESET, type ActivityWrapper, type Harness, useHarness } from './support/harness';
 import { unique } from './support/names';
 import { finalProgress } from '../src/cli/execution';
 
@@ -140,27 +140,73 @@ describe('guards, idempotency and retries, end to end', () => {
     expect(await count(h.db.pool, 'select count(*) as n from scan_cursor where snapshot_ref = $1', [snapshotRef])).toBe(1);
   });
 
-  test('an identical re-run changes no candidate row and appends exactly one candidate_scan_run row', async () => {
+  /** A rollout with a scan, run to COMPLETED on a fresh harness; `again` runs an identical one to its end. */
+  async function scannedOnce(): Promise<{ pool: Harness['db']['pool']; again: () => Promise<RolloutProgress> }> {
     const h = await harness({ ratified: true });
-    const snapshotRef = await takeSnapshot(h.db.pool);
-    const scan = { ruleset: CLONE_SCAN_RULESET, snapshotRef };
-    const first = await h.start({ scan });
-    await first.signal('gateOpened', { id: 'c1', by: 'president' });
-    expect((await finalProgress(first)).state).toBe('COMPLETED');
-    const candidatesBefore = await h.db.pool.query(candidateRows);
+    const { scan } = await h.scanInput();
+    const run = async (claim: string) => {
+      const handle = await h.start({ scan });
+      await handle.signal('gateOpened', { id: claim, by: 'president' });
+      return finalProgress(handle);
+    };
+    expect((await run('c1')).state).toBe('COMPLETED');
+    return { pool: h.db.pool, again: () => run('c2') };
+  }
 
-    const second = await h.start({ scan });
-    await second.signal('gateOpened', { id: 'c2', by: 'president' });
-    const final = await finalProgress(second);
+  test('an identical re-run changes no candidate row and appends exactly one candidate_scan_run row', async () => {
+    const { pool, again } = await scannedOnce();
+    const candidatesBefore = await pool.query(candidateRows);
+
+    const final = await again();
     expect(final.state).toBe('COMPLETED');
     // The first rollout's rows are there and stay its own: the second writes and claims none of them.
     expect(final.steps[0]?.detail).toMatchObject({ inserted: 0, alreadyPresent: true });
-    expect(await count(h.db.pool, "select count(*) as n from governed_rollout.written where rollout_id = $1 and step = 'seed'", [final.rolloutId])).toBe(0);
+    expect(await count(pool, "select count(*) as n from governed_rollout.written where rollout_id = $1 and step = 'seed'", [final.rolloutId])).toBe(0);
     expect(final.steps[1]?.detail).toMatchObject({ candidate_state: 5, candidate_object: 35, statesInserted: 0, objectsInserted: 0, rulesetCreated: false });
     expect(final.steps[2]?.detail).toMatchObject({ changed: false });
     // Same xmin and ctid for every candidate row: no insert, no update, not even a no-op one.
-    expect((await h.db.pool.query(candidateRows)).rows).toEqual(candidatesBefore.rows);
-    expect(await count(h.db.pool, 'select count(*) as n from candidate_scan_run')).toBe(2);
+    expect((await pool.query(candidateRows)).rows).toEqual(candidatesBefore.rows);
+    expect(await count(pool, 'select count(*) as n from candidate_scan_run')).toBe(2);
+  });
+
+  test('a re-run over candidates partly gone inserts exactly what is missing, and its ledger records exactly that', async () => {
+    // The write-half inserts plainly under states its own transaction created and arbitrates the natural key
+    // under older ones: here both at once, a state gone with its objects and two objects gone under another.
+    const { pool, again } = await scannedOnce();
+    const ids = async (table: 'candidate_state' | 'candidate_object') =>
+      (await pool.query<{ id: string }>(`select ${table}_id::text as id from ${table} order by 1`)).rows.map((r) => r.id);
+    const [gone, thinned] = await ids('candidate_state');
+    await pool.query('delete from candidate_object where candidate_state_id = $1', [gone]);
+    await pool.query('delete from candidate_state where candidate_state_id = $1', [gone]);
+    await pool.query(
+      `delete from candidate_object where candidate_object_id in
+         (select candidate_object_id from candidate_object where candidate_state_id = $1 order by object_ref limit 2)`,
+      [thinned],
+    );
+    const [keptStates, keptObjects] = [await ids('candidate_state'), await ids('candidate_object')];
+    const untouched = await pool.query(candidateRows);
+
+    const final = await again();
+    expect(final.state).toBe('COMPLETED');
+    expect(final.steps[1]?.detail).toMatchObject({ candidate_state: 5, candidate_object: 35, statesInserted: 1, objectsInserted: 9 });
+    // Its ledger names exactly the rows that were not there: the state again, its 7 objects and the 2 others.
+    const { rows } = await pool.query<{ relation: string; keys: string[] }>(
+      "select relation, keys from governed_rollout.written where rollout_id = $1 and relation in ('candidate_state', 'candidate_object') order by relation",
+      [final.rolloutId],
+    );
+    const added = (now: string[], kept: string[]) => now.filter((id) => !kept.includes(id));
+    expect(rows.map((r) => [r.relation, [...r.keys].sort()])).toEqual([
+      ['candidate_object', added(await ids('candidate_object'), keptObjects).sort()],
+      ['candidate_state', added(await ids('candidate_state'), keptStates).sort()],
+    ]);
+    expect(rows.map((r) => r.keys.length)).toEqual([9, 1]);
+    // What was kept was not written again: the same xmin and ctid, once the new rows are set aside.
+    const keptNow = await pool.query(
+      candidateRows.replace('from candidate_state', 'from candidate_state where candidate_state_id::text = any($1)')
+        .replace('from candidate_object)', 'from candidate_object where candidate_object_id::text = any($2))'),
+      [keptStates, keptObjects],
+    );
+    expect(keptNow.rows).toEqual(untouched.rows);
   });
 
   test('a second start for the same target is refused while one runs', async () => {

@@ -1,14 +1,15 @@
 import type { Client } from '@temporalio/client';
-import { connectClient } from '../client';
 import { loadConfig, requireDatabaseUrl, type Config } from '../config';
-import { createPool, type Pool } from '../db/pool';
+import type { Pool } from '../db/pool';
 
 export function config(): Config {
   return loadConfig(process.env);
 }
 
+// The Temporal client and the pg driver load when a command first talks to them: its input is checked by then.
 export async function withTemporal<T>(fn: (client: Client, config: Config) => Promise<T>): Promise<T> {
   const cfg = config();
+  const { connectClient } = await import('../client.js');
   const client = await connectClient(cfg);
   try {
     return await fn(client, cfg);
@@ -19,31 +20,11 @@ export async function withTemporal<T>(fn: (client: Client, config: Config) => Pr
 
 export async function withDatabase<T>(fn: (pool: Pool, config: Config) => Promise<T>): Promise<T> {
   const cfg = config();
+  const { createPool } = await import('../db/pool.js');
   const pool = createPool(requireDatabaseUrl(cfg), { max: 2 });
   try {
     return await fn(pool, cfg);
   } finally {
     await pool.end();
   }
-}
-
-export function print(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
-
-/**
- * A reader that closes the pipe early (`rollout progress ID --watch | head -1`) has what it wanted:
- * the command ends there, quietly, instead of dying on EPIPE with a stack trace. Any other failure to
- * write stdout is one line on stderr, like every other error. A command with work in flight (the
- * worker) replaces `outputClosed` to stop gracefully instead.
- */
-export const outputClosed = {
-  handle: (code: string | undefined): void => {
-    if (code !== 'EPIPE') process.stderr.write(`rollout: cannot write the output (${code ?? 'unknown error'})\n`);
-    process.exit(code === 'EPIPE' ? 0 : 1);
-  },
-};
-
-export function endQuietlyWhenOutputCloses(): void {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => outputClosed.handle(err.code));
 }

@@ -1,9 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import { ZodError } from 'zod';
-import { CALL_BOUND_MS } from '../client';
-import { DatabaseUnreachable } from '../db/liveness';
-import { describeNativeConnectError } from '../infra/temporalConnectError';
-import { describeIssues } from '../shared';
+import { describeNativeConnectError } from '../infra/temporalFailure';
 import { EXIT_CODES, type ExitName } from './exitCodes';
 
 /** A failure the CLI explains in its own words, and the exit code (from the one table) it ends with. */
@@ -24,53 +19,19 @@ export function redact(message: string): string {
     .replace(/(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1***');
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', '57P03']);
-
-function codeOf(err: unknown): string | undefined {
-  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : undefined;
+/** A message as one line: the worker's Temporal connection (tonic's debug text) put in words, else its first line. */
+export function describeMessage(message: string): string {
+  return describeNativeConnectError(message) ?? message.split('\n')[0] ?? 'unknown error';
 }
 
-/** gRPC's DEADLINE_EXCEEDED anywhere in the cause chain: a call to Temporal that got no answer in its bound. */
-function deadlineExceeded(err: unknown): boolean {
-  let e: unknown = err;
-  for (let depth = 0; typeof e === 'object' && e !== null && depth < 5; depth += 1) {
-    if ((e as { code?: unknown }).code === 4) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
-/** One line that says what went wrong and, where it can, what to do. */
-export function describeError(err: unknown): string {
-  if (err instanceof ZodError) return describeIssues(err);
-  if (err instanceof WorkflowNotFoundError) {
-    return `no rollout with workflow id ${err.workflowId}: check the id (rollout start prints it)`;
-  }
-  if (err instanceof WorkflowExecutionAlreadyStartedError) {
-    return `a rollout is already running as ${err.workflowId} (one per target): follow it with rollout progress ${err.workflowId}, or cancel it`;
-  }
-  if (err instanceof DatabaseUnreachable) {
-    return `${err.message}: check DATABASE_URL, the tunnel to it, and that the server runs`;
-  }
-  const code = codeOf(err);
-  if (code && UNREACHABLE.has(code)) {
-    const where = (err as { address?: string; port?: number }).address;
-    const port = (err as { port?: number }).port;
-    return `PostgreSQL is unreachable${where ? ` at ${where}${port ? `:${port}` : ''}` : ''} (${code}): check DATABASE_URL and that the server runs`;
-  }
-  if (code === '28P01' || code === '28000') return 'PostgreSQL refused the credentials in DATABASE_URL';
-  if (code === '3D000') return 'the database named in DATABASE_URL does not exist';
-  const message = err instanceof Error ? err.message : String(err);
-  if (deadlineExceeded(err)) {
-    const what = message.split('\n')[0] ?? '';
-    return `Temporal did not answer within ${CALL_BOUND_MS / 1000} s (${what}): check TEMPORAL_ADDRESS and the link to it; ` +
-      'the rollout itself goes on';
-  }
-  // The worker's Temporal connection: tonic's debug text, put in words.
-  const native = describeNativeConnectError(message);
-  if (native) return native;
-  return message.split('\n')[0] ?? 'unknown error';
+/**
+ * The CLI's own errors need no library to be said (usage errors answer before any is loaded); any
+ * other error is read by `describeError`, which knows the libraries' errors and so loads them.
+ */
+async function oneLine(err: unknown): Promise<string> {
+  if (err instanceof CliError) return describeMessage(err.message);
+  const { describeError } = await import('./describe.js');
+  return describeError(err);
 }
 
 /** The one error wrapper: prints one line on stderr and sets a non-zero exit code. */
@@ -79,7 +40,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
     try {
       await fn(...args);
     } catch (err) {
-      process.stderr.write(`rollout: ${redact(describeError(err))}\n`);
+      process.stderr.write(`rollout: ${redact(await oneLine(err))}\n`);
       process.exitCode = EXIT_CODES[err instanceof CliError ? err.exit : 'ERROR'].code;
     }
   };

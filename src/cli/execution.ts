@@ -1,21 +1,13 @@
 import { ServiceError, WorkflowFailedError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
-import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowNotFoundError, defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Execution } from '../report/packet';
-import {
-  DETAILS_MEMO,
-  ROLLOUT_STATES,
-  RolloutAprAttribute,
-  RolloutInput,
-  RolloutStateAttribute,
-  RolloutTargetAttribute,
-  TERMINAL_STATES,
-  WORKFLOW_TYPE,
-  progressFromFailure,
-  progressQuery,
-  type RolloutProgress,
-  type RolloutState,
-  type RolloutWorkflow,
-} from '../shared';
+// The shared modules one by one, not their index: `rollout progress` loads neither zod (the input
+// schemas) nor the workflow SDK (the message definitions), and asks the progress query by its name.
+import { PROGRESS_QUERY, WORKFLOW_TYPE } from '../shared/names';
+import { progressFromFailure } from '../shared/outcome';
+import { ROLLOUT_STATES, TERMINAL_STATES, type RolloutProgress, type RolloutState } from '../shared/progress';
+import { DETAILS_MEMO, RolloutAprAttribute, RolloutStateAttribute, RolloutTargetAttribute } from '../shared/searchAttributes';
+import type { RolloutWorkflow } from '../shared';
 import { CliError } from './errors';
 
 /** A handle typed by the workflow itself: its result is a RolloutProgress, no cast needed. */
@@ -104,7 +96,7 @@ const noPoller = (err: unknown) => grpcCode(err, [9]);
 export async function queryProgress(client: Client, handle: RolloutHandle, taskQueue: string): Promise<RolloutProgress> {
   if (!(await anyPoller(client, taskQueue))) throw new NoWorkerAnswered(`no worker is polling task queue ${taskQueue}`);
   try {
-    return await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(progressQuery));
+    return await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query<RolloutProgress>(PROGRESS_QUERY));
   } catch (err) {
     if (timedOut(err)) {
       throw new NoWorkerAnswered(`no worker on task queue ${taskQueue} answered the progress query within ${QUERY_TIMEOUT_MS / 1000}s`);
@@ -217,31 +209,4 @@ export async function whileOpen<T>(client: Client, workflowId: string, send: (ha
     if (!(err instanceof WorkflowNotFoundError)) throw err;
     throw (await closedError(client, workflowId).catch(() => null)) ?? err;
   }
-}
-
-/**
- * What only the run's history holds: the input it was started with, and the approval rows as the last
- * gate read saw them (the read that accepted the gate, if one did).
- */
-export interface Recorded {
-  input: RolloutInput | null;
-  approvals: Record<string, unknown>[];
-}
-
-export async function recorded(client: Client, workflowId: string, runId: string): Promise<Recorded> {
-  const events = (await rolloutHandle(client, workflowId, runId).fetchHistory()).events ?? [];
-  const decode = (payload: Payload | undefined): unknown => (payload ? defaultPayloadConverter.fromPayload(payload) : undefined);
-  const parsed = RolloutInput.safeParse(decode(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0] ?? undefined));
-  /** The results of an activity's completed runs, in history order. */
-  const results = (activity: string): unknown[] => {
-    const scheduled = new Set(
-      events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity).map((e) => String(e.eventId)),
-    );
-    return events
-      .filter((e) => scheduled.has(String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '')))
-      .map((e) => decode(e.activityTaskCompletedEventAttributes?.result?.payloads?.[0] ?? undefined));
-  };
-  // The gate is read once per batch of claims; the workflow keeps the rows of the last read, and so does the report.
-  const gate = results('readGate').at(-1) as { approvals?: Record<string, unknown>[] } | undefined;
-  return { input: parsed.success ? parsed.data : null, approvals: gate?.approvals ?? [] };
 }

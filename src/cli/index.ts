@@ -11,8 +11,8 @@ import { register as result } from './commands/result';
 import { register as snapshot } from './commands/snapshot';
 import { register as start } from './commands/start';
 import { register as worker } from './commands/worker';
-import { endQuietlyWhenOutputCloses } from './context';
 import { COMMAND_EXITS, exitCodesHelp } from './exitCodes';
+import { endQuietlyWhenOutputCloses } from './output';
 
 export function buildProgram(): Command {
   const program = new Command('rollout')

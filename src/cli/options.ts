@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileSha256 } from '../db/sql';
-import { msToNumber } from '@temporalio/common/lib/time';
 import type { z } from 'zod';
-import { Expected, RehearsalEvidence, RolloutInput, Ruleset, SeedScript, WorkflowId, type RolloutInputDraft } from '../shared';
+import { Expected, RehearsalEvidence, RolloutInput, Ruleset, SeedScript, type RolloutInputDraft } from '../shared/input';
+import { parseDuration } from './duration';
 import { CliError } from './errors';
 
 /** A JSON document from a file, validated: each failure is one line naming the file and what is wrong. */
@@ -35,20 +35,6 @@ export function readRuleset(file: string): Ruleset {
 /** The expected baseline of a scaled fixture (`rollout db init --scale N --write-expected FILE`). */
 export function readExpected(file: string): Expected {
   return readJsonDocument(file, Expected, 'expected-numbers file');
-}
-
-/** "90s", "30m", "7d" in milliseconds. */
-export function parseDuration(text: string): number {
-  if (!/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/.test(text.trim())) {
-    throw new CliError(`duration ${JSON.stringify(text)} is not like 90s, 30m, 12h or 7d`);
-  }
-  return msToNumber(text.trim() as Parameters<typeof msToNumber>[0]);
-}
-
-export function workflowIdArg(id: string): string {
-  const parsed = WorkflowId.safeParse(id);
-  if (!parsed.success) throw new CliError(`workflow id ${JSON.stringify(id.slice(0, 80))}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return parsed.data;
 }
 
 /** The operator's own seed script: its absolute path and its sha256, as `sha256sum` prints it. */

@@ -1,9 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import type { RolloutProgress } from '../shared';
-import { print } from './context';
+import type { RolloutProgress } from '../shared/progress';
+import { print } from './output';
 import { formatWaiting, pendingWaits } from './waiting';
-import { describeError } from './errors';
 import { observe } from './execution';
 import { formatChanges, formatFrame } from '../format/progress';
 
@@ -111,6 +110,8 @@ export async function watch(client: Client, workflowId: string, intervalMs: numb
         // A worker restarting or a brief outage is weathered; a rollout that does not exist is not.
         failures += 1;
         if (err instanceof WorkflowNotFoundError || failures >= MAX_CONSECUTIVE_FAILURES) throw err;
+        // The describer knows zod's and the libraries' errors: loaded on the first failure, not at start.
+        const { describeError } = await import('./describe.js');
         view.note(`no answer (${describeError(err)}); retrying`);
       }
       await new Promise<void>((resolve) => {

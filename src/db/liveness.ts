@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Client, ClientConfig } from 'pg';
 import { TargetClient, type ClientHow } from './client';
+import { DatabaseUnreachable } from './unreachable';
 import { askOnce, sessionVerdict, TERMINATE_STRANDED_SQL, type ProbeClients } from './probe';
 
 export const LIVENESS = {
@@ -24,13 +25,7 @@ export const LIVENESS = {
 /** From a statement's last proof of life to its destroyed connection, at most. */
 export const DETECTION_BOUND_MS = LIVENESS.probeAfterMs + LIVENESS.probeBoundMs + LIVENESS.tickMs + LIVENESS.graceMs;
 
-/** PostgreSQL did not answer: retryable, and `since` says from when, for what the rollout waits for. */
-export class DatabaseUnreachable extends Error {
-  constructor(message: string, readonly since: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'DatabaseUnreachable';
-  }
-}
+export { DatabaseUnreachable } from './unreachable';
 
 /** What a heartbeat asks of each session an activity used: is it idle, or proven working? */
 export interface Liveness {

@@ -32,6 +32,8 @@ export interface EvidenceBody {
   };
   digests: PlannedSql & { [key: string]: Json; seedScript: string | null };
   expected: Expected & { [key: string]: Json };
+  /** The scan the run was started with (ruleset, snapshot ref, cursor), or null (absent in packets before it was kept). */
+  scan: Json;
   baseline: Json;
   steps: Json[];
   metrics: Json;
@@ -83,6 +85,7 @@ export function buildEvidence(src: EvidenceSource): Evidence {
     },
     digests: { ...src.planned, seedScript: input.seedScript?.sha256 ?? null },
     expected: input.expected,
+    scan: input.scan ?? null,
     baseline: p.baseline as unknown as Json,
     steps: p.steps.map(step),
     metrics: p.metrics as unknown as Json,

@@ -1,4 +1,5 @@
-import { TERMINAL_STATES, metricsLine, type GateAttempt, type RolloutProgress, type StepProgress } from '../shared';
+import { metricsLine } from '../shared/metrics';
+import { TERMINAL_STATES, type GateAttempt, type RolloutProgress, type StepProgress } from '../shared/progress';
 
 export const formatMetrics = metricsLine;
 

@@ -2,7 +2,7 @@
 // no terminal, no network. The same model as the Markdown (packet.ts), another rendering of it.
 import { footprintTable, pairs, recordsTable, span } from './cells';
 import { STYLE, deltaBars, html, type Markup } from './htmlKit';
-import type { Delta, Packet, PhaseEvidence } from './packet';
+import { TEMPORAL_SOURCE, type Delta, type Packet, type PhaseEvidence } from './packet';
 import type { FootprintProof, Metrics, RolloutState } from '../shared';
 
 type Tone = 'good' | 'undone' | 'bad' | 'none';
@@ -214,6 +214,7 @@ export function renderHtml(packet: Packet): string {
 <header><h1>Rollout evidence: ${r.target}</h1>
 <p class="verdict">${badge(r.state, state.tone)} ${state.says}${r.reason ? html` <span>${r.reason}</span>` : ''}</p>
 ${packet.final ? '' : html`<p><strong>Interim:</strong> as of ${r.updatedAt}.</p>`}
+${packet.source === TEMPORAL_SOURCE ? '' : html`<p id="source">From ${packet.source}.</p>`}
 ${cards(packet)}
 ${factsList(packet)}</header>
 ${gateSection(packet)}

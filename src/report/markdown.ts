@@ -1,6 +1,6 @@
 import { formatMetrics } from '../format/progress';
 import { footprintTable, pairs, recordsTable, span, type Cell } from './cells';
-import type { Delta, Packet, PhaseEvidence } from './packet';
+import { TEMPORAL_SOURCE, type Delta, type Packet, type PhaseEvidence } from './packet';
 import type { FootprintProof, Metrics } from '../shared';
 
 function table(header: string[], rows: Cell[][]): string[] {
@@ -77,6 +77,7 @@ export function renderMarkdown(packet: Packet): string {
     `# Rollout evidence packet: ${r.target}`,
     '',
     ...(packet.final ? [] : [`> Interim: the rollout is ${r.state}; this packet shows it as of ${r.updatedAt}.`, '']),
+    ...(packet.source === TEMPORAL_SOURCE ? [] : [`> From ${packet.source}.`, '']),
     ...table(
       ['', ''],
       [

@@ -1,5 +1,6 @@
 // The evidence packet of one rollout: the packet's own sections, filled from what the run recorded.
 import { baselineMismatches, phase3Mismatches, seedMismatches } from '../steps/expectations';
+import type { Evidence } from '../evidence/packet';
 import {
   Expected,
   STEP_PLAN,
@@ -12,6 +13,8 @@ import {
   type StepName,
   type StepProgress,
 } from '../shared';
+
+export const TEMPORAL_SOURCE = "Temporal's history";
 
 /** What Temporal itself knows of one execution, as plain values. */
 export interface Execution {
@@ -59,6 +62,8 @@ export interface PhaseEvidence {
 export interface Packet {
   kind: 'rollout-evidence-packet';
   final: boolean;
+  /** Where the report was made from: Temporal's history, or the sealed packet in the target's ledger. */
+  source: string;
   temporal: Execution & { namespace: string; uiUrl: string };
   rollout: { rolloutId: string; target: string; apr: string; state: RolloutProgress['state']; reason: string | null; startedAt: string; updatedAt: string };
   /** Where the expected numbers come from: the run's own input, or the packet's defaults when it could not be read. */
@@ -96,9 +101,25 @@ export interface Packet {
   rehearsal: { digest: string; rolloutId: string; target: string; endedAt: string; metrics: unknown } | null;
 }
 
+/** What the report needs of a run's input: its numbers, its scan, the rehearsal it carried. */
+export interface ReportInput {
+  expected: Expected;
+  scan?: RolloutInput['scan'];
+  rehearsal?: Evidence | RehearsalSummary | undefined;
+}
+
+/** A rehearsal as the evidence packet of the production run keeps it. */
+export interface RehearsalSummary {
+  digest: string;
+  rolloutId?: string;
+  target?: string;
+  endedAt?: string;
+  metrics?: unknown;
+}
+
 export interface PacketSource {
   progress: RolloutProgress;
-  input: RolloutInput | null;
+  input: ReportInput | null;
   approvals: Record<string, unknown>[];
   execution: Execution;
   namespace: string;
@@ -147,7 +168,7 @@ function seedPhase(step: StepProgress, e: Expected): PhaseEvidence {
 }
 
 /** Phase 2: N candidate_state + M candidate_object per ruleset version, one candidate_scan_run appended. */
-function scanPhase(step: StepProgress, e: Expected, input: RolloutInput | null): PhaseEvidence {
+function scanPhase(step: StepProgress, e: Expected, input: ReportInput | null): PhaseEvidence {
   const measured = step.after !== null;
   const d = step.detail;
   const states = e.candidate_state ?? input?.scan?.ruleset.domains.length ?? null;
@@ -164,7 +185,7 @@ function scanPhase(step: StepProgress, e: Expected, input: RolloutInput | null):
   return phase(step, deltas, problems);
 }
 
-function cursorPhase(step: StepProgress, e: Expected, input: RolloutInput | null): PhaseEvidence {
+function cursorPhase(step: StepProgress, e: Expected, input: ReportInput | null): PhaseEvidence {
   const to = input?.scan?.snapshotRef ?? (typeof step.detail.to === 'string' ? step.detail.to : null);
   const deltas = [
     // The cursor's value before is evidence even when it was null (never advanced).
@@ -192,6 +213,7 @@ export function buildPacket(source: PacketSource): Packet {
   return {
     kind: 'rollout-evidence-packet',
     final: TERMINAL_STATES.includes(p.state),
+    source: TEMPORAL_SOURCE,
     temporal: { namespace: source.namespace, ...execution, uiUrl: source.uiUrl },
     rollout: { rolloutId: p.rolloutId, target: p.target, apr: p.apr, state: p.state, reason: p.reason, startedAt: p.startedAt, updatedAt: p.updatedAt },
     expectedFrom: input ? 'input' : 'packet defaults',
@@ -230,16 +252,64 @@ export function buildPacket(source: PacketSource): Packet {
 }
 
 /** The scan cursor as the scan found it (recorded in its detail): what a revert by hand puts back. */
-function cursorOf(p: RolloutProgress, input: RolloutInput | null): Packet['manualRollback']['cursor'] {
+function cursorOf(p: RolloutProgress, input: ReportInput | null): Packet['manualRollback']['cursor'] {
   const detail = p.steps.find((s) => s.name === 'scan')?.detail;
   if (!input?.scan || !detail || !('cursorFrom' in detail)) return null;
   const from = detail.cursorFrom;
   return { name: input.scan.cursorName, advancedTo: input.scan.snapshotRef, before: { snapshot_ref: typeof from === 'string' ? from : null } };
 }
 
-function rehearsalOf(input: RolloutInput | null): Packet['rehearsal'] {
+function rehearsalOf(input: ReportInput | null): Packet['rehearsal'] {
   const r = input?.rehearsal;
   if (!r) return null;
-  const rollout = (r.body.rollout ?? {}) as { rolloutId?: string; target?: string; endedAt?: string };
-  return { digest: r.digest, rolloutId: rollout.rolloutId ?? '?', target: rollout.target ?? '?', endedAt: rollout.endedAt ?? '?', metrics: r.body.metrics ?? null };
+  const summary: RehearsalSummary = 'body' in r ? { digest: r.digest, ...(r.body.rollout as object), metrics: r.body.metrics } : r;
+  return {
+    digest: summary.digest,
+    rolloutId: summary.rolloutId ?? '?',
+    target: summary.target ?? '?',
+    endedAt: summary.endedAt ?? '?',
+    metrics: summary.metrics ?? null,
+  };
+}
+
+/**
+ * The report of a stored evidence packet, when Temporal has forgotten the rollout: the same model, the
+ * same renderings (Markdown, the page), from what the packet sealed.
+ */
+export function packetOfEvidence(evidence: Evidence, where: string, namespace: string, uiUrl: string): Packet {
+  const b = evidence.body;
+  const r = b.rollout;
+  const progress: RolloutProgress = {
+    workflowId: r.workflowId,
+    runId: r.runId,
+    rolloutId: r.rolloutId,
+    target: r.target,
+    apr: r.apr,
+    state: r.state,
+    reason: r.reason,
+    gate: { accepted: b.gate.accepted, openedBy: b.gate.openedBy, acceptedAt: b.gate.acceptedAt, attempts: b.gate.attempts },
+    steps: b.steps as unknown as StepProgress[],
+    baseline: b.baseline as unknown as Metrics | null,
+    metrics: b.metrics as unknown as Metrics | null,
+    evidence: { digest: evidence.digest, previousDigest: b.previousDigest, where },
+    startedAt: r.startedAt,
+    updatedAt: r.endedAt,
+  };
+  const execution: Execution = {
+    workflowId: r.workflowId,
+    runId: r.runId,
+    status: `${r.state} (from the target's ledger; Temporal has no history of it)`,
+    taskQueue: 'unknown',
+    startTime: r.startedAt,
+    closeTime: r.endedAt,
+    buildId: r.workerBuild,
+  };
+  const scan = (b as { scan?: unknown }).scan as RolloutInput['scan'] | null | undefined;
+  const input: ReportInput = {
+    expected: Expected.parse(b.expected),
+    ...(scan ? { scan } : {}),
+    ...(b.rehearsal ? { rehearsal: b.rehearsal as unknown as RehearsalSummary } : {}),
+  };
+  const approvals = b.gate.approvals as Record<string, unknown>[];
+  return { ...buildPacket({ progress, input, approvals, execution, namespace, uiUrl }), source: where };
 }

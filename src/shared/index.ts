@@ -1,6 +1,7 @@
 // The contract between the CLI, the worker and the workflow: names, messages, search attributes, inputs.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { GateClaim, RolloutInputDraft } from './input';
+import { PROGRESS_QUERY } from './names';
 import type { GateAttempt, RolloutProgress } from './progress';
 
 export * from './input';
@@ -10,14 +11,7 @@ export * from './metrics';
 export * from './errors';
 export * from './outcome';
 export * from './searchAttributes';
-
-export const DEFAULT_TASK_QUEUE = 'governed-rollout';
-
-/** A target's own task queue: its rollouts' activities reach only workers connected to it. */
-export function taskQueueForTarget(target: string): string {
-  return `${DEFAULT_TASK_QUEUE}-${target}`;
-}
-export const WORKFLOW_TYPE = 'rolloutWorkflow';
+export * from './names';
 
 /** The workflow's signature, for typed handles: clients know it by name, never by its code. */
 export type RolloutWorkflow = (raw: RolloutInputDraft) => Promise<RolloutProgress>;
@@ -30,14 +24,4 @@ export type RolloutWorkflow = (raw: RolloutInputDraft) => Promise<RolloutProgres
 export const openGateUpdate = defineUpdate<GateAttempt, [GateClaim]>('openGate');
 /** The same claim, fire and forget (the design card's name; `temporal workflow signal` users send it). */
 export const gateOpenedSignal = defineSignal<[GateClaim]>('gateOpened');
-export const progressQuery = defineQuery<RolloutProgress>('progress');
-
-/** One rollout per target database: the id is derived from the target, so a second start collides. */
-export function workflowIdForTarget(target: string): string {
-  return `rollout-${target}`;
-}
-
-/** The UI's one-line summary of a rollout, set when it starts. */
-export function rolloutSummary(apr: string, target: string): string {
-  return `governed rollout (packet step G) of ${apr} on ${target}`;
-}
+export const progressQuery = defineQuery<RolloutProgress>(PROGRESS_QUERY);

@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import { TARGET_NAME, WORKFLOW_ID, type TextRule } from './names';
+
+/** A string schema from a rule (names.ts): its checks in the rule's order, its words for each. */
+export function textSchema(rule: TextRule): z.ZodType<string, string> {
+  let schema = z.string();
+  if (rule.min !== undefined) schema = schema.min(rule.min);
+  if (rule.max !== undefined) schema = schema.max(rule.max);
+  if (rule.pattern) schema = schema.regex(rule.pattern, rule.message);
+  return rule.test ? schema.refine(rule.test, rule.message) : schema;
+}
 
 // Shapes are strict so nothing free-form reaches SQL: every value below is bound as a parameter,
 // and the formats keep an operator's typo from naming something it should not.
@@ -11,15 +21,9 @@ export const SnapshotRef = z
   .string()
   .regex(/^SNAP-\d{8}T\d{6}Z-[0-9a-f]{8}$/, 'a snapshot ref looks like SNAP-20261124T101500Z-1a2b3c4d (from `rollout snapshot create`)');
 
-export const TargetName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'a target name is 1-63 of a-z 0-9 . _ - (it names the database, never with credentials)');
+export const TargetName = textSchema(TARGET_NAME);
 
-export const WorkflowId = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'a workflow id is letters, digits and . _ : / -');
+export const WorkflowId = textSchema(WORKFLOW_ID);
 
 // Free text ends up in jsonb and in workflow history: PostgreSQL's jsonb cannot hold U+0000, and a lone
 // UTF-16 surrogate is not text at all, so both are refused here, before the gate, not at the scan.

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { ListedRollout } from '../../src/cli/commands/list';
+import type { ListedRollout } from '../../src/cli/actions/list';
 import { finalProgress } from '../../src/cli/execution';
 import { temporalCliPath } from '../../src/infra/temporalDevServer';
 import { loadTemporalSettings } from '../../src/infra/temporalSettings';

@@ -2,7 +2,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString, type Worker } from '@temporalio/worker';
 import { createActivities, type RolloutActivities } from '../../src/activities';
 import type { Pool } from '../../src/db/pool';
-import { rolloutDetails } from '../../src/cli/commands/start';
+import { rolloutDetails } from '../../src/cli/actions/start';
 import { finalProgress } from '../../src/cli/execution';
 import {
   RolloutInput,

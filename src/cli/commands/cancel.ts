@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { print, withTemporal } from '../context';
+import { workflowIdArg } from '../args';
 import { action } from '../errors';
-import { whileOpen } from '../execution';
-import { workflowIdArg } from '../options';
 
 export function register(program: Command): void {
   program
@@ -13,15 +11,8 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  rollout cancel rollout-db-5432-directus && rollout result rollout-db-5432-directus')
     .action(
       action(async (idArg: string, opts: { json?: boolean }) => {
-        const workflowId = workflowIdArg(idArg);
-        await withTemporal(async (client) => {
-          await whileOpen(client, workflowId, (handle) => handle.cancel());
-        });
-        print(
-          opts.json
-            ? JSON.stringify({ workflowId, cancellationRequested: true })
-            : `cancellation requested for ${workflowId}: compensation follows (rollout result ${workflowId} waits for it)`,
-        );
+        const workflowId = await workflowIdArg(idArg);
+        await (await import('../actions/cancel.js')).cancel(workflowId, opts);
       }),
     );
 }

@@ -1,20 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { measure } from '../../db/measure';
-import { installLedger, setRehearsalRule } from '../../db/ledger';
-import { initFixture } from '../../fixture/init';
 import { CLONE_DOMAINS, scaledFixture } from '../../fixture/scale';
-import { print, withDatabase } from '../context';
+import type { InitOptions } from '../actions/db';
 import { CliError, action } from '../errors';
-import { formatMetrics } from '../../format/progress';
-
-interface InitOptions {
-  reset?: boolean;
-  scale?: string;
-  writeRuleset?: string;
-  writeExpected?: string;
-  json?: boolean;
-}
 
 // A million domains is seven million governed objects: far past anything the benchmark runs.
 const MAX_DOMAINS = 1_000_000;
@@ -26,14 +13,6 @@ function domainsOf(scale: string | undefined): number {
     throw new CliError(`--scale ${JSON.stringify(scale)}: the number of governance domains, 1 to ${MAX_DOMAINS}`);
   }
   return domains;
-}
-
-function writeJson(file: string, value: unknown): void {
-  try {
-    writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
-  } catch {
-    throw new CliError(`cannot write ${file}`);
-  }
 }
 
 export function register(program: Command): void {
@@ -51,10 +30,7 @@ export function register(program: Command): void {
     )
     .action(
       action(async () => {
-        await withDatabase(async (pool) => {
-          const { version } = await installLedger(pool);
-          print(`ledger installed: schema governed_rollout, version ${version} (sql/ledger/install.sql); next: rollout plan`);
-        });
+        await (await import('../actions/db.js')).install();
       }),
     );
   db.command('require-rehearsal')
@@ -72,10 +48,7 @@ export function register(program: Command): void {
       action(async (opts: { maxAgeDays: string; off?: boolean }) => {
         const days = /^\d{1,4}$/.test(opts.maxAgeDays) ? Number(opts.maxAgeDays) : NaN;
         if (!(days >= 1 && days <= 3650)) throw new CliError(`--max-age-days ${JSON.stringify(opts.maxAgeDays)}: a whole number of days, 1 to 3650`);
-        await withDatabase(async (pool) => {
-          await setRehearsalRule(pool, opts.off ? null : { maxAgeDays: days });
-          print(opts.off ? 'rehearsal no longer required on this target' : `rollouts on this target now require a completed clone rehearsal, at most ${days} days old`);
-        });
+        await (await import('../actions/db.js')).requireRehearsal(days, Boolean(opts.off));
       }),
     );
   db.command('init')
@@ -94,19 +67,7 @@ export function register(program: Command): void {
       action(async (opts: InitOptions) => {
         // Validated and computed before the database is touched: a bad option loads nothing.
         const fixture = scaledFixture(domainsOf(opts.scale));
-        const metrics = await withDatabase(async (pool) => {
-          await initFixture(pool, { reset: Boolean(opts.reset), domains: fixture.domains, objectsPerDomain: fixture.objectsPerDomain });
-          return measure(pool, 'APR-BOOT-AUTHMODEL-1');
-        });
-        if (opts.writeRuleset) writeJson(opts.writeRuleset, fixture.ruleset);
-        if (opts.writeExpected) writeJson(opts.writeExpected, fixture.expected);
-        if (opts.json) {
-          print(JSON.stringify({ domains: fixture.domains, inventoryRows: fixture.inventoryRows, metrics, expected: fixture.expected }));
-          return;
-        }
-        const label = opts.scale === undefined ? 'clone fixture' : `scaled fixture (${fixture.domains} domains, ${fixture.inventoryRows} inventory rows)`;
-        print(`${label} loaded: ${formatMetrics(metrics)}`);
-        print(`expected: ${JSON.stringify(fixture.expected)}`);
+        await (await import('../actions/db.js')).init(fixture, opts);
       }),
     );
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { runDemo } from '../demo';
-import { print } from '../context';
 import { action } from '../errors';
+import { print } from '../output';
 
 export function register(program: Command): void {
   program
@@ -10,7 +9,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  npx rollout demo   (needs nothing running: it starts PostgreSQL and Temporal itself)')
     .action(
       action(async () => {
-        await runDemo(print);
+        await (await import('../demo.js')).runDemo(print);
       }),
     );
 }

@@ -1,50 +1,10 @@
-import type { WorkflowExecutionInfo } from '@temporalio/client';
 import type { Command } from 'commander';
-import { WORKFLOW_TYPE, type RolloutState } from '../../shared';
-import { knownTaskQueue } from '../../config';
-import { config, print, withTemporal } from '../context';
 import { CliError, action } from '../errors';
-import { visibleOf } from '../execution';
 
 interface ListOptions {
   json?: boolean;
   limit: string;
   allQueues?: boolean;
-}
-
-export interface ListedRollout {
-  workflowId: string;
-  runId: string;
-  taskQueue: string;
-  /** Temporal's status of the execution. */
-  status: string;
-  /** The rollout's own state, from its RolloutState search attribute (null for a run that predates it). */
-  state: RolloutState | null;
-  target: string | null;
-  apr: string | null;
-  startTime: string;
-  closeTime: string | null;
-}
-
-/** Visibility alone: no query per row, so the list answers at once with every worker down. */
-export function listed(info: WorkflowExecutionInfo): ListedRollout {
-  return {
-    workflowId: info.workflowId,
-    runId: info.runId,
-    taskQueue: info.taskQueue,
-    status: info.status.name,
-    ...visibleOf(info),
-    startTime: info.startTime.toISOString(),
-    closeTime: info.closeTime?.toISOString() ?? null,
-  };
-}
-
-function formatTable(rows: ListedRollout[]): string {
-  const header = ['WORKFLOW ID', 'TEMPORAL', 'STATE', 'APR', 'TARGET', 'STARTED', 'CLOSED'];
-  const cells = rows.map((r) => [r.workflowId, r.status, r.state ?? '?', r.apr ?? '?', r.target ?? '?', r.startTime, r.closeTime ?? '-']);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(header), ...cells.map(line)].join('\n');
 }
 
 export function register(program: Command): void {
@@ -61,20 +21,7 @@ export function register(program: Command): void {
     .action(
       action(async (opts: ListOptions) => {
         if (!/^[1-9]\d{0,3}$/.test(opts.limit)) throw new CliError(`--limit ${JSON.stringify(opts.limit)}: use a whole number from 1 to 9999`);
-        const limit = Number(opts.limit);
-        const cfg = config();
-        // The task queue is validated by the config schema (letters, digits, . _ -), so it cannot break out of the quotes.
-        const queue = opts.allQueues ? undefined : knownTaskQueue(cfg);
-        const query = [`WorkflowType = '${WORKFLOW_TYPE}'`, ...(queue ? [`TaskQueue = '${queue}'`] : [])].join(' AND ');
-        await withTemporal(async (client) => {
-          const rows: ListedRollout[] = [];
-          for await (const info of client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {
-            rows.push(listed(info));
-            if (rows.length >= limit) break;
-          }
-          if (opts.json) print(JSON.stringify(rows, null, 2));
-          else print(rows.length > 0 ? formatTable(rows) : `no rollouts (query: ${query})`);
-        });
+        await (await import('../actions/list.js')).list(Number(opts.limit), opts);
       }),
     );
 }

@@ -1,24 +1,6 @@
 import type { Command } from 'commander';
-import { requireDatabaseUrl, targetOf } from '../../config';
-import { formatPlan } from '../../plan/format';
-import { planRollout, readOnlyPool } from '../../plan/plan';
-import { RolloutInput } from '../../shared';
-import { config, print } from '../context';
+import type { PlanOptions } from '../actions/plan';
 import { action } from '../errors';
-import { EXIT_CODES } from '../exitCodes';
-import { startInput } from '../options';
-
-interface PlanOptions {
-  apr: string;
-  scan?: boolean;
-  ruleset?: string;
-  snapshotRef?: string;
-  expected?: string;
-  seedSql?: string;
-  rehearsal?: string;
-  workerRole?: string;
-  json?: boolean;
-}
 
 export function register(program: Command): void {
   program
@@ -41,17 +23,7 @@ export function register(program: Command): void {
     )
     .action(
       action(async (opts: PlanOptions) => {
-        const cfg = config();
-        // startInput validates exactly as `start` does; parsing again gives the defaults their types.
-        const input = RolloutInput.parse(startInput(opts, targetOf(cfg)));
-        const pool = readOnlyPool(requireDatabaseUrl(cfg));
-        try {
-          const plan = await planRollout(pool, input, opts.workerRole ? { workerRole: opts.workerRole } : {});
-          print(opts.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
-          if (plan.verdict !== 'GO') process.exitCode = EXIT_CODES.NO_GO.code;
-        } finally {
-          await pool.end();
-        }
+        await (await import('../actions/plan.js')).plan(opts);
       }),
     );
 }

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { createSnapshot } from '../../db/snapshot';
-import { withTransaction } from '../../db/pool';
-import { print, withDatabase } from '../context';
 import { action } from '../errors';
 
 export function register(program: Command): void {
@@ -16,10 +13,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  REF=$(rollout snapshot create | tail -n 1)')
     .action(
       action(async (opts: { json?: boolean }) => {
-        await withDatabase(async (pool) => {
-          const ref = await withTransaction(pool, createSnapshot);
-          print(opts.json ? JSON.stringify({ snapshotRef: ref }) : ref);
-        });
+        await (await import('../actions/snapshot.js')).create(opts);
       }),
     );
 }

@@ -1,0 +1,122 @@
+// CLI start, against baselines timed in the same run: each command and its baseline are spawned in
+// turn (A B A B ...), so a machine that speeds up or slows down moves both; ratios are taken pair by pair.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const BIN = path.join(REPO, 'bin', 'rollout.js');
+const BARE = path.join(__dirname, 'bare');
+
+export interface CliFigure {
+  command: string;
+  baseline: string;
+  /** Wall ms of each run, in the order they ran. */
+  commandMs: number[];
+  baselineMs: number[];
+  /** The median of the pairwise ratios, and the ratio of the two bests. */
+  medianRatio: number;
+  bestRatio: number;
+}
+
+interface Run {
+  argv: string[];
+  /** What a good run ends with: its exit code and a line its output must hold. */
+  code: number;
+  says: RegExp;
+}
+
+interface Pair {
+  command: string;
+  baseline: string;
+  a: Run;
+  b: Run;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
+
+function timed(run: Run, env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const child = spawn(process.execPath, run.argv, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const ms = performance.now() - t;
+      if (code === run.code && run.says.test(out)) resolve(ms);
+      else reject(new Error(`node ${run.argv.join(' ')} exited ${code} with: ${out.slice(0, 500)}`));
+    });
+  });
+}
+
+const nodeE0: Run = { argv: ['-e', '0'], code: 0, says: /^$/ };
+const rollout = (args: string[], code: number, says: RegExp): Run => ({ argv: [BIN, ...args], code, says });
+
+/** Help and usage errors against `node -e 0`: what the CLI costs before it does anything. */
+export function startPairs(): Pair[] {
+  const vsNode = (args: string[], code: number, says: RegExp): Pair => ({
+    command: `rollout ${args.join(' ')}`, baseline: 'node -e 0', a: rollout(args, code, says), b: nodeE0,
+  });
+  return [
+    vsNode(['--help'], 0, /^Usage: rollout/),
+    vsNode(['progress', '--help'], 0, /^Usage: rollout progress/),
+    vsNode(['start'], 1, /required option '--apr <code>'/),
+    vsNode(['frobnicate'], 1, /unknown command 'frobnicate'/),
+    vsNode(['progress', 'bad id'], 1, /a workflow id is letters/),
+    vsNode(['list', '--limit', '0'], 1, /--limit "0"/),
+    vsNode(['start', '--apr', 'apr-boot-1'], 1, /an APR code looks like/),
+  ];
+}
+
+/** `rollout progress ID` and `rollout list` with a worker up, against a script that asks Temporal the same. */
+export function workerPairs(address: string, workflowId: string, taskQueue: string): Pair[] {
+  const query = `WorkflowType = 'rolloutWorkflow' AND TaskQueue = '${taskQueue}'`;
+  const listed = new RegExp(workflowId.replace(/[.]/g, '\\.'));
+  return [
+    {
+      command: 'rollout progress ID', baseline: 'client + connect + progress query',
+      a: rollout(['progress', workflowId], 0, /WAITING_FOR_GATE/),
+      b: { argv: [path.join(BARE, 'progress.js'), address, workflowId], code: 0, says: /WAITING_FOR_GATE/ },
+    },
+    {
+      command: 'rollout list', baseline: 'client + connect + list',
+      a: rollout(['list'], 0, listed),
+      b: { argv: [path.join(BARE, 'list.js'), address, query], code: 0, says: listed },
+    },
+  ];
+}
+
+export async function timePairs(pairs: Pair[], env: NodeJS.ProcessEnv, rounds: number): Promise<CliFigure[]> {
+  const figures: CliFigure[] = [];
+  for (const pair of pairs) {
+    // One unmeasured pair warms the file cache.
+    await timed(pair.a, env);
+    await timed(pair.b, env);
+    const commandMs: number[] = [];
+    const baselineMs: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      commandMs.push(await timed(pair.a, env));
+      baselineMs.push(await timed(pair.b, env));
+    }
+    figures.push({
+      command: pair.command, baseline: pair.baseline, commandMs, baselineMs,
+      medianRatio: median(commandMs.map((ms, i) => ms / (baselineMs[i] ?? NaN))),
+      bestRatio: Math.min(...commandMs) / Math.min(...baselineMs),
+    });
+  }
+  return figures;
+}
+
+const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export function cliTable(figures: CliFigure[]): string {
+  return [
+    '| command | baseline | median ms | baseline median ms | ratio (median) | ratio (best) |',
+    '|---|---|---|---|---|---|',
+    ...figures.map((f) => {
+      const cells = [`\`${f.command}\``, f.baseline, round(median(f.commandMs)), round(median(f.baselineMs))];
+      return `| ${[...cells, round(f.medianRatio, 2), round(f.bestRatio, 2)].join(' | ')} |`;
+    }),
+  ].join('\n');
+}
