@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
 // no clocks or randomness of its own. Every Node built-in (bare and `node:` forms), the database
 // driver and the activity SDK are off limits there; activities do the I/O.
 const WORKFLOW_MESSAGE =
-  'Workflow code must be deterministic and do I/O only through activities (proxyActivities); move this into src/activities.';
+  'Workflow code must be deterministic and do I/O only through activities (proxyActivities); move this into ' +
+  'src/activities.';
 // Modules that exist only with the prefix are in builtinModules from Node 22/23 on, not on Node 20.
 const prefixOnly = ['node:sea', 'node:sqlite', 'node:test', 'node:test/reporters'];
 const bannedInWorkflows = [
@@ -21,7 +22,15 @@ const bannedInWorkflows = [
 
 export default defineConfig(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', 'bench/results/**', 'jest.config.js', 'bin/**/*.js'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.tmp/**',
+      'bench/results/**',
+      'jest.config.js',
+      'bin/**/*.js',
+    ],
   },
   {
     files: ['**/*.ts', '**/*.mts', '**/*.cts'],
@@ -34,6 +43,8 @@ export default defineConfig(
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
+      // Prettier lays the code out within 120 characters; what it cannot break (strings, comments) is held here.
+      'max-len': ['error', { code: 120, tabWidth: 2 }],
       // Kept as errors whatever the presets say.
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
@@ -57,7 +68,14 @@ export default defineConfig(
       // messages and audit reasons (`ospa=null`); objects (`[object Object]`) and `any` are still errors.
       '@typescript-eslint/restrict-template-expressions': [
         'error',
-        { allowNumber: true, allowBoolean: true, allowNullish: true, allowRegExp: true, allowAny: false, allowNever: false },
+        {
+          allowNumber: true,
+          allowBoolean: true,
+          allowNullish: true,
+          allowRegExp: true,
+          allowAny: false,
+          allowNever: false,
+        },
       ],
       // `() => undefined` callbacks and `void` arrow shorthands are idiomatic here.
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],

@@ -56,7 +56,10 @@ const rollout = (args: string[], code: number, says: RegExp): Run => ({ argv: [B
 /** Help and usage errors against `node -e 0`: what the CLI costs before it does anything. */
 export function startPairs(): Pair[] {
   const vsNode = (args: string[], code: number, says: RegExp): Pair => ({
-    command: `rollout ${args.join(' ')}`, baseline: 'node -e 0', a: rollout(args, code, says), b: nodeE0,
+    command: `rollout ${args.join(' ')}`,
+    baseline: 'node -e 0',
+    a: rollout(args, code, says),
+    b: nodeE0,
   });
   return [
     vsNode(['--help'], 0, /^Usage: rollout/),
@@ -75,12 +78,14 @@ export function workerPairs(address: string, workflowId: string, taskQueue: stri
   const listed = new RegExp(workflowId.replace(/[.]/g, '\\.'));
   return [
     {
-      command: 'rollout progress ID', baseline: 'client + connect + progress query',
+      command: 'rollout progress ID',
+      baseline: 'client + connect + progress query',
       a: rollout(['progress', workflowId], 0, /WAITING_FOR_GATE/),
       b: { argv: [path.join(BARE, 'progress.js'), address, workflowId], code: 0, says: /WAITING_FOR_GATE/ },
     },
     {
-      command: 'rollout list', baseline: 'client + connect + list',
+      command: 'rollout list',
+      baseline: 'client + connect + list',
       a: rollout(['list'], 0, listed),
       b: { argv: [path.join(BARE, 'list.js'), address, query], code: 0, says: listed },
     },
@@ -100,7 +105,10 @@ export async function timePairs(pairs: Pair[], env: NodeJS.ProcessEnv, rounds: n
       baselineMs.push(await timed(pair.b, env));
     }
     figures.push({
-      command: pair.command, baseline: pair.baseline, commandMs, baselineMs,
+      command: pair.command,
+      baseline: pair.baseline,
+      commandMs,
+      baselineMs,
       medianRatio: median(commandMs.map((ms, i) => ms / (baselineMs[i] ?? NaN))),
       bestRatio: Math.min(...commandMs) / Math.min(...baselineMs),
     });

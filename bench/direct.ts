@@ -61,13 +61,17 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
   await inspectRollout(client, { target: 'bench', apr, expected, scan: { ruleset, snapshotRef, cursorName } });
   steps.preflight = performance.now() - t;
   await client.query('rollback');
-  await tx(() => statements([
-    [sqlFile('seed/status.sql'), [rolloutId, apr]],
-    [sqlFile('seed/settings.sql'), [apr, String(expected.gap), String(expected.own), String(expected.conflict)]],
-    [sqlSection(SEED_SCRIPT, 'guard'), []],
-    [sqlSection(SEED_SCRIPT, 'apply'), []],
-    [sqlFile('seed/claim.sql'), [rolloutId, apr]],
-  ]), ['governance_object_ownership', 'governed_rollout.written', 'governed_rollout.step_done']);
+  await tx(
+    () =>
+      statements([
+        [sqlFile('seed/status.sql'), [rolloutId, apr]],
+        [sqlFile('seed/settings.sql'), [apr, String(expected.gap), String(expected.own), String(expected.conflict)]],
+        [sqlSection(SEED_SCRIPT, 'guard'), []],
+        [sqlSection(SEED_SCRIPT, 'apply'), []],
+        [sqlFile('seed/claim.sql'), [rolloutId, apr]],
+      ]),
+    ['governance_object_ownership', 'governed_rollout.written', 'governed_rollout.step_done'],
+  );
 
   let writeHalfMs = 0;
   let rowsWritten = 0;
@@ -77,8 +81,14 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
     await run(sqlFile('ledger/step.sql'), [rolloutId, 'scan']);
     await run(sqlFile('snapshot/read.sql'), [snapshotRef]);
     await run(sqlFile('snapshot/inventory.sql'));
-    const cursor = (await run(sqlFile('cursor/read.sql'), [cursorName])).rows[0] as { snapshot_ref: string | null } | undefined;
-    const seeded = await run(sqlFile('scan/ruleset_apply.sql'), [ruleset.code, ruleset.version, JSON.stringify(ruleset), rolloutId]);
+    const cursor = (await run(sqlFile('cursor/read.sql'), [cursorName])).rows[0] as
+      { snapshot_ref: string | null } | undefined;
+    const seeded = await run(sqlFile('scan/ruleset_apply.sql'), [
+      ruleset.code,
+      ruleset.version,
+      JSON.stringify(ruleset),
+      rolloutId,
+    ]);
     rulesetId = Number((seeded.rows[0] as { ruleset_id: string }).ruleset_id);
     const writeStarted = performance.now();
     const states = await run(sqlFile('scan/apply_states.sql'), [rulesetId, ruleset.domains, ruleset.state, rolloutId]);
@@ -86,13 +96,28 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
     writeHalfMs = performance.now() - writeStarted;
     const inserted = (r: { rows: unknown[] }) => (r.rows[0] as { inserted: number } | undefined)?.inserted ?? 0;
     rowsWritten = inserted(states) + inserted(objects);
-    await run(sqlFile('scan/run_apply.sql'), [rulesetId, snapshotRef, rolloutId, inserted(states), inserted(objects), cursor?.snapshot_ref ?? null]);
+    await run(sqlFile('scan/run_apply.sql'), [
+      rulesetId,
+      snapshotRef,
+      rolloutId,
+      inserted(states),
+      inserted(objects),
+      cursor?.snapshot_ref ?? null,
+    ]);
     await run(sqlFile('scan/verify.sql'), [rulesetId]);
-  }, ['governance_ruleset', 'candidate_state', 'candidate_object', 'candidate_scan_run', 'governed_rollout.written', 'governed_rollout.step_done']);
+  }, [
+    'governance_ruleset',
+    'candidate_state',
+    'candidate_object',
+    'candidate_scan_run',
+    'governed_rollout.written',
+    'governed_rollout.step_done',
+  ]);
 
   await tx(async () => {
     await run(sqlFile('ledger/step.sql'), [rolloutId, 'cursor']);
-    const from = (await run(sqlFile('ledger/step.sql'), [rolloutId, 'scan'])).rows[0] as { result: { cursorFrom: string | null } } | undefined;
+    const from = (await run(sqlFile('ledger/step.sql'), [rolloutId, 'scan'])).rows[0] as
+      { result: { cursorFrom: string | null } } | undefined;
     await statements([
       [sqlFile('cursor/apply.sql'), [cursorName, from?.result.cursorFrom ?? null, snapshotRef, rolloutId]],
       [sqlFile('ledger/done.sql'), [rolloutId, 'cursor', JSON.stringify({ changed: true, current: snapshotRef })]],
@@ -110,15 +135,22 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
  * states COPY itself created (the foreign key would refuse any other). Server-side files, so the server
  * reads what it wrote and no client library is needed.
  */
-export async function copyBaseline(client: PoolClient, rulesetId: number, dir: string): Promise<{ ms: number; rows: number }> {
+export async function copyBaseline(
+  client: PoolClient,
+  rulesetId: number,
+  dir: string,
+): Promise<{ ms: number; rows: number }> {
   const states = `${dir}/candidate_state.copy`;
   const objects = `${dir}/candidate_object.copy`;
   await client.query('drop table if exists bench_copy_object, bench_copy_state');
   await client.query('create table bench_copy_state (like candidate_state including all)');
   await client.query('create table bench_copy_object (like candidate_object including all)');
-  await client.query('alter table bench_copy_state add foreign key (ruleset_id) references governance_ruleset (ruleset_id)');
   await client.query(
-    'alter table bench_copy_object add foreign key (candidate_state_id) references bench_copy_state (candidate_state_id)',
+    'alter table bench_copy_state add foreign key (ruleset_id) references governance_ruleset (ruleset_id)',
+  );
+  await client.query(
+    'alter table bench_copy_object add foreign key (candidate_state_id) references bench_copy_state ' +
+      '(candidate_state_id)',
   );
   // COPY takes no bind parameters: the id is a number we read, the paths are ours.
   const id = Math.trunc(rulesetId);

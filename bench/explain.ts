@@ -40,7 +40,8 @@ export async function explainBaseline(client: PoolClient, apr: string, ruleset: 
   return plans;
 }
 
-/** After the seed: the verification's measure, and the scanner's write-half inside a transaction that is rolled back. */
+/**
+ * After the seed: the verification's measure, and the scanner's write-half inside a transaction that is rolled back. */
 export async function explainSeeded(client: PoolClient, apr: string, ruleset: Ruleset): Promise<Plan[]> {
   const plans: Plan[] = [];
   plans.push(await explain(client, 'metrics/measure.sql (after seed)', sqlFile('metrics/measure.sql').text, [apr]));
@@ -50,10 +51,20 @@ export async function explainSeeded(client: PoolClient, apr: string, ruleset: Ru
   try {
     const rollout = 'bench/explain';
     const seeded = await client.query<{ ruleset_id: string }>(sqlFile('scan/ruleset_apply.sql').text, [
-      ruleset.code, ruleset.version, JSON.stringify(ruleset), rollout,
+      ruleset.code,
+      ruleset.version,
+      JSON.stringify(ruleset),
+      rollout,
     ]);
     const id = Number(seeded.rows[0]?.ruleset_id);
-    plans.push(await explain(client, 'scan/apply_states.sql', sqlFile('scan/apply_states.sql').text, [id, ruleset.domains, ruleset.state, rollout]));
+    plans.push(
+      await explain(client, 'scan/apply_states.sql', sqlFile('scan/apply_states.sql').text, [
+        id,
+        ruleset.domains,
+        ruleset.state,
+        rollout,
+      ]),
+    );
     plans.push(await explain(client, 'scan/apply_objects.sql', sqlFile('scan/apply_objects.sql').text, [id, rollout]));
   } finally {
     await client.query('rollback');

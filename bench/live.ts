@@ -30,7 +30,12 @@ export interface LiveResult {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
 
 /** Each step's activity (its footprint proof inside) and the measure after it, `repeat` times each, medians. */
-async function stepTimes(pg: EmbeddedPostgres, database: string, repeat: number, pass: string): Promise<Record<string, number>> {
+async function stepTimes(
+  pg: EmbeddedPostgres,
+  database: string,
+  repeat: number,
+  pass: string,
+): Promise<Record<string, number>> {
   const pool = createPool(pg.url(database), { max: 2 });
   const target = database;
   const runs: Record<string, number[]> = {};
@@ -42,11 +47,21 @@ async function stepTimes(pg: EmbeddedPostgres, database: string, repeat: number,
   };
   try {
     const snapshotRef = await withTransaction(pool, createSnapshot);
-    const ruleset = { code: 'RS-LIVE', version: 1, state: 'candidate', domains: ['GD01', 'GD02', 'GD03', 'GD04', 'GD05'] };
+    const ruleset = {
+      code: 'RS-LIVE',
+      version: 1,
+      state: 'candidate',
+      domains: ['GD01', 'GD02', 'GD03', 'GD04', 'GD05'],
+    };
     for (let i = 0; i < repeat; i++) {
-      const input = { target, apr: APR, expected: Expected.parse({}), scan: { ruleset, snapshotRef, cursorName: 'governance_scan' } };
+      const input = {
+        target,
+        apr: APR,
+        expected: Expected.parse({}),
+        scan: { ruleset, snapshotRef, cursorName: 'governance_scan' },
+      };
       const run = { pool, rolloutId: `bench/live/${pass}/${i}`, input };
-      await timed('measure (the packet\'s numbers, gov_emit among them)', () => measure(pool, APR));
+      await timed("measure (the packet's numbers, gov_emit among them)", () => measure(pool, APR));
       await timed('seed (its guard, footprint proof and verification inside)', () => seed.apply(run));
       await timed('scan (the same)', () => scan.apply(run));
       await timed('cursor (the same)', () => cursor.apply(run));
@@ -85,7 +100,10 @@ async function loadLiveTables(pg: EmbeddedPostgres, database: string, events: nu
   }
 }
 
-export async function liveBench(pg: EmbeddedPostgres, options: { events: number; issues: number; repeat: number }): Promise<LiveResult> {
+export async function liveBench(
+  pg: EmbeddedPostgres,
+  options: { events: number; issues: number; repeat: number },
+): Promise<LiveResult> {
   const database = `bench_live_${process.pid}`;
   await pg.createDatabase(database);
   const setup = createPool(pg.url(database), { max: 1 });
@@ -112,9 +130,15 @@ export async function liveBench(pg: EmbeddedPostgres, options: { events: number;
 
 export function liveTable(r: LiveResult): string {
   const round = (x: number, d = 1) => String(Math.round(x * 10 ** d) / 10 ** d);
-  const head = ['per step (median)', 'quiet ms', `event_outbox ${r.events.toLocaleString('en-US')} + system_issues ${r.issues.toLocaleString('en-US')} ms`, 'ratio'];
+  const head = [
+    'per step (median)',
+    'quiet ms',
+    `event_outbox ${r.events.toLocaleString('en-US')} + system_issues ${r.issues.toLocaleString('en-US')} ms`,
+    'ratio',
+  ];
   const rows = r.rows.map((x) => [x.check, round(x.quietMs), round(x.liveMs), round(x.ratio, 2)]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }

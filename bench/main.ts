@@ -4,7 +4,13 @@ import { mkdirSync, mkdtempSync, chmodSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  makeTelemetryFilterString,
+} from '@temporalio/worker';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { createActivities } from '../src/activities';
 import { createSnapshot } from '../src/db/snapshot';
@@ -59,7 +65,8 @@ function parseArgs(argv: string[]): Args {
       live = { events: events ?? NaN, issues: issues ?? NaN };
     } else {
       throw new Error(
-        `unknown argument ${arg}: use --sizes 30,1430,14290 --million --repeat 3 --live [--live-rows 10000000,1000000] --cli-rounds 10 --cli-only`,
+        `unknown argument ${arg}: use --sizes 30,1430,14290 --million --repeat 3 --live [--live-rows ` +
+          `10000000,1000000] --cli-rounds 10 --cli-only`,
       );
     }
   }
@@ -82,8 +89,16 @@ function check(what: string, ok: boolean, detail: unknown): void {
 
 /** The numbers every rollout on this fixture must end with. */
 function checkCompleted(fixture: ScaledFixture, m: Metrics | null, where: string): void {
-  check(`${where}: own ${fixture.domains}, gap 0, conflict 0, coverage 100`,
-    m !== null && m.own === fixture.domains && m.gap === 0 && m.conflict === 0 && m.coverage_pct === 100 && m.gov_emit === 0, m);
+  check(
+    `${where}: own ${fixture.domains}, gap 0, conflict 0, coverage 100`,
+    m !== null &&
+      m.own === fixture.domains &&
+      m.gap === 0 &&
+      m.conflict === 0 &&
+      m.coverage_pct === 100 &&
+      m.gov_emit === 0,
+    m,
+  );
 }
 
 interface SizeResult {
@@ -92,7 +107,15 @@ interface SizeResult {
   inventoryRows: number;
   candidateRows: number;
   direct: { bestMs: number; medianMs: number; runsMs: number[]; steps: Record<string, number> };
-  workflow: { bestMs: number; medianMs: number; runsMs: number[]; activityMs: number[]; activities: Record<string, number>; peakRssMb: number; rssBeforeMb: number };
+  workflow: {
+    bestMs: number;
+    medianMs: number;
+    runsMs: number[];
+    activityMs: number[];
+    activities: Record<string, number>;
+    peakRssMb: number;
+    rssBeforeMb: number;
+  };
   /** Best of the runs on each side (a shared machine only ever adds time); the medians' ratio beside it. */
   overhead: { ratio: number; addedMs: number; medianRatio: number };
   /**
@@ -100,11 +123,30 @@ interface SizeResult {
    * time over the scanner's for the best of each, `medianRatio` the median of the pairs' ratios.
    */
   writeHalf: {
-    scannerMs: number; copyMs: number; rows: number; scannerRowsPerS: number; copyRowsPerS: number; ratio: number;
-    medianRatio: number; scannerRunsMs: number[]; copyRunsMs: number[];
+    scannerMs: number;
+    copyMs: number;
+    rows: number;
+    scannerRowsPerS: number;
+    copyRowsPerS: number;
+    ratio: number;
+    medianRatio: number;
+    scannerRunsMs: number[];
+    copyRunsMs: number[];
   };
-  rerun: { firstScanMs: number; rerunMs: number; timeRatio: number; candidateTuplesWritten: number; scanRunsAppended: number };
-  compensation: { applyMs: number; compensateMs: number; ratio: number; steps: Record<string, number>; statements: Record<string, number> };
+  rerun: {
+    firstScanMs: number;
+    rerunMs: number;
+    timeRatio: number;
+    candidateTuplesWritten: number;
+    scanRunsAppended: number;
+  };
+  compensation: {
+    applyMs: number;
+    compensateMs: number;
+    ratio: number;
+    steps: Record<string, number>;
+    statements: Record<string, number>;
+  };
   guards: Record<string, number>;
   /** A real `rollout worker` process through one rollout of this size. */
   workerMemory: WorkerMemory;
@@ -115,7 +157,10 @@ class Bench {
   private client!: Client;
   private connection!: NativeConnection;
   private seq = 0;
-  constructor(private pg: EmbeddedPostgres, private temporalAddress: string) {}
+  constructor(
+    private pg: EmbeddedPostgres,
+    private temporalAddress: string,
+  ) {}
 
   async open(): Promise<void> {
     this.bundle = (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet })).code;
@@ -135,12 +180,23 @@ class Bench {
   private async copyOf(template: string, max = 4): Promise<{ name: string; pool: Pool; drop: () => Promise<void> }> {
     const name = this.name('bench');
     const pool = createPool(await this.pg.createDatabase(name, template), { max });
-    return { name, pool, drop: async () => { await pool.end(); await this.admin(`drop database ${name} with (force)`); } };
+    return {
+      name,
+      pool,
+      drop: async () => {
+        await pool.end();
+        await this.admin(`drop database ${name} with (force)`);
+      },
+    };
   }
 
   private async admin(sql: string): Promise<void> {
     const pool = createPool(this.pg.url(), { max: 1 });
-    try { await pool.query(sql); } finally { await pool.end(); }
+    try {
+      await pool.query(sql);
+    } finally {
+      await pool.end();
+    }
   }
 
   async size(domains: number, repeat: number, copyDir: string): Promise<SizeResult> {
@@ -151,28 +207,55 @@ class Bench {
     let snapshotRef: string;
     try {
       await initFixture(tplPool, { domains });
-      await tplPool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [APR, 'bench']);
+      await tplPool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [
+        APR,
+        'bench',
+      ]);
       snapshotRef = await withTransaction(tplPool, createSnapshot);
       await tplPool.query('vacuum analyze');
     } finally {
       await tplPool.end();
     }
-    const result: Partial<SizeResult> = { domains, objects: expected.gap, inventoryRows: fixture.inventoryRows,
-      candidateRows: (expected.candidate_state ?? 0) + (expected.candidate_object ?? 0) };
+    const result: Partial<SizeResult> = {
+      domains,
+      objects: expected.gap,
+      inventoryRows: fixture.inventoryRows,
+      candidateRows: (expected.candidate_state ?? 0) + (expected.candidate_object ?? 0),
+    };
     try {
       // Guards and verifications, EXPLAIN ANALYZE.
       const plans: Plan[] = [];
       {
         const db = await this.copyOf(template, 1);
         try {
-          await db.pool.connect().then(async (c) => { try { plans.push(...(await explainBaseline(c, APR, ruleset))); } finally { c.release(); } });
-          await seed.apply({ pool: db.pool, rolloutId: 'bench/explain', input: { target: db.name, apr: APR, expected } });
+          await db.pool.connect().then(async (c) => {
+            try {
+              plans.push(...(await explainBaseline(c, APR, ruleset)));
+            } finally {
+              c.release();
+            }
+          });
+          await seed.apply({
+            pool: db.pool,
+            rolloutId: 'bench/explain',
+            input: { target: db.name, apr: APR, expected },
+          });
           await db.pool.query('analyze');
-          await db.pool.connect().then(async (c) => { try { plans.push(...(await explainSeeded(c, APR, ruleset))); } finally { c.release(); } });
-        } finally { await db.drop(); }
+          await db.pool.connect().then(async (c) => {
+            try {
+              plans.push(...(await explainSeeded(c, APR, ruleset)));
+            } finally {
+              c.release();
+            }
+          });
+        } finally {
+          await db.drop();
+        }
       }
-      writeFileSync(path.join(RESULTS, `explain-${fixture.inventoryRows - domains}.txt`),
-        plans.map((p) => `## ${p.name}: ${p.ms} ms\n${p.plan}\n`).join('\n'));
+      writeFileSync(
+        path.join(RESULTS, `explain-${fixture.inventoryRows - domains}.txt`),
+        plans.map((p) => `## ${p.name}: ${p.ms} ms\n${p.plan}\n`).join('\n'),
+      );
       result.guards = Object.fromEntries(plans.map((p) => [p.name, p.ms]));
 
       // (a) the whole post-gate rollout: the SQL alone in one session, then the workflow.
@@ -188,29 +271,63 @@ class Bench {
         try {
           const session = await direct.pool.connect();
           try {
-            const run = await runDirect(session, { apr: APR, rolloutId: `bench/direct/${r}`, ruleset, snapshotRef, expected, cursorName: CURSOR });
+            const run = await runDirect(session, {
+              apr: APR,
+              rolloutId: `bench/direct/${r}`,
+              ruleset,
+              snapshotRef,
+              expected,
+              cursorName: CURSOR,
+            });
             if (directRuns.every((other) => run.totalMs < other)) steps = run.steps;
             directRuns.push(run.totalMs);
-            check('direct run wrote the expected candidates', run.rowsWritten === result.candidateRows, run.rowsWritten);
-          } finally { session.release(); }
-        } finally { await direct.drop(); }
+            check(
+              'direct run wrote the expected candidates',
+              run.rowsWritten === result.candidateRows,
+              run.rowsWritten,
+            );
+          } finally {
+            session.release();
+          }
+        } finally {
+          await direct.drop();
+        }
 
         const flow = await this.copyOf(template);
         try {
-          const { ms, peak, before, activityMs, activities: byType } = await this.workflowRun(flow.name, flow.pool, fixture, snapshotRef);
+          const {
+            ms,
+            peak,
+            before,
+            activityMs,
+            activities: byType,
+          } = await this.workflowRun(flow.name, flow.pool, fixture, snapshotRef);
           if (flowRuns.every((other) => ms < other)) activities = byType;
           flowRuns.push(ms);
           activityRuns.push(activityMs);
           peakRss = Math.max(peakRss, peak);
           rssBefore = Math.min(rssBefore, before);
-        } finally { await flow.drop(); }
+        } finally {
+          await flow.drop();
+        }
       }
       const directMs = Math.min(...directRuns);
       const flowMs = Math.min(...flowRuns);
       result.direct = { bestMs: directMs, medianMs: median(directRuns), runsMs: directRuns, steps };
-      result.workflow = { bestMs: flowMs, medianMs: median(flowRuns), runsMs: flowRuns, activityMs: activityRuns, activities,
-        peakRssMb: peakRss / 2 ** 20, rssBeforeMb: rssBefore / 2 ** 20 };
-      result.overhead = { ratio: flowMs / directMs, addedMs: flowMs - directMs, medianRatio: median(flowRuns) / median(directRuns) };
+      result.workflow = {
+        bestMs: flowMs,
+        medianMs: median(flowRuns),
+        runsMs: flowRuns,
+        activityMs: activityRuns,
+        activities,
+        peakRssMb: peakRss / 2 ** 20,
+        rssBeforeMb: rssBefore / 2 ** 20,
+      };
+      result.overhead = {
+        ratio: flowMs / directMs,
+        addedMs: flowMs - directMs,
+        medianRatio: median(flowRuns) / median(directRuns),
+      };
 
       // (b) the write-half against COPY of the same rows, at least 3 pairs at every size (a few seconds each).
       const scannerRunsMs: number[] = [];
@@ -222,28 +339,51 @@ class Bench {
           const session = await db.pool.connect();
           try {
             const rolloutId = `bench/write-half/${r}`;
-            const run = await runDirect(session, { apr: APR, rolloutId, ruleset, snapshotRef, expected, cursorName: CURSOR });
-            check('direct run wrote the expected candidates', run.rowsWritten === result.candidateRows, run.rowsWritten);
+            const run = await runDirect(session, {
+              apr: APR,
+              rolloutId,
+              ruleset,
+              snapshotRef,
+              expected,
+              cursorName: CURSOR,
+            });
+            check(
+              'direct run wrote the expected candidates',
+              run.rowsWritten === result.candidateRows,
+              run.rowsWritten,
+            );
             const copy = await copyBaseline(session, run.rulesetId, copyDir);
             check('COPY moved the same rows', copy.rows === run.rowsWritten, copy);
             scannerRunsMs.push(run.writeHalfMs);
             copyRunsMs.push(copy.ms);
             rows = copy.rows;
-          } finally { session.release(); }
-        } finally { await db.drop(); }
+          } finally {
+            session.release();
+          }
+        } finally {
+          await db.drop();
+        }
       }
       const scannerMs = Math.min(...scannerRunsMs);
       const copyMs = Math.min(...copyRunsMs);
       result.writeHalf = {
-        scannerMs, copyMs, rows, ratio: copyMs / scannerMs, scannerRunsMs, copyRunsMs,
-        scannerRowsPerS: rows / (scannerMs / 1000), copyRowsPerS: rows / (copyMs / 1000),
+        scannerMs,
+        copyMs,
+        rows,
+        ratio: copyMs / scannerMs,
+        scannerRunsMs,
+        copyRunsMs,
+        scannerRowsPerS: rows / (scannerMs / 1000),
+        copyRowsPerS: rows / (copyMs / 1000),
         medianRatio: median(copyRunsMs.map((ms, i) => ms / (scannerRunsMs[i] ?? NaN))),
       };
       {
         const db = await this.copyOf(template, 1);
         try {
           result.workerMemory = await this.workerMemory(db.name, fixture, snapshotRef);
-        } finally { await db.drop(); }
+        } finally {
+          await db.drop();
+        }
       }
 
       // (c) and (d): the real activities, called directly, on a fresh copy each time; the best of each figure.
@@ -252,22 +392,35 @@ class Bench {
         const db = await this.copyOf(template, 1);
         try {
           rounds.push(await this.rerunAndCompensation(db.name, db.pool, fixture, snapshotRef));
-        } finally { await db.drop(); }
+        } finally {
+          await db.drop();
+        }
       }
       const best = <T>(pick: (x: (typeof rounds)[number]) => T, by: (x: T) => number): T =>
         rounds.map(pick).reduce((a, b) => (by(b) < by(a) ? b : a));
       const firstScanMs = Math.min(...rounds.map((x) => x.rerun.firstScanMs));
       const rerunMs = Math.min(...rounds.map((x) => x.rerun.rerunMs));
       result.rerun = {
-        firstScanMs, rerunMs, timeRatio: rerunMs / firstScanMs,
+        firstScanMs,
+        rerunMs,
+        timeRatio: rerunMs / firstScanMs,
         candidateTuplesWritten: Math.max(...rounds.map((x) => x.rerun.candidateTuplesWritten)),
         // Every round must append exactly its one run row; a disagreement shows as NaN.
-        scanRunsAppended: new Set(rounds.map((x) => x.rerun.scanRunsAppended)).size === 1 ? (rounds[0]?.rerun.scanRunsAppended ?? NaN) : NaN,
+        scanRunsAppended:
+          new Set(rounds.map((x) => x.rerun.scanRunsAppended)).size === 1
+            ? (rounds[0]?.rerun.scanRunsAppended ?? NaN)
+            : NaN,
       };
       const applyMs = Math.min(...rounds.map((x) => x.compensation.applyMs));
       const compensateMs = Math.min(...rounds.map((x) => x.compensation.compensateMs));
       result.compensation = {
-        ...best((x) => x.compensation, (c) => c.applyMs + c.compensateMs), applyMs, compensateMs, ratio: compensateMs / applyMs,
+        ...best(
+          (x) => x.compensation,
+          (c) => c.applyMs + c.compensateMs,
+        ),
+        applyMs,
+        compensateMs,
+        ratio: compensateMs / applyMs,
       };
     } finally {
       await this.admin(`drop database ${template} with (force)`);
@@ -278,7 +431,10 @@ class Bench {
   /** The CLI's start, and progress and list with a worker up and a rollout waiting at its gate. */
   async cli(rounds: number): Promise<CliFigure[]> {
     const env = {
-      PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: this.temporalAddress, ROLLOUT_TARGET: 'bench',
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TEMPORAL_ADDRESS: this.temporalAddress,
+      ROLLOUT_TARGET: 'bench',
     };
     const figures = await timePairs(startPairs(), env, rounds);
     const database = this.name('cli');
@@ -287,18 +443,28 @@ class Bench {
       await initFixture(pool);
       const taskQueue = this.name('bench-cli-tq');
       const worker = await createRolloutWorker({
-        connection: this.connection, namespace: 'default', taskQueue, pool, target: database, workflowBundle: { code: this.bundle },
+        connection: this.connection,
+        namespace: 'default',
+        taskQueue,
+        pool,
+        target: database,
+        workflowBundle: { code: this.bundle },
       });
       const running = worker.run();
       try {
         const input = RolloutInput.parse({ target: database, apr: APR });
         const handle = await this.atGate(taskQueue, 'bench-cli', input);
-        const cliEnv = { ...env, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: this.pg.url(database), ROLLOUT_TARGET: database };
+        const cliEnv = {
+          ...env,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          DATABASE_URL: this.pg.url(database),
+          ROLLOUT_TARGET: database,
+        };
         const pairs = workerPairs(this.temporalAddress, handle.workflowId, taskQueue);
         figures.push(...(await timePairs(pairs, cliEnv, rounds)));
         await handle.cancel();
         const ended = (await finalProgress(handle)).state;
-        check('the CLI\'s rollout compensated', ended === 'COMPENSATED', { workflowId: handle.workflowId, ended });
+        check("the CLI's rollout compensated", ended === 'COMPENSATED', { workflowId: handle.workflowId, ended });
       } finally {
         worker.shutdown();
         await running;
@@ -313,7 +479,11 @@ class Bench {
   /** A rollout started on the queue, once it waits at its gate. */
   private async atGate(taskQueue: string, prefix: string, input: RolloutInput) {
     const workflowId = this.name(prefix);
-    const handle = await this.client.workflow.start<typeof rolloutWorkflow>(WORKFLOW_TYPE, { taskQueue, workflowId, args: [input] });
+    const handle = await this.client.workflow.start<typeof rolloutWorkflow>(WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId,
+      args: [input],
+    });
     for (let i = 0; i < 100 && (await handle.query(progressQuery)).state !== 'WAITING_FOR_GATE'; i++) await sleep(20);
     return handle;
   }
@@ -322,17 +492,28 @@ class Bench {
   private async workerMemory(target: string, fixture: ScaledFixture, snapshotRef: string): Promise<WorkerMemory> {
     const taskQueue = this.name('bench-mem-tq');
     const worker = await spawnWorker({
-      PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: this.pg.url(target), TEMPORAL_ADDRESS: this.temporalAddress,
-      TEMPORAL_TASK_QUEUE: taskQueue, ROLLOUT_TARGET: target,
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: this.pg.url(target),
+      TEMPORAL_ADDRESS: this.temporalAddress,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      ROLLOUT_TARGET: target,
     });
     try {
       const readyMb = worker.rssMb();
       const scan = { ruleset: fixture.ruleset, snapshotRef };
-      const handle = await this.atGate(taskQueue, 'bench-mem', RolloutInput.parse({ target, apr: APR, expected: fixture.expected, scan }));
+      const handle = await this.atGate(
+        taskQueue,
+        'bench-mem',
+        RolloutInput.parse({ target, apr: APR, expected: fixture.expected, scan }),
+      );
       const gateMb = worker.rssMb();
       await handle.signal(gateOpenedSignal, { id: 'bench', by: 'bench' });
       const progress = await finalProgress(handle);
-      check('worker process rollout COMPLETED', progress.state === 'COMPLETED', { state: progress.state, reason: progress.reason });
+      check('worker process rollout COMPLETED', progress.state === 'COMPLETED', {
+        state: progress.state,
+        reason: progress.reason,
+      });
       checkCompleted(fixture, progress.metrics, 'worker process');
       return { readyMb, gateMb, peakMb: worker.peakMb() };
     } finally {
@@ -343,18 +524,34 @@ class Bench {
   private async workflowRun(target: string, pool: Pool, fixture: ScaledFixture, snapshotRef: string) {
     const taskQueue = this.name('bench-tq');
     const worker = await createRolloutWorker({
-      connection: this.connection, namespace: 'default', taskQueue, pool, target, workflowBundle: { code: this.bundle },
+      connection: this.connection,
+      namespace: 'default',
+      taskQueue,
+      pool,
+      target,
+      workflowBundle: { code: this.bundle },
     });
     const running = worker.run();
     try {
-      const input = RolloutInput.parse({ target, apr: APR, expected: fixture.expected, scan: { ruleset: fixture.ruleset, snapshotRef } });
-      const handle = await this.client.workflow.start<typeof rolloutWorkflow>(WORKFLOW_TYPE, { taskQueue, workflowId: this.name('bench-rollout'), args: [input] });
+      const input = RolloutInput.parse({
+        target,
+        apr: APR,
+        expected: fixture.expected,
+        scan: { ruleset: fixture.ruleset, snapshotRef },
+      });
+      const handle = await this.client.workflow.start<typeof rolloutWorkflow>(WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: this.name('bench-rollout'),
+        args: [input],
+      });
       // Let the pre-gate notice settle, so the clock starts at the gate.
       for (let i = 0; i < 100 && (await handle.query(progressQuery)).state !== 'WAITING_FOR_GATE'; i++) await sleep(20);
       await sleep(300);
       const before = process.memoryUsage.rss();
       let peak = before;
-      const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 10);
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage.rss());
+      }, 10);
       const t = performance.now();
       await handle.signal(gateOpenedSignal, { id: 'bench', by: 'bench' });
       const progress = await finalProgress(handle);
@@ -365,7 +562,12 @@ class Bench {
       check('workflow COMPLETED', progress.state === 'COMPLETED', { state: progress.state, reason: progress.reason });
       checkCompleted(fixture, progress.metrics, 'workflow');
       const scan = progress.steps.find((s) => s.name === 'scan')?.detail ?? {};
-      check('workflow candidates', scan.candidate_state === fixture.expected.candidate_state && scan.candidate_object === fixture.expected.candidate_object, scan);
+      check(
+        'workflow candidates',
+        scan.candidate_state === fixture.expected.candidate_state &&
+          scan.candidate_object === fixture.expected.candidate_object,
+        scan,
+      );
       return { ms, peak, before, activityMs: activities.total, activities: activities.byType };
     } finally {
       worker.shutdown();
@@ -401,7 +603,11 @@ class Bench {
     const baseline = await acts.measure({ target, apr: APR });
     await timed(steps, 'applySeed', () => seed.apply(r1));
     const first = (await timed(steps, 'applyScan', () => scan.apply(r1))).detail;
-    check('first scan wrote the candidates', first.candidate_state === expected.candidate_state && first.candidate_object === expected.candidate_object, first);
+    check(
+      'first scan wrote the candidates',
+      first.candidate_state === expected.candidate_state && first.candidate_object === expected.candidate_object,
+      first,
+    );
     await timed(steps, 'advanceCursor', () => cursor.apply(r1));
     checkCompleted(fixture, await acts.measure({ target, apr: APR }), 'activities');
 
@@ -430,13 +636,20 @@ class Bench {
     await timed(undo, 'revertScan', () => scan.revert(r1));
     await timed(undo, 'revertSeed', () => seed.revert(r1));
     const restored = await acts.measure({ target, apr: APR });
-    check('compensation restored the baseline', restored.own === baseline.own && restored.gap === baseline.gap, restored);
+    check(
+      'compensation restored the baseline',
+      restored.own === baseline.own && restored.gap === baseline.gap,
+      restored,
+    );
     const applyMs = Object.values(steps).reduce((a, b) => a + b, 0);
     const compensateMs = Object.values(undo).reduce((a, b) => a + b, 0);
     return {
       rerun: {
-        firstScanMs: steps.applyScan ?? NaN, rerunMs, timeRatio: rerunMs / (steps.applyScan ?? NaN),
-        candidateTuplesWritten: afterRerun.written - beforeRerun.written, scanRunsAppended: afterRerun.runs - beforeRerun.runs,
+        firstScanMs: steps.applyScan ?? NaN,
+        rerunMs,
+        timeRatio: rerunMs / (steps.applyScan ?? NaN),
+        candidateTuplesWritten: afterRerun.written - beforeRerun.written,
+        scanRunsAppended: afterRerun.runs - beforeRerun.runs,
       },
       compensation: { applyMs, compensateMs, ratio: compensateMs / applyMs, steps: { ...steps, ...undo }, statements },
     };
@@ -457,31 +670,73 @@ function activityTime(events: HistoryEvents): { total: number; byType: Record<st
     if (s) scheduled.set(String(e.eventId), { type: s.activityType?.name ?? '', at });
     const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
     const start = closed ? scheduled.get(String(closed.scheduledEventId)) : undefined;
-    if (start && start.type !== 'notify' && start.type !== 'readGate') byType[start.type] = (byType[start.type] ?? 0) + at - start.at;
+    if (start && start.type !== 'notify' && start.type !== 'readGate')
+      byType[start.type] = (byType[start.type] ?? 0) + at - start.at;
   }
   return { total: Object.values(byType).reduce((a, b) => a + b, 0), byType };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
-  warn: () => undefined, error: (m: string) => console.error(m) };
+const quiet = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (m: string) => console.error(m),
+};
 
 function table(results: SizeResult[]): string {
   // The worker's memory at each size against its memory at the clone's (30 domains), or the smallest size run.
   const clone = results.find((r) => r.domains === 30) ?? [...results].sort((a, b) => a.domains - b.domains)[0];
-  const rows = results.map((r) => [
-    r.objects.toLocaleString('en-US'),
-    round(r.direct.bestMs, 0), round(r.workflow.bestMs, 0), round(r.overhead.ratio, 2), round(r.overhead.medianRatio, 2), round(r.overhead.addedMs, 0),
-    round(r.writeHalf.scannerRowsPerS, 0), round(r.writeHalf.copyRowsPerS, 0), round(r.writeHalf.ratio, 2), round(r.writeHalf.medianRatio, 2),
-    `${r.rerun.candidateTuplesWritten}/${r.rerun.scanRunsAppended}`, round(r.rerun.timeRatio, 2),
-    round(r.compensation.applyMs, 0), round(r.compensation.compensateMs, 0), round(r.compensation.ratio, 2),
-    Object.values(r.compensation.statements).reduce((a, b) => a + b, 0),
-    round(r.workflow.peakRssMb, 0), round(r.workerMemory.peakMb, 0), round(r.workerMemory.peakMb / (clone?.workerMemory.peakMb ?? NaN), 2),
-    round(r.guards['guard: gap'] ?? NaN, 1), round(r.guards['metrics/measure.sql (after seed)'] ?? NaN, 1),
-  ].map(String));
-  const head = ['objects', 'sql ms', 'wf ms', 'wf/sql', '(median)', 'added ms', 'scan rows/s', 'COPY rows/s', 'scan/COPY', '(median)',
-    'rerun tup/runs', 'rerun/first', 'apply ms', 'undo ms', 'undo/apply', 'statements', 'peak RSS MB', 'worker MB', 'worker/clone',
-    'gap guard ms', 'measure ms'];
+  const rows = results.map((r) =>
+    [
+      r.objects.toLocaleString('en-US'),
+      round(r.direct.bestMs, 0),
+      round(r.workflow.bestMs, 0),
+      round(r.overhead.ratio, 2),
+      round(r.overhead.medianRatio, 2),
+      round(r.overhead.addedMs, 0),
+      round(r.writeHalf.scannerRowsPerS, 0),
+      round(r.writeHalf.copyRowsPerS, 0),
+      round(r.writeHalf.ratio, 2),
+      round(r.writeHalf.medianRatio, 2),
+      `${r.rerun.candidateTuplesWritten}/${r.rerun.scanRunsAppended}`,
+      round(r.rerun.timeRatio, 2),
+      round(r.compensation.applyMs, 0),
+      round(r.compensation.compensateMs, 0),
+      round(r.compensation.ratio, 2),
+      Object.values(r.compensation.statements).reduce((a, b) => a + b, 0),
+      round(r.workflow.peakRssMb, 0),
+      round(r.workerMemory.peakMb, 0),
+      round(r.workerMemory.peakMb / (clone?.workerMemory.peakMb ?? NaN), 2),
+      round(r.guards['guard: gap'] ?? NaN, 1),
+      round(r.guards['metrics/measure.sql (after seed)'] ?? NaN, 1),
+    ].map(String),
+  );
+  const head = [
+    'objects',
+    'sql ms',
+    'wf ms',
+    'wf/sql',
+    '(median)',
+    'added ms',
+    'scan rows/s',
+    'COPY rows/s',
+    'scan/COPY',
+    '(median)',
+    'rerun tup/runs',
+    'rerun/first',
+    'apply ms',
+    'undo ms',
+    'undo/apply',
+    'statements',
+    'peak RSS MB',
+    'worker MB',
+    'worker/clone',
+    'gap guard ms',
+    'measure ms',
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i] ?? 0)).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
@@ -494,7 +749,9 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   Runtime.install({
     logger: new DefaultLogger('ERROR'),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
+    },
   });
   const [pg, temporal] = await Promise.all([startEmbeddedPostgres(), startTemporalDevServer()]);
   // The server (another OS user) writes and reads the COPY files here.
@@ -527,9 +784,13 @@ async function main(): Promise<void> {
     rmSync(copyDir, { recursive: true, force: true });
   }
   const machine = {
-    nproc: os.cpus().length, memoryGb: round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model ?? 'unknown',
-    node: process.version, platform: `${os.type()} ${os.release()}`,
-    loadavgAtStart: loadAtStart, loadavgAtEnd: os.loadavg(),
+    nproc: os.cpus().length,
+    memoryGb: round(os.totalmem() / 2 ** 30),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    loadavgAtStart: loadAtStart,
+    loadavgAtEnd: os.loadavg(),
   };
   const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ machine, args, results, live, cli }, null, 2)}\n`);

@@ -23,7 +23,14 @@ async function inProcess(connection: NativeConnection, prebuilt: boolean, taskQu
   const pool = createPool('postgresql://unused@127.0.0.1:1/unused');
   const t = performance.now();
   const code = prebuilt ? (await loadWorkflowBundle()).code : await bundleWorkflows();
-  const worker = await createRolloutWorker({ connection, namespace: 'default', taskQueue, pool, target: 'bench', workflowBundle: { code } });
+  const worker = await createRolloutWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    pool,
+    target: 'bench',
+    workflowBundle: { code },
+  });
   const running = worker.run();
   while (worker.getState() !== 'RUNNING') await new Promise((r) => setImmediate(r));
   const ms = performance.now() - t;
@@ -33,11 +40,17 @@ async function inProcess(connection: NativeConnection, prebuilt: boolean, taskQu
   return ms;
 }
 
-/** Spawns `rollout worker`; resolves with the wall time to its ready line and the time it reports since its own start. */
+/**
+ * Spawns `rollout worker`; resolves with the wall time to its ready line and the time it reports since its own start.
+ * */
 function processReady(env: NodeJS.ProcessEnv): Promise<{ wallMs: number; selfMs: number; bundle: string }> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn(process.execPath, ['-e', `require(${JSON.stringify(CLI)}).main(['node', 'rollout', 'worker'])`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['-e', `require(${JSON.stringify(CLI)}).main(['node', 'rollout', 'worker'])`],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     let ready: { wallMs: number; selfMs: number; bundle: string } | null = null;
@@ -54,7 +67,9 @@ function processReady(env: NodeJS.ProcessEnv): Promise<{ wallMs: number; selfMs:
         return;
       }
     });
-    child.once('close', (code) => (ready ? resolve(ready) : reject(new Error(`worker exited ${code} before ready: ${out}${err}`))));
+    child.once('close', (code) =>
+      ready ? resolve(ready) : reject(new Error(`worker exited ${code} before ready: ${out}${err}`)),
+    );
   });
 }
 
@@ -63,17 +78,30 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   Runtime.install({
     logger: new DefaultLogger('ERROR'),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
+    },
   });
   const [pg, temporal] = await Promise.all([startEmbeddedPostgres(), startTemporalDevServer()]);
   const connection = await NativeConnection.connect({ address: temporal.address });
   await writeWorkflowBundle();
   const aside = `${PREBUILT_BUNDLE}.aside`;
   const env = {
-    PATH: process.env.PATH, HOME: process.env.HOME,
-    DATABASE_URL: pg.url(), TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: 'bench-startup', ROLLOUT_TARGET: 'bench',
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATABASE_URL: pg.url(),
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: 'bench-startup',
+    ROLLOUT_TARGET: 'bench',
   };
-  const runs = { inBundled: [] as number[], inPrebuilt: [] as number[], procBundled: [] as number[], procPrebuilt: [] as number[], selfBundled: [] as number[], selfPrebuilt: [] as number[] };
+  const runs = {
+    inBundled: [] as number[],
+    inPrebuilt: [] as number[],
+    procBundled: [] as number[],
+    procPrebuilt: [] as number[],
+    selfBundled: [] as number[],
+    selfPrebuilt: [] as number[],
+  };
   try {
     // One unmeasured round warms the file cache and registers the deployment version.
     await processReady(env);
@@ -106,12 +134,22 @@ async function main(): Promise<void> {
     ['process: ready as the worker reports it (readyMs)', runs.selfBundled, runs.selfPrebuilt],
   ] as const;
   const lines = [
-    '| worker start to ready | bundled at start: best / median ms | prebuilt: best / median ms | ratio (best) | ratio (median) |',
+    '| worker start to ready | bundled at start: best / median ms | prebuilt: best / median ms | ratio (best) | ' +
+      'ratio (median) |',
     '|---|---|---|---|---|',
-    ...rows.map(([name, before, after]) =>
-      `| ${name} | ${round(Math.min(...before))} / ${round(median(before))} | ${round(Math.min(...after))} / ${round(median(after))} | ${round(Math.min(...before) / Math.min(...after), 1)} | ${round(median(before) / median(after), 1)} |`),
+    ...rows.map(
+      ([name, before, after]) =>
+        `| ${name} | ${round(Math.min(...before))} / ${round(median(before))} | ${round(Math.min(...after))} / ` +
+        `${round(median(after))} | ${round(Math.min(...before) / Math.min(...after), 1)} | ` +
+        `${round(median(before) / median(after), 1)} |`,
+    ),
   ];
-  const machine = { nproc: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadavg: os.loadavg() };
+  const machine = {
+    nproc: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    loadavg: os.loadavg(),
+  };
   const file = path.join(RESULTS, `startup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ machine, repeat, runs }, null, 2)}\n`);
   process.stdout.write(`${lines.join('\n')}\n\nJSON: ${path.relative(process.cwd(), file)}\n`);

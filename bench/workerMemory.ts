@@ -15,7 +15,9 @@ export interface WorkerMemory {
 }
 
 function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${field}:`));
   const kb = Number(/(\d+)\s*kB/.exec(line ?? '')?.[1]);
   if (!Number.isFinite(kb)) throw new Error(`no ${field} for process ${pid}`);
   return kb / 1024;

@@ -17,7 +17,10 @@ export const ENV_RULES = {
   },
   TEMPORAL_ADDRESS: { pattern: /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, message: 'TEMPORAL_ADDRESS must be host:port' },
   TEMPORAL_NAMESPACE: { min: 1, max: 200 },
-  TEMPORAL_TASK_QUEUE: { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, message: 'TEMPORAL_TASK_QUEUE is letters, digits and . _ -' },
+  TEMPORAL_TASK_QUEUE: {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/,
+    message: 'TEMPORAL_TASK_QUEUE is letters, digits and . _ -',
+  },
   ROLLOUT_TARGET: TARGET_NAME,
   ROLLOUT_WEBHOOK_URL: { pattern: /^https?:\/\/\S+$/, message: 'ROLLOUT_WEBHOOK_URL must be an http(s) URL' },
 } satisfies Record<string, TextRule>;
@@ -29,7 +32,10 @@ export const WORKER_ENV_RULES = {
     pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/,
     message: 'letters, digits, _ and - (Temporal refuses a . in a deployment name)',
   },
-  ROLLOUT_METRICS_ADDRESS: { pattern: /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, message: 'must be host:port, e.g. 0.0.0.0:9464' },
+  ROLLOUT_METRICS_ADDRESS: {
+    pattern: /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/,
+    message: 'must be host:port, e.g. 0.0.0.0:9464',
+  },
 } satisfies Record<string, TextRule>;
 
 type Checked<R> = { [K in keyof R]?: string };
@@ -37,7 +43,8 @@ type Checked<R> = { [K in keyof R]?: string };
 /** The variables the rules name, each absent or holding its rule; a broken one is a ConfigError in zod's words. */
 function checked<R extends Record<string, TextRule>>(env: NodeJS.ProcessEnv, rules: R): Checked<R> {
   const values = Object.fromEntries(Object.keys(rules).map((key) => [key, env[key]]));
-  if (Object.entries(rules).every(([key, rule]) => values[key] === undefined || holds(rule, values[key]))) return values as Checked<R>;
+  if (Object.entries(rules).every(([key, rule]) => values[key] === undefined || holds(rule, values[key])))
+    return values as Checked<R>;
   // Only an environment that breaks a rule loads zod, to say what is wrong as the schema says it. A sync
   // require: loadConfig is synchronous everywhere it is called.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -59,7 +66,9 @@ export interface Config {
   target: string | undefined;
   /** Rollout events are POSTed here by the worker (besides its log line). */
   webhookUrl: string | undefined;
-  /** ROLLOUT_BUILD_ID (default: from the workflow bundle), ROLLOUT_DEPLOYMENT_NAME (default: the task queue, its dots as _), ROLLOUT_METRICS_ADDRESS. */
+  /**
+   * ROLLOUT_BUILD_ID (default: from the workflow bundle), ROLLOUT_DEPLOYMENT_NAME (default: the task queue, its dots as
+   * _), ROLLOUT_METRICS_ADDRESS. */
   worker: { buildId: string | undefined; deploymentName: string | undefined; metricsAddress: string | undefined };
 }
 
@@ -79,13 +88,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: given.DATABASE_URL,
     pgEnv,
     temporal: {
-      connectionOptions: { ...temporal.connectionOptions, address: temporal.connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS },
+      connectionOptions: {
+        ...temporal.connectionOptions,
+        address: temporal.connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS,
+      },
       namespace: temporal.namespace ?? DEFAULT_TEMPORAL_NAMESPACE,
     },
     taskQueue: given.TEMPORAL_TASK_QUEUE,
     target: given.ROLLOUT_TARGET,
     webhookUrl: given.ROLLOUT_WEBHOOK_URL,
-    worker: { buildId: worker.ROLLOUT_BUILD_ID, deploymentName: worker.ROLLOUT_DEPLOYMENT_NAME, metricsAddress: worker.ROLLOUT_METRICS_ADDRESS },
+    worker: {
+      buildId: worker.ROLLOUT_BUILD_ID,
+      deploymentName: worker.ROLLOUT_DEPLOYMENT_NAME,
+      metricsAddress: worker.ROLLOUT_METRICS_ADDRESS,
+    },
   };
 }
 
@@ -96,7 +112,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function requireDatabaseUrl(config: Config): string {
   if (config.databaseUrl) return config.databaseUrl;
   if (namesATarget(undefined, config.pgEnv)) return '';
-  throw new ConfigError('no database: set DATABASE_URL (a URL or key=value conninfo) or the PG* variables psql reads (PGHOST, PGDATABASE, ...)');
+  throw new ConfigError(
+    'no database: set DATABASE_URL (a URL or key=value conninfo) or the PG* variables psql reads (PGHOST, ' +
+      'PGDATABASE, ...)',
+  );
 }
 
 /**
@@ -109,11 +128,18 @@ export function targetFromDatabaseUrl(databaseUrl: string, env: NodeJS.ProcessEn
   try {
     target = resolvePgTarget(databaseUrl, env);
   } catch (err) {
-    throw new ConfigError(`the database connection (DATABASE_URL, PG* variables): ${err instanceof ConninfoError ? err.message : 'not a valid URL or conninfo'}`);
+    throw new ConfigError(
+      `the database connection (DATABASE_URL, PG* variables): ` +
+        (err instanceof ConninfoError ? err.message : 'not a valid URL or conninfo'),
+    );
   }
   const host = isSocket(target) ? 'localhost' : target.host;
   const raw = `${host}-${target.port}-${target.database}`;
-  const name = raw.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 63);
+  const name = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 63);
   if (holds(TARGET_NAME, name)) return name;
   // Zod's own error for a name that breaks the rule (loaded only then; see `checked`).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -123,8 +149,11 @@ export function targetFromDatabaseUrl(databaseUrl: string, env: NodeJS.ProcessEn
 /** The rollout's target: ROLLOUT_TARGET, or else derived from the database connection. */
 export function targetOf(config: Config): string {
   if (config.target) return config.target;
-  if (config.databaseUrl || namesATarget(undefined, config.pgEnv)) return targetFromDatabaseUrl(config.databaseUrl ?? '', config.pgEnv);
-  throw new ConfigError('no target: set DATABASE_URL or the PG* variables (or ROLLOUT_TARGET) to name the database the rollout is for');
+  if (config.databaseUrl || namesATarget(undefined, config.pgEnv))
+    return targetFromDatabaseUrl(config.databaseUrl ?? '', config.pgEnv);
+  throw new ConfigError(
+    'no target: set DATABASE_URL or the PG* variables (or ROLLOUT_TARGET) to name the database the rollout is for',
+  );
 }
 
 /**

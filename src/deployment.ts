@@ -3,7 +3,9 @@
 // compensate, on their own build, whose worker keeps running until they are done.
 import type { NativeConnection } from '@temporalio/worker';
 
-/** A worker version: with one, the worker polls as that version of a Worker Deployment, and every rollout it starts stays pinned to it. */
+/**
+ * A worker version: with one, the worker polls as that version of a Worker Deployment, and every rollout it starts
+ * stays pinned to it. */
 export interface DeploymentVersion {
   deploymentName: string;
   buildId: string;
@@ -25,9 +27,16 @@ function grpcCode(err: unknown): number | undefined {
 }
 
 /** The build id new rollouts of the deployment go to; null before any version was made current. */
-export async function currentBuildId(connection: HasWorkflowService, namespace: string, deploymentName: string): Promise<string | null> {
+export async function currentBuildId(
+  connection: HasWorkflowService,
+  namespace: string,
+  deploymentName: string,
+): Promise<string | null> {
   try {
-    const { workerDeploymentInfo } = await connection.workflowService.describeWorkerDeployment({ namespace, deploymentName });
+    const { workerDeploymentInfo } = await connection.workflowService.describeWorkerDeployment({
+      namespace,
+      deploymentName,
+    });
     return workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId || null;
   } catch (err) {
     if (grpcCode(err) === NOT_FOUND) return null;

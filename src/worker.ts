@@ -1,4 +1,12 @@
-import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogEntry, type WorkerOptions } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  makeTelemetryFilterString,
+  type LogEntry,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { Notifier } from './activities/notify';
 import type { Config } from './config';
@@ -51,7 +59,13 @@ export async function createRolloutWorker(options: RolloutWorkerOptions): Promis
     ...(options.shutdownGraceMs !== undefined ? { shutdownGraceTime: options.shutdownGraceMs } : {}),
     // A rollout finishes, and compensates, on the code it started on while a newer build takes new rollouts.
     ...(options.deployment
-      ? { workerDeploymentOptions: { version: options.deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const } }
+      ? {
+          workerDeploymentOptions: {
+            version: options.deployment,
+            useWorkerVersioning: true,
+            defaultVersioningBehavior: 'PINNED' as const,
+          },
+        }
       : {}),
   });
 }
@@ -76,7 +90,10 @@ export function logLine(entry: LogEntry): string {
  * The process-wide Temporal runtime of a worker: its log (the SDK's and core's) as JSON lines on
  * stdout, and Prometheus metrics on `metricsAddress` when given. Once per process, before any connection.
  */
-export function installWorkerRuntime(options: { metricsAddress?: string | undefined; write?: (line: string) => void }): Runtime {
+export function installWorkerRuntime(options: {
+  metricsAddress?: string | undefined;
+  write?: (line: string) => void;
+}): Runtime {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   return Runtime.install({
     logger: new DefaultLogger('INFO', (entry) => write(logLine(entry))),

@@ -68,7 +68,9 @@ export async function loadWorkflowBundle(file = PREBUILT_BUNDLE): Promise<Workfl
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '..', 'package.json'), 'utf8')) as { version?: unknown };
+    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '..', 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
     return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
   } catch {
     return '0.0.0';

@@ -63,7 +63,9 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
       expect((await done.result()).gate.attempts.map((a) => a.by)).toEqual(['ops on call']);
       // A closed rollout is closed, with how it ended, not missing; nothing is sent to it.
       const open = await rollout(['gate-open', done.workflowId, '--by', 'late operator'], env);
-      const closed = `rollout ${done.workflowId} is closed: COMPLETED; nothing was sent\\. rollout report ${done.workflowId} shows how`;
+      const closed =
+        `rollout ${done.workflowId} is closed: COMPLETED; nothing was sent\\. rollout report ` +
+        `${done.workflowId} shows how`;
       expectOneLineError(open, new RegExp(closed));
       expect(open.code).toBe(EXIT_CODES.CLOSED.code);
     },
@@ -75,7 +77,10 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
       const verified = await rollout(['report', 'verify', report], env);
       expectOneLineError(
         verified,
-        /report\.json is not an evidence packet \(it is a report of --format json, not the sealed packet\): pass the output of .* --format evidence$/,
+        new RegExp(
+          /report\.json is not an evidence packet \(it is a report of --format json, not the sealed pa/.source +
+            /cket\): pass the output of .* --format evidence$/.source,
+        ),
       );
       expect([verified.code, verified.stdout]).toEqual([EXIT_CODES.ERROR.code, '']);
       const notJson = path.join(dir, 'report.md');
@@ -100,8 +105,14 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
       });
       const failed = await resultOf(invalid.workflowId);
       expect([failed.code, failed.final?.state]).toEqual([EXIT_CODES.FAILED.code, 'FAILED']);
-      const why = `^rollout: ${invalid.workflowId} ended FAILED \\(exit 3\\): invalid input, nothing written: .*apr.*\\. `;
-      expectOneLineError(failed, new RegExp(`${why}Next: rollout report ${invalid.workflowId} shows each step's numbers`));
+      const why =
+        `^rollout: ${invalid.workflowId} ended FAILED ` +
+        `\\(exit 3\\): invalid input, nothing written: ` +
+        `.*apr.*\\. `;
+      expectOneLineError(
+        failed,
+        new RegExp(`${why}Next: rollout report ${invalid.workflowId} shows each step's numbers`),
+      );
     },
     COMPENSATED: async () => {
       const cancelled = await h.start();
@@ -117,14 +128,19 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
       const expired = await h.start({ gateTimeoutMs: 1000 });
       const exp = await resultOf(expired.workflowId);
       expect([exp.code, exp.final?.state]).toEqual([EXIT_CODES.EXPIRED.code, 'EXPIRED']);
-      expect(exp.stderr).toMatch(/ended EXPIRED \(exit 5\): the gate timeout passed without an accepted gate-open claim: nothing was written/);
+      expect(exp.stderr).toMatch(
+        /ended EXPIRED \(exit 5\): the gate timeout passed without an accepted gate-open claim: nothing was written/,
+      );
     },
     NO_RESULT: async () => {
       const terminated = await h.start();
       await h.waitFor(terminated, (p) => p.state === 'WAITING_FOR_GATE');
       await terminated.terminate('an operator terminated it in the Temporal UI');
       const term = await rollout(['result', terminated.workflowId], env);
-      expectOneLineError(term, /ended TERMINATED in Temporal without a rollout result \(.*\): rollout report .* shows what it recorded/);
+      expectOneLineError(
+        term,
+        /ended TERMINATED in Temporal without a rollout result \(.*\): rollout report .* shows what it recorded/,
+      );
       expect(term.code).toBe(EXIT_CODES.NO_RESULT.code);
       // Terminated in Temporal: its status, and where the rollout was.
       const claim = await rollout(['gate-open', terminated.workflowId, '--by', 'late operator'], env);
@@ -134,7 +150,10 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
     CLOSED: async () => {
       const { workflowId } = await evidenceFile();
       const cancelClosed = await rollout(['cancel', workflowId], env);
-      expectOneLineError(cancelClosed, /is closed: COMPENSATED \(Temporal status FAILED\), cancelled before the gate was accepted/);
+      expectOneLineError(
+        cancelClosed,
+        /is closed: COMPENSATED \(Temporal status FAILED\), cancelled before the gate was accepted/,
+      );
       expect(cancelClosed.code).toBe(EXIT_CODES.CLOSED.code);
       // And one that never existed is still said to be missing.
       const missing = await rollout(['gate-open', unique('missing'), '--by', 'me'], env);
@@ -144,7 +163,10 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
     TAMPERED: async () => {
       const { dir, packet } = await evidenceFile();
       const edited = path.join(dir, 'edited.json');
-      writeFileSync(edited, JSON.stringify({ ...packet, body: { ...packet.body, gate: { ...packet.body.gate, openedBy: 'someone' } } }));
+      writeFileSync(
+        edited,
+        JSON.stringify({ ...packet, body: { ...packet.body, gate: { ...packet.body.gate, openedBy: 'someone' } } }),
+      );
       const bad = await rollout(['report', 'verify', edited], envFor(null));
       expect(bad.code).toBe(EXIT_CODES.TAMPERED.code);
       expect(lastLine(bad.stdout)).toBe('TAMPERED: /body/gate/openedBy differs from the sealed value');
@@ -162,30 +184,52 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
     await scenarios[name]();
   });
 
-  test('a rollout that ends as a Temporal workflow failure carrying its final progress reads the same everywhere', async () => {
-    // Every ending but COMPLETED fails the execution in Temporal, its final progress in the failure's details.
-    const handle = await h.client.workflow.start(WORKFLOW_TYPE, { taskQueue: h.taskQueue, workflowId: unique('failing'), args: [{ target: h.target, apr: 'not-an-apr' }] });
-    const result = await rollout(['result', handle.workflowId, '--json'], env);
-    expect(result.code).toBe(EXIT_CODES.FAILED.code);
-    const final = JSON.parse(result.stdout) as RolloutProgress;
-    expect([final.workflowId, final.state]).toEqual([handle.workflowId, 'FAILED']);
-    expect(final.reason).toContain('invalid input');
-    expect((await handle.describe()).status.name).toBe('FAILED');
-    const progress = await rollout(['progress', handle.workflowId, '--json'], env);
-    expect(JSON.parse(progress.stdout)).toEqual(final);
-    const report = JSON.parse((await rollout(['report', handle.workflowId, '--format', 'json'], env)).stdout) as Packet;
-    expect(report.rollout).toMatchObject({ state: 'FAILED' });
-    expectOneLineError(await rollout(['cancel', handle.workflowId], env), /is closed: FAILED, invalid input/);
-  });
+  test(
+    'a rollout that ends as a Temporal workflow failure ' +
+      'carrying its final progress reads the same ' +
+      'everywhere',
+    async () => {
+      // Every ending but COMPLETED fails the execution in Temporal, its final progress in the failure's details.
+      const handle = await h.client.workflow.start(WORKFLOW_TYPE, {
+        taskQueue: h.taskQueue,
+        workflowId: unique('failing'),
+        args: [{ target: h.target, apr: 'not-an-apr' }],
+      });
+      const result = await rollout(['result', handle.workflowId, '--json'], env);
+      expect(result.code).toBe(EXIT_CODES.FAILED.code);
+      const final = JSON.parse(result.stdout) as RolloutProgress;
+      expect([final.workflowId, final.state]).toEqual([handle.workflowId, 'FAILED']);
+      expect(final.reason).toContain('invalid input');
+      expect((await handle.describe()).status.name).toBe('FAILED');
+      const progress = await rollout(['progress', handle.workflowId, '--json'], env);
+      expect(JSON.parse(progress.stdout)).toEqual(final);
+      const report = JSON.parse(
+        (await rollout(['report', handle.workflowId, '--format', 'json'], env)).stdout,
+      ) as Packet;
+      expect(report.rollout).toMatchObject({ state: 'FAILED' });
+      expectOneLineError(await rollout(['cancel', handle.workflowId], env), /is closed: FAILED, invalid input/);
+    },
+  );
 
   test('--json on every command that prints a result', async () => {
     const snapshot = await rollout(['snapshot', 'create', '--json'], env);
-    expect((JSON.parse(snapshot.stdout) as { snapshotRef: string }).snapshotRef).toMatch(/^SNAP-\d{8}T\d{6}Z-[0-9a-f]{8}$/);
+    expect((JSON.parse(snapshot.stdout) as { snapshotRef: string }).snapshotRef).toMatch(
+      /^SNAP-\d{8}T\d{6}Z-[0-9a-f]{8}$/,
+    );
     const id = unique('json');
     const started = await rollout(['start', '--apr', UNRATIFIED, '--id', id, '--json'], env);
-    expect(JSON.parse(started.stdout)).toEqual({ workflowId: id, target: h.target, apr: UNRATIFIED, state: 'WAITING_FOR_GATE' });
+    expect(JSON.parse(started.stdout)).toEqual({
+      workflowId: id,
+      target: h.target,
+      apr: UNRATIFIED,
+      state: 'WAITING_FOR_GATE',
+    });
     const claimed = await rollout(['gate-open', id, '--by', 'ops', '--json'], env);
-    expect(JSON.parse(claimed.stdout)).toMatchObject({ workflowId: id, answered: true, attempt: { by: 'ops', outcome: 'refused' } });
+    expect(JSON.parse(claimed.stdout)).toMatchObject({
+      workflowId: id,
+      answered: true,
+      attempt: { by: 'ops', outcome: 'refused' },
+    });
     const cancelled = await rollout(['cancel', id, '--json'], env);
     expect(JSON.parse(cancelled.stdout)).toEqual({ workflowId: id, cancellationRequested: true });
     const handle = h.client.workflow.getHandle(id);
@@ -196,7 +240,9 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
     const handle = await h.start({ apr: UNRATIFIED });
     await h.waitFor(handle, (p) => p.state === 'WAITING_FOR_GATE');
     const child = spawn(process.execPath, [BIN, 'progress', handle.workflowId, '--watch', '--interval', '200ms'], {
-      cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: REPO,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -228,10 +274,12 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
     expect(/<!-- exit-codes:begin -->\n([\s\S]*?)\n<!-- exit-codes:end -->/.exec(doc)?.[1]).toBe(exitCodesMarkdown());
     const root = spawnSync(process.execPath, [BIN, '--help'], { cwd: REPO, encoding: 'utf8' }).stdout;
     for (const { code, meaning } of Object.values(EXIT_CODES)) expect(root).toContain(`  ${code}  ${meaning}`);
-    const help = (...command: string[]) => spawnSync(process.execPath, [BIN, ...command, '--help'], { cwd: REPO, encoding: 'utf8' }).stdout;
+    const help = (...command: string[]) =>
+      spawnSync(process.execPath, [BIN, ...command, '--help'], { cwd: REPO, encoding: 'utf8' }).stdout;
     const row = (name: keyof typeof EXIT_CODES) => `  ${EXIT_CODES[name].code}  ${EXIT_CODES[name].meaning}`;
     const result = help('result');
-    for (const name of ['OK', 'ERROR', 'FAILED', 'COMPENSATED', 'EXPIRED', 'NO_RESULT'] as const) expect(result).toContain(row(name));
+    for (const name of ['OK', 'ERROR', 'FAILED', 'COMPENSATED', 'EXPIRED', 'NO_RESULT'] as const)
+      expect(result).toContain(row(name));
     expect(result).not.toContain(row('NO_GO'));
     expect(help('plan')).toContain(row('NO_GO'));
     expect(help('gate-open')).toContain(row('CLOSED'));

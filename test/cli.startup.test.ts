@@ -8,7 +8,14 @@ import { unique } from './support/names';
 
 const BIN = path.join(REPO, 'bin', 'rollout.js');
 const PRELOAD = path.join(__dirname, 'support', 'loadedPackages.js');
-const HEAVY = ['@temporalio/client', '@temporalio/worker', '@temporalio/workflow', '@temporalio/envconfig', 'pg', 'zod'];
+const HEAVY = [
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/workflow',
+  '@temporalio/envconfig',
+  'pg',
+  'zod',
+];
 
 // Nothing answers there: a command that got past its checks would fail differently.
 const NOWHERE = { TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: 'postgresql://x@127.0.0.1:1/db' };
@@ -32,7 +39,11 @@ describe('the CLI loads what a command needs when it runs', () => {
     [['start'], 1, /^rollout: required option '--apr <code>' not specified\n$/],
     [['frobnicate'], 1, /^rollout: unknown command 'frobnicate'\n$/],
     [['progress'], 1, /^rollout: missing required argument 'id'\n$/],
-    [['progress', 'bad id with spaces'], 1, /^rollout: workflow id "bad id with spaces": a workflow id is letters, digits and \. _ : \/ -\n$/],
+    [
+      ['progress', 'bad id with spaces'],
+      1,
+      /^rollout: workflow id "bad id with spaces": a workflow id is letters, digits and \. _ : \/ -\n$/,
+    ],
     [['progress', 'x', '--interval', 'soon'], 1, /^rollout: duration "soon" is not like 90s, 30m, 12h or 7d\n$/],
     [['cancel', 'bad id'], 1, /^rollout: workflow id "bad id": /],
     [['list', '--limit', '0'], 1, /^rollout: --limit "0": use a whole number from 1 to 9999\n$/],
@@ -47,7 +58,7 @@ describe('the CLI loads what a command needs when it runs', () => {
     expect(r.loaded).toContain('commander');
   });
 
-  test('a workflow id of the wrong length still gets zod\'s own words', () => {
+  test("a workflow id of the wrong length still gets zod's own words", () => {
     const r = run(['progress', 'x'.repeat(201)]);
     expect(r.stderr).toMatch(/^rollout: workflow id "x{80}": Too big: expected string to have <=200 characters\n$/);
     expect(r.code).toBe(1);
@@ -63,14 +74,21 @@ describe('the CLI loads what a command needs when it runs', () => {
   test('a command that runs loads what it needs, and no schema library when its input and environment hold', () => {
     const queue = unique('startup-tq');
     const r = run(['list'], { TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: queue });
-    expect([r.code, r.stderr, r.stdout]).toEqual([0, '', `no rollouts (query: WorkflowType = 'rolloutWorkflow' AND TaskQueue = '${queue}')\n`]);
+    expect([r.code, r.stderr, r.stdout]).toEqual([
+      0,
+      '',
+      `no rollouts (query: WorkflowType = 'rolloutWorkflow' AND TaskQueue = '${queue}')\n`,
+    ]);
     expect(r.loaded).toContain('@temporalio/client');
     expect(r.loaded.filter((p) => ['zod', '@temporalio/workflow', '@temporalio/worker', 'pg'].includes(p))).toEqual([]);
   });
 
-  test('an environment that breaks a rule is said in the schema\'s own words', () => {
+  test("an environment that breaks a rule is said in the schema's own words", () => {
     const empty = run(['list'], { ...NOWHERE, TEMPORAL_NAMESPACE: '' });
-    expect([empty.code, empty.stderr]).toEqual([1, 'rollout: TEMPORAL_NAMESPACE: Too small: expected string to have >=1 characters\n']);
+    expect([empty.code, empty.stderr]).toEqual([
+      1,
+      'rollout: TEMPORAL_NAMESPACE: Too small: expected string to have >=1 characters\n',
+    ]);
     expect(empty.loaded).toContain('zod');
     const queue = run(['list'], { ...NOWHERE, TEMPORAL_TASK_QUEUE: '-x' });
     expect(queue.stderr).toBe('rollout: TEMPORAL_TASK_QUEUE: TEMPORAL_TASK_QUEUE is letters, digits and . _ -\n');

@@ -22,7 +22,9 @@ const TEMPLATE_DEFAULT_GRPC_PORT = 7233;
 /** Where the services mount deploy/temporal. */
 const MOUNT = '/etc/governed-rollout/temporal';
 /** The release the test tier builds and runs. */
-const TEMPORAL_RELEASE = /^version="v([\d.]+)"/m.exec(readFileSync(path.join(REPO, 'scripts', 'temporal-server.sh'), 'utf8'))?.[1];
+const TEMPORAL_RELEASE = /^version="v([\d.]+)"/m.exec(
+  readFileSync(path.join(REPO, 'scripts', 'temporal-server.sh'), 'utf8'),
+)?.[1];
 
 interface Service {
   image?: string;
@@ -60,7 +62,7 @@ function hostPort(address: string): { host: string; port: number } {
 /** `${VAR:-default}` (nested too) → default, as compose resolves it with VAR unset. */
 function defaultOf(value: string): string {
   let out = value;
-  for (let last = ''; last !== out; ) {
+  for (let last = ''; last !== out;) {
     last = out;
     out = out.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^${}]*)\}/g, '$1');
   }
@@ -138,7 +140,9 @@ function publishedTo(name: string, service: Service | undefined, port: number, p
     return undefined;
   }
   // Throwaway passwords: published on the loopback interface only.
-  for (const m of mappings) if (!m.hostIp || !LOOPBACK.has(m.hostIp)) problems.push(`${name}: host port ${port} is bound to ${m.hostIp ?? 'every interface'}, not 127.0.0.1`);
+  for (const m of mappings)
+    if (!m.hostIp || !LOOPBACK.has(m.hostIp))
+      problems.push(`${name}: host port ${port} is bound to ${m.hostIp ?? 'every interface'}, not 127.0.0.1`);
   return mappings[0]?.target;
 }
 
@@ -174,13 +178,16 @@ function imageSourceProblems(text: string): string[] {
     const repoLine = SOURCE_REPO.exec(lines[at - 2] ?? '');
     const fileLine = SOURCE_LINE.exec(lines[at - 1] ?? '');
     if (!repoLine?.[1] || !repoLine[2] || !fileLine) {
-      problems.push(`${name}: image ${image} has no recorded source (the two comment lines above it, as the header says)`);
+      problems.push(
+        `${name}: image ${image} has no recorded source (the two comment lines above it, as the header says)`,
+      );
       continue;
     }
     const [, repo, commit] = repoLine;
     const [, , named, , variable, value] = fileLine;
     const [imageName, tag] = image.split(':');
-    if (!UPSTREAM_COMPOSE.includes(repo)) problems.push(`${name}: source ${repo} is not one of Temporal's compose repositories`);
+    if (!UPSTREAM_COMPOSE.includes(repo))
+      problems.push(`${name}: source ${repo} is not one of Temporal's compose repositories`);
     if (!/^[0-9a-f]{40}$/.test(commit)) problems.push(`${name}: source commit ${commit} is not a full commit id`);
     if (named !== imageName) problems.push(`${name}: the source names image ${named}, the service pulls ${imageName}`);
     if (tag !== value) problems.push(`${name}: tag ${tag} is not the recorded ${variable}=${value}`);
@@ -192,7 +199,15 @@ function imageSourceProblems(text: string): string[] {
 function composeProblems(compose: Compose, header: string, settings: TemporalSettings): string[] {
   const problems: string[] = [];
   const services = compose.services ?? {};
-  for (const name of ['postgres', 'temporal-postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']) {
+  for (const name of [
+    'postgres',
+    'temporal-postgresql',
+    'temporal-schema',
+    'temporal',
+    'temporal-setup',
+    'temporal-ui',
+    'worker',
+  ]) {
     if (!services[name]) problems.push(`service ${name} is missing`);
   }
   for (const [name, service] of Object.entries(services)) {
@@ -200,8 +215,10 @@ function composeProblems(compose: Compose, header: string, settings: TemporalSet
     const image = service.image ?? '';
     const tag = /^[^@]+:([^:/@]+)$/.exec(image)?.[1];
     if (!tag || tag === 'latest') problems.push(`${name}: image ${image || '(none)'} is not pinned to a tag`);
-    if (image.startsWith('temporalio/auto-setup')) problems.push(`${name}: temporalio/auto-setup is deprecated; use temporalio/server and admin-tools`);
-    if (argv(service.command).includes('start-dev')) problems.push(`${name}: runs the dev server, not the server proper`);
+    if (image.startsWith('temporalio/auto-setup'))
+      problems.push(`${name}: temporalio/auto-setup is deprecated; use temporalio/server and admin-tools`);
+    if (argv(service.command).includes('start-dev'))
+      problems.push(`${name}: runs the dev server, not the server proper`);
   }
 
   // PostgreSQL: published where a DATABASE_URL without a port (libpq's default) expects it.
@@ -209,11 +226,14 @@ function composeProblems(compose: Compose, header: string, settings: TemporalSet
   const pgTarget = publishedTo('postgres', postgres, pgDefaults.port ?? 5432, problems);
   let documented: string | undefined;
   if (postgres) {
-    if (pgTarget !== undefined && pgTarget !== 5432) problems.push(`postgres: host port maps to container port ${pgTarget}, postgres listens on 5432`);
-    if (!postgres.image?.startsWith('postgres:16')) problems.push(`postgres: image ${postgres.image} is not postgres:16`);
+    if (pgTarget !== undefined && pgTarget !== 5432)
+      problems.push(`postgres: host port maps to container port ${pgTarget}, postgres listens on 5432`);
+    if (!postgres.image?.startsWith('postgres:16'))
+      problems.push(`postgres: image ${postgres.image} is not postgres:16`);
     const env = environment(postgres);
     if (env.POSTGRES_DB !== 'directus') problems.push(`postgres: POSTGRES_DB is ${env.POSTGRES_DB}, not directus`);
-    if (env.POSTGRES_USER !== 'workflow_admin') problems.push(`postgres: POSTGRES_USER is ${env.POSTGRES_USER}, not workflow_admin`);
+    if (env.POSTGRES_USER !== 'workflow_admin')
+      problems.push(`postgres: POSTGRES_USER is ${env.POSTGRES_USER}, not workflow_admin`);
     if (!/^\$\{POSTGRES_PASSWORD:?-.+\}$/.test(env.POSTGRES_PASSWORD ?? '')) {
       problems.push('postgres: POSTGRES_PASSWORD is not ${POSTGRES_PASSWORD:-<default>}');
     }
@@ -221,7 +241,8 @@ function composeProblems(compose: Compose, header: string, settings: TemporalSet
       .map((v) => (typeof v === 'string' ? v.split(':')[0] : v.source))
       .filter((source): source is string => !!source && !source.startsWith('.') && !source.startsWith('/'));
     if (named.length === 0) problems.push('postgres: no named volume');
-    for (const source of named) if (!(source in (compose.volumes ?? {}))) problems.push(`postgres: volume ${source} is not declared`);
+    for (const source of named)
+      if (!(source in (compose.volumes ?? {}))) problems.push(`postgres: volume ${source} is not declared`);
 
     // The DATABASE_URL the header tells users to export must reach this service with its credentials.
     documented = /DATABASE_URL=(postgres(?:ql)?:\/\/\S+)/.exec(header)?.[1];
@@ -229,11 +250,16 @@ function composeProblems(compose: Compose, header: string, settings: TemporalSet
     else {
       const url = new URL(documented);
       const port = Number(url.port || pgDefaults.port);
-      if (url.hostname !== 'localhost' && url.hostname !== '127.0.0.1') problems.push(`header: DATABASE_URL host is ${url.hostname}`);
-      if (!(postgres.ports ?? []).map(parsePort).some((p) => p.published === port)) problems.push(`header: DATABASE_URL port ${port} is not published`);
-      if (decodeURIComponent(url.username) !== env.POSTGRES_USER) problems.push(`header: DATABASE_URL user is ${url.username}`);
-      if (decodeURIComponent(url.password) !== defaultOf(env.POSTGRES_PASSWORD ?? '')) problems.push('header: DATABASE_URL password is not the default');
-      if (decodeURIComponent(url.pathname.slice(1)) !== env.POSTGRES_DB) problems.push(`header: DATABASE_URL database is ${url.pathname.slice(1)}`);
+      if (url.hostname !== 'localhost' && url.hostname !== '127.0.0.1')
+        problems.push(`header: DATABASE_URL host is ${url.hostname}`);
+      if (!(postgres.ports ?? []).map(parsePort).some((p) => p.published === port))
+        problems.push(`header: DATABASE_URL port ${port} is not published`);
+      if (decodeURIComponent(url.username) !== env.POSTGRES_USER)
+        problems.push(`header: DATABASE_URL user is ${url.username}`);
+      if (decodeURIComponent(url.password) !== defaultOf(env.POSTGRES_PASSWORD ?? ''))
+        problems.push('header: DATABASE_URL password is not the default');
+      if (decodeURIComponent(url.pathname.slice(1)) !== env.POSTGRES_DB)
+        problems.push(`header: DATABASE_URL database is ${url.pathname.slice(1)}`);
       try {
         loadConfig({ DATABASE_URL: documented });
       } catch (err) {
@@ -259,7 +285,8 @@ function composeProblems(compose: Compose, header: string, settings: TemporalSet
     if (service.image !== adminTools && !service.image?.startsWith(`${adminTools}-`)) {
       problems.push(`${name}: image ${service.image} is not temporalio/admin-tools of release ${TEMPORAL_RELEASE}`);
     }
-    if (mountedFrom(service, MOUNT) !== 'deploy/temporal') problems.push(`${name}: deploy/temporal is not mounted at ${MOUNT}`);
+    if (mountedFrom(service, MOUNT) !== 'deploy/temporal')
+      problems.push(`${name}: deploy/temporal is not mounted at ${MOUNT}`);
     const args = argv(service.entrypoint);
     if (args.join(' ') !== `sh ${MOUNT}/setup.sh ${step}`) problems.push(`${name}: does not run setup.sh ${step}`);
     if (dependsOn(service, after) !== condition) problems.push(`${name}: does not wait for ${after} (${condition})`);
@@ -271,38 +298,62 @@ function composeProblems(compose: Compose, header: string, settings: TemporalSet
   const temporalTarget = publishedTo('temporal', temporal, defaultAddress.port, problems);
   let grpcPort: number | undefined;
   if (temporal) {
-    if (temporal.image !== `temporalio/server:${TEMPORAL_RELEASE}`) problems.push(`temporal: image ${temporal.image} is not temporalio/server:${TEMPORAL_RELEASE}`);
+    if (temporal.image !== `temporalio/server:${TEMPORAL_RELEASE}`)
+      problems.push(`temporal: image ${temporal.image} is not temporalio/server:${TEMPORAL_RELEASE}`);
     const env = environment(temporal);
     grpcPort = Number(env.FRONTEND_GRPC_PORT ?? TEMPLATE_DEFAULT_GRPC_PORT);
-    if (env.BIND_ON_IP !== '0.0.0.0') problems.push(`temporal: BIND_ON_IP is ${env.BIND_ON_IP ?? '127.0.0.1 (the default)'}, so other containers and the host cannot reach it`);
+    if (env.BIND_ON_IP !== '0.0.0.0')
+      problems.push(
+        `temporal: BIND_ON_IP is ${env.BIND_ON_IP ?? '127.0.0.1 (the default)'}, so other containers and the host ` +
+          `cannot reach it`,
+      );
     if (temporalTarget !== undefined && temporalTarget !== grpcPort) {
-      problems.push(`temporal: host port ${defaultAddress.port} maps to container port ${temporalTarget}, the server listens on ${grpcPort}`);
+      problems.push(
+        `temporal: host port ${defaultAddress.port} maps to container port ${temporalTarget}, the server listens on ` +
+          `${grpcPort}`,
+      );
     }
-    if (mountedFrom(temporal, MOUNT) !== 'deploy/temporal') problems.push(`temporal: deploy/temporal is not mounted at ${MOUNT}`);
+    if (mountedFrom(temporal, MOUNT) !== 'deploy/temporal')
+      problems.push(`temporal: deploy/temporal is not mounted at ${MOUNT}`);
     const command = argv(temporal.entrypoint).join(' ');
     const serverArgs = argv(/exec (temporal-server .*)$/.exec(command)?.[1]);
-    if (flag(serverArgs, '--root') !== '/' || flag(serverArgs, '--config') !== `${MOUNT}/config` || flag(serverArgs, '--env') !== 'cluster') {
+    if (
+      flag(serverArgs, '--root') !== '/' ||
+      flag(serverArgs, '--config') !== `${MOUNT}/config` ||
+      flag(serverArgs, '--env') !== 'cluster'
+    ) {
       problems.push('temporal: does not start temporal-server with --root / --config <mount>/config --env cluster');
     }
     const dynamic = env.DYNAMIC_CONFIG_FILE_PATH ?? '';
-    if (!dynamic.startsWith(`${MOUNT}/`) || !existsSync(path.join(TEMPORAL_DEPLOY_DIR, dynamic.slice(MOUNT.length + 1)))) {
+    if (
+      !dynamic.startsWith(`${MOUNT}/`) ||
+      !existsSync(path.join(TEMPORAL_DEPLOY_DIR, dynamic.slice(MOUNT.length + 1)))
+    ) {
       problems.push(`temporal: DYNAMIC_CONFIG_FILE_PATH ${dynamic || '(unset)'} is not a file of deploy/temporal`);
     }
     const envFiles = argv(temporal.env_file).map((f) => path.relative(REPO, path.resolve(REPO, f)));
-    if (!envFiles.includes('deploy/temporal/settings.env')) problems.push('temporal: env_file is not deploy/temporal/settings.env');
-    if (env.POSTGRES_SEEDS !== 'temporal-postgresql') problems.push(`temporal: POSTGRES_SEEDS is ${env.POSTGRES_SEEDS}, not temporal-postgresql`);
-    if (dependsOn(temporal, 'temporal-schema') !== 'service_completed_successfully') problems.push('temporal: does not wait for temporal-schema to complete');
+    if (!envFiles.includes('deploy/temporal/settings.env'))
+      problems.push('temporal: env_file is not deploy/temporal/settings.env');
+    if (env.POSTGRES_SEEDS !== 'temporal-postgresql')
+      problems.push(`temporal: POSTGRES_SEEDS is ${env.POSTGRES_SEEDS}, not temporal-postgresql`);
+    if (dependsOn(temporal, 'temporal-schema') !== 'service_completed_successfully')
+      problems.push('temporal: does not wait for temporal-schema to complete');
     const schemaEnv = services['temporal-schema'] ? environment(services['temporal-schema']) : {};
     for (const key of ['POSTGRES_SEEDS', 'DB_PORT', 'POSTGRES_USER', 'POSTGRES_PWD']) {
       if (schemaEnv[key] !== env[key]) problems.push(`temporal-schema: ${key} differs from the temporal service's`);
     }
   }
   const setupEnv = services['temporal-setup'] ? environment(services['temporal-setup']) : {};
-  if (setupEnv.TEMPORAL_ADDRESS !== `temporal:${grpcPort}`) problems.push(`temporal-setup: TEMPORAL_ADDRESS is ${setupEnv.TEMPORAL_ADDRESS}, not temporal:${grpcPort}`);
+  if (setupEnv.TEMPORAL_ADDRESS !== `temporal:${grpcPort}`)
+    problems.push(`temporal-setup: TEMPORAL_ADDRESS is ${setupEnv.TEMPORAL_ADDRESS}, not temporal:${grpcPort}`);
 
   // The settings both the stack and test:cluster use: the CLI's default namespace, retention for evidence.
-  if (settings.namespace !== DEFAULT_TEMPORAL_NAMESPACE) problems.push(`settings.env: NAMESPACE ${settings.namespace} is not the CLI's default ${DEFAULT_TEMPORAL_NAMESPACE}`);
-  if (settings.retentionSeconds < 30 * 86_400) problems.push(`settings.env: NAMESPACE_RETENTION ${settings.retention} is shorter than 30 days`);
+  if (settings.namespace !== DEFAULT_TEMPORAL_NAMESPACE)
+    problems.push(
+      `settings.env: NAMESPACE ${settings.namespace} is not the CLI's default ${DEFAULT_TEMPORAL_NAMESPACE}`,
+    );
+  if (settings.retentionSeconds < 30 * 86_400)
+    problems.push(`settings.env: NAMESPACE_RETENTION ${settings.retention} is shorter than 30 days`);
 
   // Temporal UI: on localhost:8080, talking to the temporal service on its gRPC port.
   const ui = services['temporal-ui'];
@@ -310,13 +361,15 @@ function composeProblems(compose: Compose, header: string, settings: TemporalSet
   if (ui) {
     const env = environment(ui);
     const uiListens = Number(env.TEMPORAL_UI_PORT ?? UI_IMAGE_DEFAULT_PORT);
-    if (uiTarget !== undefined && uiTarget !== uiListens) problems.push(`temporal-ui: host port ${UI_PORT} maps to ${uiTarget}, the UI listens on ${uiListens}`);
+    if (uiTarget !== undefined && uiTarget !== uiListens)
+      problems.push(`temporal-ui: host port ${UI_PORT} maps to ${uiTarget}, the UI listens on ${uiListens}`);
     const address = env.TEMPORAL_ADDRESS;
     if (!address) problems.push('temporal-ui: TEMPORAL_ADDRESS is not set');
     else {
       const { host, port } = hostPort(address);
       if (host !== 'temporal') problems.push(`temporal-ui: TEMPORAL_ADDRESS host is ${host}, not the temporal service`);
-      if (grpcPort !== undefined && port !== grpcPort) problems.push(`temporal-ui: TEMPORAL_ADDRESS port is ${port}, the temporal service listens on ${grpcPort}`);
+      if (grpcPort !== undefined && port !== grpcPort)
+        problems.push(`temporal-ui: TEMPORAL_ADDRESS port is ${port}, the temporal service listens on ${grpcPort}`);
     }
   }
 
@@ -325,43 +378,65 @@ function composeProblems(compose: Compose, header: string, settings: TemporalSet
   if (worker) {
     const context = typeof worker.build === 'string' ? worker.build : worker.build?.context;
     const dockerfile = (typeof worker.build === 'object' && worker.build.dockerfile) || 'Dockerfile';
-    if (!context || !existsSync(path.resolve(REPO, context, dockerfile))) problems.push('worker: not built from a Dockerfile in this repository');
+    if (!context || !existsSync(path.resolve(REPO, context, dockerfile)))
+      problems.push('worker: not built from a Dockerfile in this repository');
     const env = environment(worker);
     const url = env.DATABASE_URL ? new URL(defaultOf(env.DATABASE_URL)) : undefined;
-    if (!url || url.hostname !== 'postgres' || url.pathname !== '/directus') problems.push(`worker: DATABASE_URL ${env.DATABASE_URL} is not the postgres service's directus`);
-    if (env.TEMPORAL_ADDRESS !== `temporal:${grpcPort}`) problems.push(`worker: TEMPORAL_ADDRESS is ${env.TEMPORAL_ADDRESS}, not temporal:${grpcPort}`);
+    if (!url || url.hostname !== 'postgres' || url.pathname !== '/directus')
+      problems.push(`worker: DATABASE_URL ${env.DATABASE_URL} is not the postgres service's directus`);
+    if (env.TEMPORAL_ADDRESS !== `temporal:${grpcPort}`)
+      problems.push(`worker: TEMPORAL_ADDRESS is ${env.TEMPORAL_ADDRESS}, not temporal:${grpcPort}`);
     const namespace = env.TEMPORAL_NAMESPACE ?? DEFAULT_TEMPORAL_NAMESPACE;
-    if (namespace !== settings.namespace) problems.push(`worker: namespace ${namespace} is not the one set up (${settings.namespace})`);
+    if (namespace !== settings.namespace)
+      problems.push(`worker: namespace ${namespace} is not the one set up (${settings.namespace})`);
     if (documented && defaultOf(env.ROLLOUT_TARGET ?? '') !== targetFromDatabaseUrl(documented, {})) {
-      problems.push(`worker: ROLLOUT_TARGET ${defaultOf(env.ROLLOUT_TARGET ?? '')} is not the target the CLI derives from the header's DATABASE_URL`);
+      problems.push(
+        `worker: ROLLOUT_TARGET ${defaultOf(env.ROLLOUT_TARGET ?? '')} is not the target the CLI derives from the ` +
+          `header's DATABASE_URL`,
+      );
     }
-    if (dependsOn(worker, 'temporal-setup') !== 'service_completed_successfully') problems.push('worker: does not wait for temporal-setup');
-    if (dependsOn(worker, 'postgres') !== 'service_healthy') problems.push('worker: does not wait for a healthy postgres');
+    if (dependsOn(worker, 'temporal-setup') !== 'service_completed_successfully')
+      problems.push('worker: does not wait for temporal-setup');
+    if (dependsOn(worker, 'postgres') !== 'service_healthy')
+      problems.push('worker: does not wait for a healthy postgres');
   }
   return problems;
 }
 
 describe('docker-compose.yml', () => {
   const { text, compose } = loadCompose();
-  const header = text.split('\n').filter((line) => line.startsWith('#')).join('\n');
+  const header = text
+    .split('\n')
+    .filter((line) => line.startsWith('#'))
+    .join('\n');
   const settings = loadTemporalSettings();
 
-  test('agrees with the code\'s defaults and with deploy/temporal, which test:cluster runs', () => {
+  test("agrees with the code's defaults and with deploy/temporal, which test:cluster runs", () => {
     expect(DEFAULT_TEMPORAL_ADDRESS).toMatch(/^localhost:\d+$/);
     expect(TEMPORAL_RELEASE).toBe('1.29.1');
     expect(composeProblems(compose, header, settings)).toEqual([]);
   });
 
-  test('every pulled image is pinned to the tag an upstream Temporal compose file uses, with its source recorded', () => {
-    expect(imageSourceProblems(text)).toEqual([]);
-    const pulled = Object.values(compose.services ?? {}).filter((s) => !s.build).map((s) => s.image);
-    expect(pulled).toEqual(expect.arrayContaining(['temporalio/admin-tools:1.29.1-tctl-1.18.4-cli-1.5.0', 'temporalio/ui:2.34.0']));
-  });
+  test(
+    'every pulled image is pinned to the tag an upstream ' + 'Temporal compose file uses, with its source recorded',
+    () => {
+      expect(imageSourceProblems(text)).toEqual([]);
+      const pulled = Object.values(compose.services ?? {})
+        .filter((s) => !s.build)
+        .map((s) => s.image);
+      expect(pulled).toEqual(
+        expect.arrayContaining(['temporalio/admin-tools:1.29.1-tctl-1.18.4-cli-1.5.0', 'temporalio/ui:2.34.0']),
+      );
+    },
+  );
 
-  test('the settings: the CLI\'s namespace, 30 days of retention, the search attributes the workflow upserts', () => {
+  test("the settings: the CLI's namespace, 30 days of retention, the search attributes the workflow upserts", () => {
     expect(settings).toMatchObject({ namespace: 'default', retention: '30d', retentionSeconds: 30 * 86_400 });
     // Every attribute of the contract (src/shared), with its type, is registered by the setup.
-    const contract = ROLLOUT_SEARCH_ATTRIBUTES.map((k) => ({ name: k.name, type: `${k.type.charAt(0)}${k.type.slice(1).toLowerCase()}` }));
+    const contract = ROLLOUT_SEARCH_ATTRIBUTES.map((k) => ({
+      name: k.name,
+      type: `${k.type.charAt(0)}${k.type.slice(1).toLowerCase()}`,
+    }));
     expect(settings.searchAttributes).toEqual(contract);
   });
 
@@ -379,7 +454,9 @@ describe('docker-compose.yml', () => {
         const t = services(c).temporal;
         if (t) t.ports = ['127.0.0.1:7234:7233'];
       });
-      expect(problems).toContain(`temporal: no container port is published on host port ${hostPort(DEFAULT_TEMPORAL_ADDRESS).port}`);
+      expect(problems).toContain(
+        `temporal: no container port is published on host port ${hostPort(DEFAULT_TEMPORAL_ADDRESS).port}`,
+      );
     });
 
     test('Temporal listening on another port than the one published', () => {
@@ -428,7 +505,7 @@ describe('docker-compose.yml', () => {
       );
     });
 
-    test('a tag changed without its source, a source dropped or not Temporal\'s, a short commit, another image', () => {
+    test("a tag changed without its source, a source dropped or not Temporal's, a short commit, another image", () => {
       const edits: [string, string][] = [
         ['image: temporalio/ui:2.34.0', 'image: temporalio/ui:2.44.0'],
         ['    #   docker-compose-multirole.yaml (temporalio/server), .env TEMPORAL_VERSION=1.29.1\n', ''],
@@ -439,10 +516,13 @@ describe('docker-compose.yml', () => {
         drifted = drifted.replace(from, to);
       }
       // The second postgres:16, Temporal's own: its environment follows the image line.
-      const temporalPg = /(# image source: )temporalio\/docker-compose(@\S+\n.*\n {4}image: postgres:16\n {4}environment:\n {6}POSTGRES_USER: t)/;
+      const temporalPg = new RegExp(
+        /(# image source: )temporalio\/docker-compose/.source +
+          /(@\S+\n.*\n {4}image: postgres:16\n {4}environment:\n {6}POSTGRES_USER: t)/.source,
+      );
       drifted = drifted.replace(temporalPg, '$1someone/compose$2');
       expect(imageSourceProblems(drifted)).toEqual([
-        'temporal-postgresql: source someone/compose is not one of Temporal\'s compose repositories',
+        "temporal-postgresql: source someone/compose is not one of Temporal's compose repositories",
         expect.stringMatching(/^temporal: image temporalio\/server:1\.29\.1 has no recorded source/),
         'temporal-ui: tag 2.44.0 is not the recorded TEMPORAL_UI_VERSION=2.34.0',
       ]);
@@ -452,7 +532,9 @@ describe('docker-compose.yml', () => {
       );
       expect(imageSourceProblems(shortCommit)).toEqual(['temporal: source commit ae1cc2c is not a full commit id']);
       const otherImage = text.replace('image: temporalio/ui:2.34.0', 'image: example/ui:2.34.0');
-      expect(imageSourceProblems(otherImage)).toEqual(['temporal-ui: the source names image temporalio/ui, the service pulls example/ui']);
+      expect(imageSourceProblems(otherImage)).toEqual([
+        'temporal-ui: the source names image temporalio/ui, the service pulls example/ui',
+      ]);
     });
 
     test('the server not on deploy/temporal: another config, no settings, no healthcheck', () => {
@@ -478,13 +560,19 @@ describe('docker-compose.yml', () => {
       const problems = altered(
         (c) => {
           const w = services(c).worker;
-          if (w) w.environment = { ...environment(w), ROLLOUT_TARGET: 'postgres-5432-directus', TEMPORAL_NAMESPACE: 'other' };
+          if (w)
+            w.environment = {
+              ...environment(w),
+              ROLLOUT_TARGET: 'postgres-5432-directus',
+              TEMPORAL_NAMESPACE: 'other',
+            };
         },
         { ...settings, retention: '1d', retentionSeconds: 86_400 },
       );
       expect(problems).toEqual(
         expect.arrayContaining([
-          'worker: ROLLOUT_TARGET postgres-5432-directus is not the target the CLI derives from the header\'s DATABASE_URL',
+          "worker: ROLLOUT_TARGET postgres-5432-directus is not the target the CLI derives from the header's " +
+            'DATABASE_URL',
           'worker: namespace other is not the one set up (default)',
           'settings.env: NAMESPACE_RETENTION 1d is shorter than 30 days',
         ]),

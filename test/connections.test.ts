@@ -52,13 +52,35 @@ describe('connections as psql makes them', () => {
     cert = path.join(dir, 'server.crt');
     const key = path.join(dir, 'server.key');
     // A self-signed certificate for the name localhost only (not 127.0.0.1), so verify-full can fail on the name.
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
-      '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     chmodSync(key, 0o600);
     [withSsl, plain] = await Promise.all([
       startOwnPostgres({
         prepare: (pgDir, own) => {
-          for (const [from, to] of [[cert, 'server.crt'], [key, 'server.key']] as const) {
+          for (const [from, to] of [
+            [cert, 'server.crt'],
+            [key, 'server.key'],
+          ] as const) {
             const copy = path.join(pgDir, 'data', to); // relative settings are relative to the data directory
             execFileSync('cp', [from, copy]);
             chmodSync(copy, 0o600);
@@ -90,13 +112,16 @@ describe('connections as psql makes them', () => {
     `postgresql://postgres:${encodeURIComponent(passwordOf(pg))}@${host}:${pg.port}/directus${query}`;
 
   describe('sslmode, as libpq means it', () => {
-    test('prefer (libpq\'s default) encrypts where the server has SSL and falls back to plain text where it has none', async () => {
-      expect(await session(uri(withSsl, '?sslmode=prefer'), base())).toMatchObject({ ssl: true, db: 'directus' });
-      expect(await session(uri(plain, '?sslmode=prefer'), base())).toMatchObject({ ssl: false, db: 'directus' });
-      // No sslmode at all is prefer.
-      expect(await session(uri(withSsl), base())).toMatchObject({ ssl: true });
-      expect(await session(uri(plain), base())).toMatchObject({ ssl: false });
-    });
+    test(
+      "prefer (libpq's default) encrypts where the server has SSL and falls back to plain text where it has " + 'none',
+      async () => {
+        expect(await session(uri(withSsl, '?sslmode=prefer'), base())).toMatchObject({ ssl: true, db: 'directus' });
+        expect(await session(uri(plain, '?sslmode=prefer'), base())).toMatchObject({ ssl: false, db: 'directus' });
+        // No sslmode at all is prefer.
+        expect(await session(uri(withSsl), base())).toMatchObject({ ssl: true });
+        expect(await session(uri(plain), base())).toMatchObject({ ssl: false });
+      },
+    );
 
     test('require encrypts without verifying the certificate, and refuses a server without SSL', async () => {
       expect(await session(uri(withSsl, '?sslmode=require'), base())).toMatchObject({ ssl: true });
@@ -105,11 +130,17 @@ describe('connections as psql makes them', () => {
 
     test('verify-full checks the chain and the host name; verify-ca the chain only', async () => {
       const root = `&sslrootcert=${encodeURIComponent(cert)}`;
-      expect(await session(uri(withSsl, `?sslmode=verify-full${root}`, 'localhost'), base())).toMatchObject({ ssl: true });
-      await expect(session(uri(withSsl, `?sslmode=verify-full${root}`), base())).rejects.toThrow(/IP: 127\.0\.0\.1 is not in the cert's list/);
+      expect(await session(uri(withSsl, `?sslmode=verify-full${root}`, 'localhost'), base())).toMatchObject({
+        ssl: true,
+      });
+      await expect(session(uri(withSsl, `?sslmode=verify-full${root}`), base())).rejects.toThrow(
+        /IP: 127\.0\.0\.1 is not in the cert's list/,
+      );
       expect(await session(uri(withSsl, `?sslmode=verify-ca${root}`), base())).toMatchObject({ ssl: true });
       // Without a root certificate there is nothing to verify against: refused before connecting.
-      await expect(session(uri(withSsl, '?sslmode=verify-full', 'localhost'), base())).rejects.toThrow(/needs a root certificate/);
+      await expect(session(uri(withSsl, '?sslmode=verify-full', 'localhost'), base())).rejects.toThrow(
+        /needs a root certificate/,
+      );
     });
 
     test('a root certificate in ~/.postgresql makes require verify the chain, as libpq does', async () => {
@@ -118,8 +149,28 @@ describe('connections as psql makes them', () => {
         execFileSync('mkdir', ['-p', path.join(otherHome, '.postgresql')]);
         const otherKey = path.join(otherHome, 'k.pem');
         const otherCert = path.join(otherHome, '.postgresql', 'root.crt');
-        execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', otherKey, '-out', otherCert, '-days', '2', '-subj', '/CN=someone-else'], { stdio: 'ignore' });
-        await expect(session(uri(withSsl, '?sslmode=require'), { HOME: otherHome })).rejects.toThrow(/self[- ]signed|unable to verify|certificate/);
+        execFileSync(
+          'openssl',
+          [
+            'req',
+            '-x509',
+            '-newkey',
+            'rsa:2048',
+            '-nodes',
+            '-keyout',
+            otherKey,
+            '-out',
+            otherCert,
+            '-days',
+            '2',
+            '-subj',
+            '/CN=someone-else',
+          ],
+          { stdio: 'ignore' },
+        );
+        await expect(session(uri(withSsl, '?sslmode=require'), { HOME: otherHome })).rejects.toThrow(
+          /self[- ]signed|unable to verify|certificate/,
+        );
         execFileSync('cp', [cert, otherCert]);
         expect(await session(uri(withSsl, '?sslmode=require'), { HOME: otherHome })).toMatchObject({ ssl: true });
       } finally {
@@ -131,7 +182,9 @@ describe('connections as psql makes them', () => {
       expect(await session(uri(withSsl, '?sslmode=disable'), base())).toMatchObject({ ssl: false });
       expect(await session(uri(withSsl), { ...base(), PGSSLMODE: 'disable' })).toMatchObject({ ssl: false });
       // The connection string wins over the environment.
-      expect(await session(uri(withSsl, '?sslmode=require'), { ...base(), PGSSLMODE: 'disable' })).toMatchObject({ ssl: true });
+      expect(await session(uri(withSsl, '?sslmode=require'), { ...base(), PGSSLMODE: 'disable' })).toMatchObject({
+        ssl: true,
+      });
     });
   });
 
@@ -150,28 +203,45 @@ describe('connections as psql makes them', () => {
       const config = loadConfig(env);
       expect(requireDatabaseUrl(config)).toBe('');
       expect(targetOf(config)).toBe(`127.0.0.1-${plain.port}-directus`);
-      expect(await session(requireDatabaseUrl(config), env)).toMatchObject({ db: 'directus', user: 'postgres', ssl: false });
+      expect(await session(requireDatabaseUrl(config), env)).toMatchObject({
+        db: 'directus',
+        user: 'postgres',
+        ssl: false,
+      });
       // What another libpq client (psql for --seed-sql) is told to connect to: the resolved target.
       const pool = createPool('', {}, env);
       const target = poolTarget(pool);
-      expect([target?.host, target?.port, target?.user, target?.database, target?.sslmode]).toEqual(['127.0.0.1', plain.port, 'postgres', 'directus', 'prefer']);
+      expect([target?.host, target?.port, target?.user, target?.database, target?.sslmode]).toEqual([
+        '127.0.0.1',
+        plain.port,
+        'postgres',
+        'directus',
+        'prefer',
+      ]);
       await pool.end();
     });
 
     test('nothing at all names no database', () => {
-      expect(() => requireDatabaseUrl(loadConfig(base()))).toThrow(/no database: set DATABASE_URL .* or the PG\* variables/);
+      expect(() => requireDatabaseUrl(loadConfig(base()))).toThrow(
+        /no database: set DATABASE_URL .* or the PG\* variables/,
+      );
       expect(() => targetOf(loadConfig(base()))).toThrow(/no target/);
     });
 
-    test('postgresql:///directus takes the host and port from PGHOST and PGPORT, and so does the target name', async () => {
-      const env = { ...pgEnv(plain), PGDATABASE: 'postgres', DATABASE_URL: 'postgresql:///directus' };
-      const config = loadConfig(env);
-      expect(targetOf(config)).toBe(`127.0.0.1-${plain.port}-directus`);
-      expect(await session(requireDatabaseUrl(config), env)).toMatchObject({ db: 'directus' });
-    });
+    test(
+      'postgresql:///directus takes the host and port ' + 'from PGHOST and PGPORT, and so does the target ' + 'name',
+      async () => {
+        const env = { ...pgEnv(plain), PGDATABASE: 'postgres', DATABASE_URL: 'postgresql:///directus' };
+        const config = loadConfig(env);
+        expect(targetOf(config)).toBe(`127.0.0.1-${plain.port}-directus`);
+        expect(await session(requireDatabaseUrl(config), env)).toMatchObject({ db: 'directus' });
+      },
+    );
 
     test('key=value conninfo, with quoting', async () => {
-      const conninfo = `host=127.0.0.1 port=${withSsl.port} dbname = 'directus' user=postgres password='${passwordOf(withSsl)}' sslmode=require`;
+      const conninfo =
+        `host=127.0.0.1 port=${withSsl.port} dbname = 'directus' user=postgres ` +
+        `password='${passwordOf(withSsl)}' sslmode=require`;
       const config = loadConfig({ ...base(), DATABASE_URL: conninfo });
       expect(targetOf(config)).toBe(`127.0.0.1-${withSsl.port}-directus`);
       expect(await session(conninfo, base())).toMatchObject({ db: 'directus', ssl: true });
@@ -179,27 +249,34 @@ describe('connections as psql makes them', () => {
       await expect(session('host=127.0.0.1 bogus=1', base())).rejects.toThrow(/invalid connection option "bogus"/);
       // A conninfo's password never leaves the CLI, quoted or not.
       expect(redact(`could not use ${conninfo}`)).not.toContain(passwordOf(withSsl));
-      expect(redact("host=h password='a \\' b' user=u password = plain")).toBe('host=h password=*** user=u password = ***');
+      expect(redact("host=h password='a \\' b' user=u password = plain")).toBe(
+        'host=h password=*** user=u password = ***',
+      );
     });
 
-    test('the password from ~/.pgpass (PGPASSFILE) without a warning, and not from a file others can read', async () => {
-      const passfile = path.join(home, 'pgpass');
-      writeFileSync(passfile, `127.0.0.1:${plain.port}:*:postgres:${passwordOf(plain).replace(/:/g, '\\:')}\n`, { mode: 0o600 });
-      const env = { ...pgEnv(plain), PGPASSWORD: undefined, PGPASSFILE: passfile };
-      expect(await session('', env)).toMatchObject({ db: 'directus' });
-      // Default location: $HOME/.pgpass.
-      writeFileSync(path.join(home, '.pgpass'), `*:*:*:postgres:${passwordOf(plain)}\n`, { mode: 0o600 });
-      expect(await session('', { ...env, PGPASSFILE: undefined })).toMatchObject({ db: 'directus' });
-      rmSync(path.join(home, '.pgpass'));
-      chmodSync(passfile, 0o644);
-      const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-      try {
-        await expect(session('', env)).rejects.toThrow(/no password supplied for postgres/);
-        expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toMatch(/has group or world access/);
-      } finally {
-        stderr.mockRestore();
-      }
-    });
+    test(
+      'the password from ~/.pgpass (PGPASSFILE) ' + 'without a warning, and not from a file others ' + 'can read',
+      async () => {
+        const passfile = path.join(home, 'pgpass');
+        writeFileSync(passfile, `127.0.0.1:${plain.port}:*:postgres:${passwordOf(plain).replace(/:/g, '\\:')}\n`, {
+          mode: 0o600,
+        });
+        const env = { ...pgEnv(plain), PGPASSWORD: undefined, PGPASSFILE: passfile };
+        expect(await session('', env)).toMatchObject({ db: 'directus' });
+        // Default location: $HOME/.pgpass.
+        writeFileSync(path.join(home, '.pgpass'), `*:*:*:postgres:${passwordOf(plain)}\n`, { mode: 0o600 });
+        expect(await session('', { ...env, PGPASSFILE: undefined })).toMatchObject({ db: 'directus' });
+        rmSync(path.join(home, '.pgpass'));
+        chmodSync(passfile, 0o644);
+        const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+        try {
+          await expect(session('', env)).rejects.toThrow(/no password supplied for postgres/);
+          expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toMatch(/has group or world access/);
+        } finally {
+          stderr.mockRestore();
+        }
+      },
+    );
 
     test('a service from pg_service.conf (PGSERVICE, PGSERVICEFILE)', async () => {
       const file = path.join(home, 'services.conf');

@@ -6,7 +6,17 @@ import { plannedSql } from '../src/steps/manifest';
 import { RolloutInput, type RolloutProgress } from '../src/shared';
 
 const input = RolloutInput.parse({ target: 'clone', apr: 'APR-BOOT-AUTHMODEL-1' });
-const metrics = { ospa: 1, own: 30, gap: 0, conflict: 0, gov_emit: 0, gov_types_active: 0, direct: 30, inherited: 210, coverage_pct: 100 };
+const metrics = {
+  ospa: 1,
+  own: 30,
+  gap: 0,
+  conflict: 0,
+  gov_emit: 0,
+  gov_types_active: 0,
+  direct: 30,
+  inherited: 210,
+  coverage_pct: 100,
+};
 const progress: RolloutProgress = {
   workflowId: 'rollout-clone',
   runId: 'run-1',
@@ -16,7 +26,21 @@ const progress: RolloutProgress = {
   state: 'COMPLETED',
   reason: null,
   gate: { accepted: true, openedBy: 'ops', acceptedAt: '2026-11-28T00:00:01.000Z', attempts: [] },
-  steps: [{ name: 'seed', status: 'done', before: null, after: metrics, sqlSha256: 'a'.repeat(64), sql: [], detail: { inserted: 30 }, compensation: null, footprint: null, compensationFootprint: null, error: null }],
+  steps: [
+    {
+      name: 'seed',
+      status: 'done',
+      before: null,
+      after: metrics,
+      sqlSha256: 'a'.repeat(64),
+      sql: [],
+      detail: { inserted: 30 },
+      compensation: null,
+      footprint: null,
+      compensationFootprint: null,
+      error: null,
+    },
+  ],
   baseline: { ...metrics, own: 0, gap: 210, direct: 0, inherited: 0, coverage_pct: 0 },
   metrics,
   evidence: null,
@@ -46,15 +70,27 @@ describe('evidence packets', () => {
   test('one number changed is named by its field; so is an added or removed field, or a forged field digest', () => {
     const edited = JSON.parse(JSON.stringify(evidence())) as Evidence;
     (edited.body.metrics as { gap: number }).gap = 1;
-    expect(verifySealed(edited)).toEqual({ ok: false, field: '/body/metrics/gap', problem: 'differs from the sealed value' });
+    expect(verifySealed(edited)).toEqual({
+      ok: false,
+      field: '/body/metrics/gap',
+      problem: 'differs from the sealed value',
+    });
 
     const added = JSON.parse(JSON.stringify(evidence())) as Evidence;
     (added.body.gate as unknown as Record<string, unknown>).note = 'added later';
-    expect(verifySealed(added)).toMatchObject({ ok: false, field: '/body/gate/note', problem: 'was added after sealing' });
+    expect(verifySealed(added)).toMatchObject({
+      ok: false,
+      field: '/body/gate/note',
+      problem: 'was added after sealing',
+    });
 
     const removed = JSON.parse(JSON.stringify(evidence())) as Evidence;
     delete (removed.body.rollout as Partial<Evidence['body']['rollout']>).reason;
-    expect(verifySealed(removed)).toMatchObject({ ok: false, field: '/body/rollout/reason', problem: 'was removed after sealing' });
+    expect(verifySealed(removed)).toMatchObject({
+      ok: false,
+      field: '/body/rollout/reason',
+      problem: 'was removed after sealing',
+    });
 
     // Editing a value and its field digest together still breaks the packet's own digest.
     const forged = JSON.parse(JSON.stringify(evidence())) as Evidence;
@@ -75,12 +111,16 @@ describe('evidence packets', () => {
     expect(rehearsalProblems(evidence(), { ...planned, seed: 'b'.repeat(64) }, input.expected, rule, now)).toEqual([
       expect.stringMatching(/^the rehearsal ran other seed SQL \(sha256 [0-9a-f]{12}, this run bbbbbbbbbbbb\)$/),
     ]);
-    expect(rehearsalProblems(evidence(), planned, { ...input.expected, gap: 211 }, rule, now)).toEqual([expect.stringMatching(/^the rehearsal expected other numbers/)]);
-    expect(rehearsalProblems(evidence(), planned, input.expected, rule, new Date(Date.now() + 15 * 86_400_000))).toEqual([
-      expect.stringMatching(/more than 14 days ago$/),
+    expect(rehearsalProblems(evidence(), planned, { ...input.expected, gap: 211 }, rule, now)).toEqual([
+      expect.stringMatching(/^the rehearsal expected other numbers/),
     ]);
+    expect(
+      rehearsalProblems(evidence(), planned, input.expected, rule, new Date(Date.now() + 15 * 86_400_000)),
+    ).toEqual([expect.stringMatching(/more than 14 days ago$/)]);
     const edited = JSON.parse(JSON.stringify(evidence())) as Evidence;
     (edited.body.rollout as { state: string }).state = 'COMPLETED ';
-    expect(rehearsalProblems(edited, planned, input.expected, rule, now)).toEqual(['rehearsal evidence is not intact: /body/rollout/state differs from the sealed value']);
+    expect(rehearsalProblems(edited, planned, input.expected, rule, now)).toEqual([
+      'rehearsal evidence is not intact: /body/rollout/state differs from the sealed value',
+    ]);
   });
 });

@@ -43,8 +43,13 @@ function sealedWrites(p: RolloutProgress): string[] {
     .map((w) => w.relation);
 }
 
-/** Every table's deleted-row counter, once PostgreSQL has flushed the worker's counters (inserts attempted show first). */
-async function deletesAfterFlush(pool: Pool, attempted: { table: string; atLeast: number }): Promise<Record<string, number>> {
+/**
+ * Every table's deleted-row counter, once PostgreSQL has flushed the worker's counters (inserts attempted show first).
+ * */
+async function deletesAfterFlush(
+  pool: Pool,
+  attempted: { table: string; atLeast: number },
+): Promise<Record<string, number>> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     await pool.query('select pg_stat_clear_snapshot()');
@@ -52,7 +57,8 @@ async function deletesAfterFlush(pool: Pool, attempted: { table: string; atLeast
       "select relname, n_tup_ins as ins, n_tup_del as del from pg_stat_user_tables where schemaname = 'public'",
     );
     const seen = Number(rows.find((r) => r.relname === attempted.table)?.ins ?? 0);
-    if (seen >= attempted.atLeast || Date.now() > deadline) return Object.fromEntries(rows.map((r) => [r.relname, Number(r.del)]));
+    if (seen >= attempted.atLeast || Date.now() > deadline)
+      return Object.fromEntries(rows.map((r) => [r.relname, Number(r.del)]));
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -80,50 +86,71 @@ describe('footprint: the rollout proves its own writes on a live database', () =
   const harness = useHarness();
   const operator = useOperatorLogin();
 
-  test('live traffic throughout (events, issues, a dispatcher, approvals of another proposal): COMPLETED, 0 rows of its own there', async () => {
-    // An approval for another proposal lands mid-rollout, and one more of this APR: people keep working.
-    const h = await harness({
-      wrap: wrapAll(
-        onApply('scan', async (real) => {
-          await h?.db.pool.query("insert into os_proposal_approvals (proposal_code, approved_by) values ('APR-OTHER-7', 'l2 quorum')");
-          return real();
-        }),
-        onApply('cursor', async (real) => {
-          await h?.db.pool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [APR, 'l2 member']);
-          return real();
-        }),
-      ),
-    });
-    await h.ratify();
-    const snapshotRef = await takeSnapshot(h.db.pool);
-    const base = {
-      events: await count(h.db.pool, 'select count(*) as n from event_outbox'),
-      issues: await count(h.db.pool, 'select count(*) as n from system_issues'),
-    };
-    const traffic = liveTraffic(h.db.pool);
-    let final: RolloutProgress;
-    let made: { events: number; issues: number };
-    try {
-      await new Promise((r) => setTimeout(r, 500));
-      final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
-    } finally {
-      made = await traffic.stop();
-    }
-    expect(final.state).toBe('COMPLETED');
-    expect(final.metrics).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, direct: 30, inherited: 210, coverage_pct: 100 });
-    expect(final.steps.map((s) => s.detail)).toMatchObject([{ inserted: 30 }, { candidate_state: 5, candidate_object: 35 }, { changed: true }]);
-    expect(made.events).toBeGreaterThan(2);
-    // The tables grew by exactly what the traffic wrote: the rollout's own rows there are 0, and its proofs say so.
-    expect(await count(h.db.pool, 'select count(*) as n from event_outbox')).toBe(base.events + made.events);
-    expect(await count(h.db.pool, 'select count(*) as n from system_issues')).toBe(base.issues + made.issues);
-    expect(await count(h.db.pool, 'select count(*) as n from os_proposal_approvals')).toBe(3);
-    expect(sealedWrites(final)).toEqual([]);
-    expect(final.steps[0]?.footprint?.measured).toEqual([
-      { relation: 'governance_object_ownership', insert: 30, update: 0, delete: 0 },
-      { relation: 'governed_rollout.step_done', insert: 1, update: 0, delete: 0 },
-      { relation: 'governed_rollout.written', insert: 1, update: 0, delete: 0 },
-    ]);
-  });
+  test(
+    'live traffic throughout (events, issues, a dispatcher, approvals of another proposal): COMPLETED, 0 rows ' +
+      'of its own there',
+    async () => {
+      // An approval for another proposal lands mid-rollout, and one more of this APR: people keep working.
+      const h = await harness({
+        wrap: wrapAll(
+          onApply('scan', async (real) => {
+            await h?.db.pool.query(
+              "insert into os_proposal_approvals (proposal_code, approved_by) values ('APR-OTHER-7', 'l2 quorum')",
+            );
+            return real();
+          }),
+          onApply('cursor', async (real) => {
+            await h?.db.pool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [
+              APR,
+              'l2 member',
+            ]);
+            return real();
+          }),
+        ),
+      });
+      await h.ratify();
+      const snapshotRef = await takeSnapshot(h.db.pool);
+      const base = {
+        events: await count(h.db.pool, 'select count(*) as n from event_outbox'),
+        issues: await count(h.db.pool, 'select count(*) as n from system_issues'),
+      };
+      const traffic = liveTraffic(h.db.pool);
+      let final: RolloutProgress;
+      let made: { events: number; issues: number };
+      try {
+        await new Promise((r) => setTimeout(r, 500));
+        final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+      } finally {
+        made = await traffic.stop();
+      }
+      expect(final.state).toBe('COMPLETED');
+      expect(final.metrics).toMatchObject({
+        own: 30,
+        gap: 0,
+        conflict: 0,
+        gov_emit: 0,
+        direct: 30,
+        inherited: 210,
+        coverage_pct: 100,
+      });
+      expect(final.steps.map((s) => s.detail)).toMatchObject([
+        { inserted: 30 },
+        { candidate_state: 5, candidate_object: 35 },
+        { changed: true },
+      ]);
+      expect(made.events).toBeGreaterThan(2);
+      // The tables grew by exactly what the traffic wrote: the rollout's own rows there are 0, and its proofs say so.
+      expect(await count(h.db.pool, 'select count(*) as n from event_outbox')).toBe(base.events + made.events);
+      expect(await count(h.db.pool, 'select count(*) as n from system_issues')).toBe(base.issues + made.issues);
+      expect(await count(h.db.pool, 'select count(*) as n from os_proposal_approvals')).toBe(3);
+      expect(sealedWrites(final)).toEqual([]);
+      expect(final.steps[0]?.footprint?.measured).toEqual([
+        { relation: 'governance_object_ownership', insert: 30, update: 0, delete: 0 },
+        { relation: 'governed_rollout.step_done', insert: 1, update: 0, delete: 0 },
+        { relation: 'governed_rollout.written', insert: 1, update: 0, delete: 0 },
+      ]);
+    },
+  );
 
   const triggers: { table: string; on: 'insert' | 'update'; step: StepName; issues: number }[] = [
     { table: 'governance_object_ownership', on: 'insert', step: 'seed', issues: 30 },
@@ -135,7 +162,8 @@ describe('footprint: the rollout proves its own writes on a live database', () =
   ];
 
   test.each(triggers)(
-    'a trigger on $table that files system_issues: the $step step never commits, every table as before, the reason names system_issues',
+    'a trigger on $table that files system_issues: the $step step never commits, every table as before, the ' +
+      'reason names system_issues',
     async ({ table, on, step, issues }) => {
       // The trigger appears after the preflight, right before the step: what the footprint alone must catch.
       const h = await harness({
@@ -152,7 +180,9 @@ describe('footprint: the rollout proves its own writes on a live database', () =
       const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
 
       expect(final.reason).toContain(`public.system_issues: ${issues} row(s) inserted, outside the step's footprint`);
-      expect(final.reason).toContain(`public.system_issue_audit: ${issues} row(s) inserted, outside the step's footprint`);
+      expect(final.reason).toContain(
+        `public.system_issue_audit: ${issues} row(s) inserted, outside the step's footprint`,
+      );
       const failed = final.steps.find((s) => s.name === step);
       expect(failed?.status).toBe('compensated');
       expect(failed?.sqlSha256).toBeNull();
@@ -160,7 +190,10 @@ describe('footprint: the rollout proves its own writes on a live database', () =
       expect(final.state).toBe(step === 'seed' ? 'FAILED' : 'COMPENSATED');
       expect(await fingerprint(h.db.pool)).toEqual(before);
       // PostgreSQL's counters: the trigger's inserts were attempted (and rolled back), none was ever deleted.
-      const after = await deletesAfterFlush(h.db.pool, { table: 'system_issues', atLeast: (inserted.system_issues ?? 0) + issues });
+      const after = await deletesAfterFlush(h.db.pool, {
+        table: 'system_issues',
+        atLeast: (inserted.system_issues ?? 0) + issues,
+      });
       expect(after.system_issues).toBe(deleted.system_issues);
       expect(after.system_issue_audit).toBe(deleted.system_issue_audit);
       expect(after[table]).toBe(deleted[table]);
@@ -168,31 +201,44 @@ describe('footprint: the rollout proves its own writes on a live database', () =
     },
   );
 
-  test('row level security hides the seed rows from the worker: rolled back before COMMIT, the reason names the table and the ledger', async () => {
-    const h = await harness({ worker: false });
-    const login = await operator(h.db.name);
-    const db = h.db.name;
-    await h.startWorker(
-      onApply('seed', async (real) => {
-        // The worker's role may insert ownership rows but sees only rows whose owner_role it is.
-        await asAdmin(db, `
+  test(
+    'row level security hides the seed rows from the worker: rolled back before COMMIT, the reason names the ' +
+      'table and the ledger',
+    async () => {
+      const h = await harness({ worker: false });
+      const login = await operator(h.db.name);
+      const db = h.db.name;
+      await h.startWorker(
+        onApply('seed', async (real) => {
+          // The worker's role may insert ownership rows but sees only rows whose owner_role it is.
+          await asAdmin(
+            db,
+            `
           alter table governance_object_ownership enable row level security;
           create policy seed_insert on governance_object_ownership for insert to rollout_operator with check (true);
-          create policy own_rows on governance_object_ownership for select to rollout_operator using (owner_role = current_user);`);
-        return real();
-      }),
-      login.pool,
-    );
-    await h.ratify();
-    const before = await fingerprint(h.db.pool);
-    const inserted = await tupleCounters(h.db.pool, 'n_tup_ins');
-    const deleted = await tupleCounters(h.db.pool, 'n_tup_del');
-    const final = await h.run();
-    expect(final.state).toBe('FAILED');
-    expect(final.reason).toContain('governance_object_ownership: 30 row(s) inserted, the ledger records 0');
-    expect(final.reason).toContain('nothing was written, nothing needed undoing');
-    expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(0);
-    expect(await fingerprint(h.db.pool)).toEqual(before);
-    expect(await deletesAfterFlush(h.db.pool, { table: 'governance_object_ownership', atLeast: (inserted.governance_object_ownership ?? 0) + 30 })).toEqual(deleted);
-  });
+          create policy own_rows on governance_object_ownership for select to rollout_operator
+            using (owner_role = current_user);`,
+          );
+          return real();
+        }),
+        login.pool,
+      );
+      await h.ratify();
+      const before = await fingerprint(h.db.pool);
+      const inserted = await tupleCounters(h.db.pool, 'n_tup_ins');
+      const deleted = await tupleCounters(h.db.pool, 'n_tup_del');
+      const final = await h.run();
+      expect(final.state).toBe('FAILED');
+      expect(final.reason).toContain('governance_object_ownership: 30 row(s) inserted, the ledger records 0');
+      expect(final.reason).toContain('nothing was written, nothing needed undoing');
+      expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(0);
+      expect(await fingerprint(h.db.pool)).toEqual(before);
+      expect(
+        await deletesAfterFlush(h.db.pool, {
+          table: 'governance_object_ownership',
+          atLeast: (inserted.governance_object_ownership ?? 0) + 30,
+        }),
+      ).toEqual(deleted);
+    },
+  );
 });

@@ -26,17 +26,28 @@ describe('one rollout per database, by its identity', () => {
     const connection = await NativeConnection.connect({ address: temporalAddress() });
     const taskQueue = unique('tq-other-spelling');
     const worker = await createRolloutWorker({
-      connection, namespace: 'default', taskQueue, pool, target: 'localhost-spelling',
+      connection,
+      namespace: 'default',
+      taskQueue,
+      pool,
+      target: 'localhost-spelling',
       workflowBundle: { codePath: process.env.GR_TEST_WORKFLOW_BUNDLE ?? '' },
     });
     const running = worker.run();
     try {
       const second = await h.client.workflow.start(rolloutWorkflow, {
-        taskQueue, workflowId: unique('rollout-other-id'), args: [RolloutInput.parse({ target: 'localhost-spelling', apr: APR })],
+        taskQueue,
+        workflowId: unique('rollout-other-id'),
+        args: [RolloutInput.parse({ target: 'localhost-spelling', apr: APR })],
       });
       const final = await finalProgress(second);
       expect(final.state).toBe('FAILED');
-      expect(final.reason).toMatch(new RegExp(`^another rollout is running for this database \\(${h.db.name}, \\d+/\\d+\\): ${first.workflowId}, started .*; follow it with rollout progress ${first.workflowId}, or cancel it\\. Nothing was written$`));
+      expect(final.reason).toMatch(
+        new RegExp(
+          `^another rollout is running for this database \\(${h.db.name}, \\d+/\\d+\\): ${first.workflowId}, started ` +
+            `.*; follow it with rollout progress ${first.workflowId}, or cancel it\\. Nothing was written$`,
+        ),
+      );
       expect(final.gate.attempts).toEqual([]);
       expect(await fingerprint(h.db.pool)).toEqual(before);
       // The first one is untouched, still at its gate.

@@ -40,7 +40,10 @@ async function proxied(): Promise<{ proxy: StallProxy; pool: Pool; direct: Pool;
 /** Samples alive() until the promise settles: the first moment it was false, if any. */
 async function firstUnproven(tracked: { result: Promise<unknown>; alive: () => boolean }): Promise<number | undefined> {
   let settled = false;
-  void tracked.result.then(() => (settled = true), () => (settled = true));
+  void tracked.result.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
   while (!settled) {
     if (!tracked.alive()) return Date.now();
     await pause(100);
@@ -60,7 +63,10 @@ describe('a stalled link to PostgreSQL', () => {
       proxy.stall();
       const stalledAt = Date.now();
       const unproven = firstUnproven(tracked);
-      const failure = await tracked.result.then(() => null, (err: unknown) => err);
+      const failure = await tracked.result.then(
+        () => null,
+        (err: unknown) => err,
+      );
       const detectedMs = Date.now() - stalledAt;
       expect(failure).toBeInstanceOf(DatabaseUnreachable);
       expect(String(failure)).toMatch(
@@ -92,7 +98,7 @@ describe('a stalled link to PostgreSQL', () => {
     }
   });
 
-  test.concurrent('a server refusing the check\'s connection leaves the statement be', async () => {
+  test.concurrent("a server refusing the check's connection leaves the statement be", async () => {
     const db = await freshDatabase(null);
     const pool = createPool(db.url, { max: 1 });
     try {
@@ -136,7 +142,10 @@ describe('a stalled link to PostgreSQL', () => {
       await pause(2_500);
       proxy.stall();
       const stalledAt = Date.now();
-      const failure = await run.then(() => null, (err: unknown) => err);
+      const failure = await run.then(
+        () => null,
+        (err: unknown) => err,
+      );
       expect(failure).toBeInstanceOf(DatabaseUnreachable);
       expect(String(failure)).toMatch(/psql's connection to PostgreSQL at 127\.0\.0\.1:\d+ stopped answering/);
       // Checked every probeAfterMs, each check bounded by probeBoundMs.

@@ -17,7 +17,9 @@ interface Received {
 }
 
 /** A webhook on 127.0.0.1 that answers 500 to the first `failures(event)` POSTs of each event. */
-async function webhook(failures: (event: NotifyEvent) => number = () => 0): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+async function webhook(
+  failures: (event: NotifyEvent) => number = () => 0,
+): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
     let text = '';
@@ -53,7 +55,10 @@ describe('notifications: a log line always, a webhook when set, retried, never b
   });
 
   /** A harness whose worker runs the real notify activity with this notifier; `extra` replaces other activities. */
-  async function harnessWith(notifier: Notifier, extra: Parameters<Harness['startWorker']>[0] = () => ({})): Promise<Harness> {
+  async function harnessWith(
+    notifier: Notifier,
+    extra: Parameters<Harness['startWorker']>[0] = () => ({}),
+  ): Promise<Harness> {
     const harness = await rolloutHarness({ worker: false });
     await harness.startWorker((real) => ({
       ...(extra ? extra(real) : {}),
@@ -77,7 +82,8 @@ describe('notifications: a log line always, a webhook when set, retried, never b
     // The workflow awaits its notices before it ends: every one is in by now, each exactly once.
     const bodies = delivered(hook.received);
     expect(eventsOf(bodies)).toEqual(['completed', 'gate-accepted', 'gate-refused', 'waiting-for-gate']);
-    for (const b of bodies) expect(b).toMatchObject({ workflowId: handle.workflowId, target: h.target, apr: 'APR-BOOT-AUTHMODEL-1' });
+    for (const b of bodies)
+      expect(b).toMatchObject({ workflowId: handle.workflowId, target: h.target, apr: 'APR-BOOT-AUTHMODEL-1' });
     const byEvent = Object.fromEntries(bodies.map((b) => [b.event, b]));
     expect(byEvent['waiting-for-gate']).toMatchObject({ state: 'WAITING_FOR_GATE', metrics: null });
     expect(byEvent['gate-refused']).toMatchObject({ state: 'WAITING_FOR_GATE', metrics: null });
@@ -88,14 +94,26 @@ describe('notifications: a log line always, a webhook when set, retried, never b
     });
 
     expect(logs).toHaveLength(4);
-    for (const b of bodies) expect(logs).toContainEqual(expect.stringMatching(new RegExp(`^rollout ${b.event}: ${handle.workflowId} target=${h.target} apr=APR-BOOT-AUTHMODEL-1 state=${b.state}`)));
-    expect(logs.find((l) => l.startsWith('rollout completed:'))).toContain('own=30 gap=0 conflict=0 gov_emit=0 coverage_pct=100');
+    for (const b of bodies)
+      expect(logs).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^rollout ${b.event}: ${handle.workflowId} target=${h.target} apr=APR-BOOT-AUTHMODEL-1 state=${b.state}`,
+          ),
+        ),
+      );
+    expect(logs.find((l) => l.startsWith('rollout completed:'))).toContain(
+      'own=30 gap=0 conflict=0 gov_emit=0 coverage_pct=100',
+    );
   });
 
   test('cancelled after the seed: gate-accepted, compensating, compensated with the baseline numbers', async () => {
     hook = await webhook();
     const logs: string[] = [];
-    h = await harnessWith({ webhookUrl: hook.url, log: (line) => logs.push(line) }, onApply('scan', () => holdUntilCancelled()));
+    h = await harnessWith(
+      { webhookUrl: hook.url, log: (line) => logs.push(line) },
+      onApply('scan', () => holdUntilCancelled()),
+    );
     await ratify(h.db.pool);
     const snapshotRef = await takeSnapshot(h.db.pool);
     const handle = await h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
@@ -109,8 +127,15 @@ describe('notifications: a log line always, a webhook when set, retried, never b
     expect(eventsOf(bodies)).toEqual(['compensated', 'compensating', 'gate-accepted', 'waiting-for-gate']);
     const byEvent = Object.fromEntries(bodies.map((b) => [b.event, b]));
     // Compensating is announced with the numbers as the seed left them; compensated with the baseline back.
-    expect(byEvent.compensating).toMatchObject({ state: 'COMPENSATING', reason: 'cancelled by request', metrics: { own: 30, gap: 0 } });
-    expect(byEvent.compensated).toMatchObject({ state: 'COMPENSATED', metrics: { own: 0, gap: 210, conflict: 0, gov_emit: 0 } });
+    expect(byEvent.compensating).toMatchObject({
+      state: 'COMPENSATING',
+      reason: 'cancelled by request',
+      metrics: { own: 30, gap: 0 },
+    });
+    expect(byEvent.compensated).toMatchObject({
+      state: 'COMPENSATED',
+      metrics: { own: 0, gap: 210, conflict: 0, gov_emit: 0 },
+    });
     expect(byEvent.compensated?.reason).toContain('30 row(s) undone, baseline verified');
     expect(logs).toHaveLength(4);
     expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(0);
@@ -163,6 +188,10 @@ describe('notifications: a log line always, a webhook when set, retried, never b
     await ratify(h.db.pool);
     const final = await h.run();
     expect(final.state).toBe('COMPLETED');
-    expect(logs.map((l) => l.split(':')[0]).sort()).toEqual(['rollout completed', 'rollout gate-accepted', 'rollout waiting-for-gate']);
+    expect(logs.map((l) => l.split(':')[0]).sort()).toEqual([
+      'rollout completed',
+      'rollout gate-accepted',
+      'rollout waiting-for-gate',
+    ]);
   });
 });

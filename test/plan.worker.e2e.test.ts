@@ -28,32 +28,49 @@ const DIFFERENCES: Difference[] = [
              alter database $DB set search_path = "$user", public, ops;
              alter role $LOGIN in database $DB set search_path = "$user", public`,
     workerOnly: true,
-    names: /NO-GO {2}scan_cursor: relation is missing for role ro_login_\w+ \(search_path "\$user", public\); it exists as ops\.scan_cursor; the rollout needs it .*put its schema on the worker's search_path/,
+    names: new RegExp(
+      /NO-GO {2}scan_cursor: relation is missing for role ro_login_\w+ \(search_path "\$user", pub/.source +
+        /lic\); it exists as ops\.scan_cursor; the rollout needs it .*put its schema on the worker's/.source +
+        / search_path/.source,
+    ),
   },
   {
     name: 'an extra unique key over columns the scan writes',
     change: 'alter table candidate_object add constraint candidate_object_ref_key unique (object_ref)',
-    names: /NO-GO {2}public\.candidate_object \(object_ref\): is a unique key over columns the rollout writes that the contract does not know/,
+    names: new RegExp(
+      /NO-GO {2}public\.candidate_object \(object_ref\): is a unique key over columns the rollout /.source +
+        /writes that the contract does not know/.source,
+    ),
   },
   {
     name: "a column narrower than the packet's marker",
     change: 'alter table governance_object_ownership alter column created_by type varchar(16)',
-    names: /NO-GO {2}public\.governance_object_ownership\.created_by: character varying\(16\) is narrower than the 24 characters the rollout writes \('F6_OWNERSHIP_SEED_COMMIT'\)/,
+    names: new RegExp(
+      /NO-GO {2}public\.governance_object_ownership\.created_by: character varying\(16\) is narrow/.source +
+        /er than the 24 characters the rollout writes \('F6_OWNERSHIP_SEED_COMMIT'\)/.source,
+    ),
   },
   {
     name: "a column narrower than the target's own data",
     change: 'alter table candidate_object alter column object_type type varchar(3)',
-    names: /NO-GO {2}public\.candidate_object\.object_type: character varying\(3\) is narrower than the \d+ characters the rollout writes \(the longest v_governance_object_inventory\.object_type\)/,
+    names: new RegExp(
+      /NO-GO {2}public\.candidate_object\.object_type: character varying\(3\) is narrower than the/.source +
+        / \d+ characters the rollout writes \(the longest v_governance_object_inventory\.object_type/.source +
+        /\)/.source,
+    ),
   },
   {
     name: 'a trigger on a written table',
-    change: `create function file_state() returns trigger language plpgsql as $$ begin insert into system_issues (title) values ('state'); return new; end $$;
+    change: `create function file_state() returns trigger language plpgsql as $$
+               begin insert into system_issues (title) values ('state'); return new; end $$;
              create trigger file_state after insert on candidate_state for each row execute function file_state()`,
     names: /NO-GO {2}public\.candidate_state trigger file_state: fires on the rollout's writes/,
   },
   {
     name: 'a rule on a written table',
-    change: "create rule log_runs as on insert to candidate_scan_run do also insert into system_issues (title) values ('scan run')",
+    change:
+      'create rule log_runs as on insert to candidate_scan_run do also insert into system_issues (title) values ' +
+      "('scan run')",
     names: /NO-GO {2}public\.candidate_scan_run rule log_runs: rewrites the rollout's writes/,
   },
   {
@@ -83,68 +100,105 @@ describe('the plan as the worker meets the database', () => {
     await asAdmin('postgres', 'drop role if exists rollout_operator');
   });
 
-  test.each(DIFFERENCES)('$name: NO-GO as owner and as worker, FAILED at the preflight, nothing written', async ({ change, workerOnly, names }) => {
-    const h = await harness({ worker: false });
-    const login = await operator(h.db.name);
-    await h.ratify();
-    const snapshotRef = await takeSnapshot(h.db.pool);
-    await asAdmin(h.db.name, change.replace(/\$LOGIN/g, login.name).replace(/\$DB/g, h.db.name));
-    const before = await fingerprint(h.db.pool);
-    const args = ['plan', '--apr', APR, '--scan', '--ruleset', RULESET, '--snapshot-ref', snapshotRef];
+  test.each(DIFFERENCES)(
+    '$name: NO-GO as owner and as worker, FAILED at the preflight, nothing written',
+    async ({ change, workerOnly, names }) => {
+      const h = await harness({ worker: false });
+      const login = await operator(h.db.name);
+      await h.ratify();
+      const snapshotRef = await takeSnapshot(h.db.pool);
+      await asAdmin(h.db.name, change.replace(/\$LOGIN/g, login.name).replace(/\$DB/g, h.db.name));
+      const before = await fingerprint(h.db.pool);
+      const args = ['plan', '--apr', APR, '--scan', '--ruleset', RULESET, '--snapshot-ref', snapshotRef];
 
-    const asOwner = await rollout([...args, '--worker-role', login.name], envFor(h.db));
-    const asWorker = await rollout(args, { ...envFor(h.db), DATABASE_URL: login.url });
-    for (const plan of [asOwner, asWorker]) {
-      expect(plan.stderr).toBe('');
-      expect(plan.code).toBe(2);
-      expect(lastLine(plan.stdout)).toBe('NO-GO');
-      expect(plan.stdout).toMatch(names);
-    }
-    // The owner's own view of the database differs: only the worker's view shows it.
-    if (workerOnly) expect((await rollout(args, envFor(h.db))).stdout).not.toMatch(names);
+      const asOwner = await rollout([...args, '--worker-role', login.name], envFor(h.db));
+      const asWorker = await rollout(args, { ...envFor(h.db), DATABASE_URL: login.url });
+      for (const plan of [asOwner, asWorker]) {
+        expect(plan.stderr).toBe('');
+        expect(plan.code).toBe(2);
+        expect(lastLine(plan.stdout)).toBe('NO-GO');
+        expect(plan.stdout).toMatch(names);
+      }
+      // The owner's own view of the database differs: only the worker's view shows it.
+      if (workerOnly) expect((await rollout(args, envFor(h.db))).stdout).not.toMatch(names);
 
-    await h.startWorker(undefined, login.pool);
-    const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
-    expect(final.state).toBe('FAILED');
-    expect(final.reason).toMatch(/^preflight refused, nothing written: /);
-    expect(`NO-GO  ${final.reason ?? ''}`).toMatch(new RegExp(names.source.replace(/^NO-GO \{2\}/, '')));
-    expect(final.steps.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
-    expect(await count(h.db.pool, 'select count(*) as n from governed_rollout.written')).toBe(0);
-    expect(await fingerprint(h.db.pool)).toEqual(before);
-  });
+      await h.startWorker(undefined, login.pool);
+      const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+      expect(final.state).toBe('FAILED');
+      expect(final.reason).toMatch(/^preflight refused, nothing written: /);
+      expect(`NO-GO  ${final.reason ?? ''}`).toMatch(new RegExp(names.source.replace(/^NO-GO \{2\}/, '')));
+      expect(final.steps.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
+      expect(await count(h.db.pool, 'select count(*) as n from governed_rollout.written')).toBe(0);
+      expect(await fingerprint(h.db.pool)).toEqual(before);
+    },
+  );
 
-  test('a layout that differs compatibly (every relation in schema gov, on the worker\'s search_path) runs to COMPLETED', async () => {
-    const h = await harness({ worker: false });
-    const login = await operator(h.db.name);
-    await asAdmin(h.db.name, `
+  test(
+    "a layout that differs compatibly (every relation in schema gov, on the worker's search_path) runs to " +
+      'COMPLETED',
+    async () => {
+      const h = await harness({ worker: false });
+      const login = await operator(h.db.name);
+      await asAdmin(
+        h.db.name,
+        `
       create schema gov;
       grant usage on schema gov to rollout_operator;
       do $$ declare r record; begin
         for r in select c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
                   where n.nspname = 'public' and c.relkind in ('r', 'v') order by c.relkind loop
-          execute format(case r.relkind when 'r' then 'alter table public.%I set schema gov' else 'alter view public.%I set schema gov' end, r.relname);
+          execute format(case r.relkind when 'r' then 'alter table public.%I set schema gov'
+                                        else 'alter view public.%I set schema gov' end, r.relname);
         end loop;
       end $$;
-      alter role ${login.name} set search_path = gov, public;`);
-    // The owner's own session, on the same layout.
-    const owner: Pool = createPool(h.db.url, { options: '-c search_path=gov,public' });
-    try {
-      await ratify(owner);
-      const snapshotRef = await takeSnapshot(owner);
-      expect(await count(h.db.pool, "select count(*) as n from pg_tables where schemaname = 'public'")).toBe(0);
+      alter role ${login.name} set search_path = gov, public;`,
+      );
+      // The owner's own session, on the same layout.
+      const owner: Pool = createPool(h.db.url, { options: '-c search_path=gov,public' });
+      try {
+        await ratify(owner);
+        const snapshotRef = await takeSnapshot(owner);
+        expect(await count(h.db.pool, "select count(*) as n from pg_tables where schemaname = 'public'")).toBe(0);
 
-      const plan = await rollout(['plan', '--apr', APR, '--scan', '--ruleset', RULESET, '--snapshot-ref', snapshotRef, '--worker-role', login.name], envFor(h.db));
-      expect(plan.stdout).toMatch(/GO {5}\d+ relations/);
-      expect(plan.code).toBe(0);
+        const plan = await rollout(
+          [
+            'plan',
+            '--apr',
+            APR,
+            '--scan',
+            '--ruleset',
+            RULESET,
+            '--snapshot-ref',
+            snapshotRef,
+            '--worker-role',
+            login.name,
+          ],
+          envFor(h.db),
+        );
+        expect(plan.stdout).toMatch(/GO {5}\d+ relations/);
+        expect(plan.code).toBe(0);
 
-      await h.startWorker(undefined, login.pool);
-      const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
-      expect(final.state).toBe('COMPLETED');
-      expect(final.metrics).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, direct: 30, inherited: 210, coverage_pct: 100 });
-      expect(final.steps.map((s) => s.detail)).toMatchObject([{ inserted: 30 }, { candidate_state: 5, candidate_object: 35 }, { changed: true }]);
-      expect(await count(owner, 'select count(*) as n from gov.candidate_object')).toBe(35);
-    } finally {
-      await owner.end();
-    }
-  });
+        await h.startWorker(undefined, login.pool);
+        const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+        expect(final.state).toBe('COMPLETED');
+        expect(final.metrics).toMatchObject({
+          own: 30,
+          gap: 0,
+          conflict: 0,
+          gov_emit: 0,
+          direct: 30,
+          inherited: 210,
+          coverage_pct: 100,
+        });
+        expect(final.steps.map((s) => s.detail)).toMatchObject([
+          { inserted: 30 },
+          { candidate_state: 5, candidate_object: 35 },
+          { changed: true },
+        ]);
+        expect(await count(owner, 'select count(*) as n from gov.candidate_object')).toBe(35);
+      } finally {
+        await owner.end();
+      }
+    },
+  );
 });

@@ -15,7 +15,16 @@ function metrics(own: number, gap: number): Metrics {
 }
 
 const SKIPPED: Omit<StepProgress, 'name'> = {
-  status: 'skipped', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, footprint: null, compensationFootprint: null, error: null,
+  status: 'skipped',
+  before: null,
+  after: null,
+  sqlSha256: null,
+  sql: [],
+  detail: {},
+  compensation: null,
+  footprint: null,
+  compensationFootprint: null,
+  error: null,
 };
 
 function source(text: string, uiUrl = 'http://localhost:8080/x'): PacketSource {
@@ -35,9 +44,15 @@ function source(text: string, uiUrl = 'http://localhost:8080/x'): PacketSource {
     },
     steps: [
       {
-        name: 'seed', status: 'compensated', before: metrics(0, 210), after: metrics(30, 0),
-        sqlSha256: text, sql: [{ name: text, sha256: text }], detail: { [text]: text },
-        compensation: { deleted: 30, note: text }, error: text,
+        name: 'seed',
+        status: 'compensated',
+        before: metrics(0, 210),
+        after: metrics(30, 0),
+        sqlSha256: text,
+        sql: [{ name: text, sha256: text }],
+        detail: { [text]: text },
+        compensation: { deleted: 30, note: text },
+        error: text,
         footprint: {
           declared: [{ relation: text, insert: 30, update: 0, delete: 0, source: text }],
           measured: [{ relation: text, insert: 30, update: 0, delete: 0 }],
@@ -58,7 +73,15 @@ function source(text: string, uiUrl = 'http://localhost:8080/x'): PacketSource {
     progress,
     input: null,
     approvals: [{ approved_by: text, [text]: { nested: text } }],
-    execution: { workflowId: text, runId: text, status: text, taskQueue: text, startTime: text, closeTime: text, buildId: text },
+    execution: {
+      workflowId: text,
+      runId: text,
+      status: text,
+      taskQueue: text,
+      startTime: text,
+      closeTime: text,
+      buildId: text,
+    },
     namespace: text,
     uiUrl,
   };
@@ -71,7 +94,9 @@ describe('the HTML report', () => {
     expect(page).toContain(escapeHtml(EVIL));
     // As attribute values too (the chart's label), and as keys (a production column's name).
     expect(page).not.toContain('"\'&');
-    expect(escapeHtml(EVIL)).toBe('&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&quot;&#39;&amp;');
+    expect(escapeHtml(EVIL)).toBe(
+      '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&quot;&#39;&amp;',
+    );
   });
 
   test('is one page that fetches nothing: inline styles and charts, a policy forbidding any load', () => {

@@ -35,7 +35,12 @@ describe('a task queue per target', () => {
       expect(JSON.parse(result.stdout)).toMatchObject({ state: 'COMPLETED', metrics: { own: 30, gap: 0 } });
     }
     for (const [i, db] of dbs.entries()) {
-      expect(await count(db.pool, "select count(*) as n from governance_object_ownership where created_by = 'F6_OWNERSHIP_SEED_COMMIT'")).toBe(30);
+      expect(
+        await count(
+          db.pool,
+          "select count(*) as n from governance_object_ownership where created_by = 'F6_OWNERSHIP_SEED_COMMIT'",
+        ),
+      ).toBe(30);
       const target = `127.0.0.1-${new URL(db.url).port}-${db.name}`;
       expect(workers[i]?.output()).toContain(`on task queue governed-rollout-${target}`);
       // Neither worker was handed the other database's activities.

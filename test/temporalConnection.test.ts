@@ -10,7 +10,11 @@ import { envFor, expectOneLineError, rollout } from './support/cli';
 import { freshDatabase } from './support/db';
 import { temporalAddress } from './support/harness';
 
-const env = (extra: Record<string, string>): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: os.tmpdir(), ...extra });
+const env = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: os.tmpdir(),
+  ...extra,
+});
 
 describe('Temporal connection errors keep their cause', () => {
   let dir: string;
@@ -20,7 +24,25 @@ describe('Temporal connection errors keep their cause', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gr-tls-'));
     const key = path.join(dir, 'key.pem');
     const cert = path.join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     // A TLS endpoint with a self-signed certificate, where a Temporal frontend would be.
     tlsServer = http2.createSecureServer({ key: readFileSync(key), cert: readFileSync(cert) });
     tlsServer.on('tlsClientError', () => undefined);
@@ -34,19 +56,28 @@ describe('Temporal connection errors keep their cause', () => {
 
   test.concurrent('nothing listening: unreachable, connection refused', async () => {
     const result = await rollout(['list'], env({ TEMPORAL_ADDRESS: '127.0.0.1:1' }));
-    expectOneLineError(result, /Temporal is unreachable at 127\.0\.0\.1:1 \(connect ECONNREFUSED 127\.0\.0\.1:1\): start it/);
+    expectOneLineError(
+      result,
+      /Temporal is unreachable at 127\.0\.0\.1:1 \(connect ECONNREFUSED 127\.0\.0\.1:1\): start it/,
+    );
   });
 
   test.concurrent('a host that does not resolve: the DNS failure, not "unreachable"', async () => {
     const result = await rollout(['list'], env({ TEMPORAL_ADDRESS: 'no-such-host.invalid:7233' }));
-    expectOneLineError(result, /Temporal's host in no-such-host\.invalid:7233 does not resolve \(.*\): check TEMPORAL_ADDRESS/);
+    expectOneLineError(
+      result,
+      /Temporal's host in no-such-host\.invalid:7233 does not resolve \(.*\): check TEMPORAL_ADDRESS/,
+    );
   });
 
   test.concurrent('TLS to a server without TLS: the TLS failure', async () => {
     // By name: TLS to an IP address makes node warn about SNI.
     const address = temporalAddress().replace('127.0.0.1', 'localhost');
     const result = await rollout(['list'], env({ TEMPORAL_ADDRESS: address, TEMPORAL_TLS: 'true' }));
-    expectOneLineError(result, /TLS with Temporal at localhost:\d+ failed \(wrong version number\): check TEMPORAL_TLS/);
+    expectOneLineError(
+      result,
+      /TLS with Temporal at localhost:\d+ failed \(wrong version number\): check TEMPORAL_TLS/,
+    );
   });
 
   test.concurrent('a self-signed certificate the client does not trust: says so', async () => {
@@ -57,26 +88,40 @@ describe('Temporal connection errors keep their cause', () => {
   test('credentials refused (a bad API key): names the API key', () => {
     const line = describeTemporalFailure('temporal.example:7233', { code: 16, details: 'Request unauthorized.' });
     expect(line).toBe(
-      'Temporal at temporal.example:7233 refused the credentials (Request unauthorized.): check TEMPORAL_API_KEY, the TLS client certificate or the profile (TEMPORAL_PROFILE)',
+      'Temporal at temporal.example:7233 refused the credentials (Request unauthorized.): check TEMPORAL_API_KEY, ' +
+        'the TLS client certificate or the profile (TEMPORAL_PROFILE)',
     );
   });
 
-  test.concurrent('the worker (the SDK\'s native connection): refused and TLS in words, not tonic\'s debug text', async () => {
-    const db = await freshDatabase();
-    try {
-      const refused = await rollout(['worker'], envFor(db, { TEMPORAL_ADDRESS: '127.0.0.1:1' }));
-      expectOneLineError(refused, /^rollout: Temporal is unreachable at 127\.0\.0\.1:1 \(connection refused\): start it/);
-      const address = temporalAddress().replace('127.0.0.1', 'localhost');
-      const tls = await rollout(['worker'], envFor(db, { TEMPORAL_ADDRESS: address, TEMPORAL_TLS: 'true' }));
-      expectOneLineError(tls, /^rollout: TLS with Temporal failed \(the server did not answer in TLS: is it a plain-text server/);
-    } finally {
-      await db.drop();
-    }
-  });
+  test.concurrent(
+    "the worker (the SDK's native connection): refused and TLS in words, not tonic's debug text",
+    async () => {
+      const db = await freshDatabase();
+      try {
+        const refused = await rollout(['worker'], envFor(db, { TEMPORAL_ADDRESS: '127.0.0.1:1' }));
+        expectOneLineError(
+          refused,
+          /^rollout: Temporal is unreachable at 127\.0\.0\.1:1 \(connection refused\): start it/,
+        );
+        const address = temporalAddress().replace('127.0.0.1', 'localhost');
+        const tls = await rollout(['worker'], envFor(db, { TEMPORAL_ADDRESS: address, TEMPORAL_TLS: 'true' }));
+        expectOneLineError(
+          tls,
+          /^rollout: TLS with Temporal failed \(the server did not answer in TLS: is it a plain-text server/,
+        );
+      } finally {
+        await db.drop();
+      }
+    },
+  );
 
   test('the worker and a certificate it does not trust', () => {
-    const message = 'tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: InvalidCertificate(UnknownIssuer) }))';
-    expect(describeNativeConnectError(message)).toMatch(/^TLS with Temporal failed \(the server's certificate was refused: UnknownIssuer\): check TEMPORAL_TLS/);
+    const message =
+      'tonic::transport::Error(Transport, ConnectError(Custom { kind: InvalidData, error: ' +
+      'InvalidCertificate(UnknownIssuer) }))';
+    expect(describeNativeConnectError(message)).toMatch(
+      /^TLS with Temporal failed \(the server's certificate was refused: UnknownIssuer\): check TEMPORAL_TLS/,
+    );
     expect(describeNativeConnectError('some other failure')).toBeUndefined();
   });
 

@@ -26,12 +26,13 @@ function freshMachine(install: 'works' | 'fails') {
   executable(path.join(bin, 'apt-get'), `echo "$*" >> ${log}\ncase "$1" in install) ${onInstall} ;; esac`);
   executable(path.join(bin, 'sudo'), 'shift; exec "$@"'); // when the tests do not run as root: sudo -n apt-get ...
   const env = { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: dir, CHROMIUM_CANDIDATES: chromium };
-  const run = (extra: Record<string, string> = {}) => spawnSync('bash', [SCRIPT], { env: { ...env, ...extra }, encoding: 'utf8' });
+  const run = (extra: Record<string, string> = {}) =>
+    spawnSync('bash', [SCRIPT], { env: { ...env, ...extra }, encoding: 'utf8' });
   return { chromium, log: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []), run };
 }
 
 describe('scripts/chromium.sh: the browser tests find or install Chromium', () => {
-  test('no Chromium: installs Debian\'s chromium with apt-get and prints where it now is', () => {
+  test("no Chromium: installs Debian's chromium with apt-get and prints where it now is", () => {
     const machine = freshMachine('works');
     const first = machine.run();
     expect({ status: first.status, stdout: first.stdout.trim() }).toEqual({ status: 0, stdout: machine.chromium });
@@ -57,7 +58,8 @@ describe('scripts/chromium.sh: the browser tests find or install Chromium', () =
     expect([failed.status, failed.stdout]).toEqual([1, '']);
     const lines = failed.stderr.trim().split('\n');
     expect(lines[lines.length - 1]).toBe(
-      `no Chromium found (looked for: ${machine.chromium}) and none could be installed: install Debian's chromium, or set CHROMIUM_PATH`,
+      `no Chromium found (looked for: ${machine.chromium}) and none could be installed: install Debian's chromium, ` +
+        `or set CHROMIUM_PATH`,
     );
   });
 });

@@ -23,14 +23,19 @@ function sqlState(err: unknown): string | undefined {
 }
 
 export function targetMismatch(serves: string, named: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(`this worker serves target ${serves}, the rollout names ${named}`, ErrorType.TargetMismatch);
+  return ApplicationFailure.nonRetryable(
+    `this worker serves target ${serves}, the rollout names ${named}`,
+    ErrorType.TargetMismatch,
+  );
 }
 
 /** Maps a step's refusal or a database error onto Temporal's retry semantics; leaves other errors as they are. */
 export function classify(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
-  if (err instanceof Refusal) return ApplicationFailure.nonRetryable(err.message, err.type, ...(err.details === undefined ? [] : [err.details]));
-  if (err instanceof FootprintViolation) return ApplicationFailure.nonRetryable(err.message, ErrorType.FootprintViolated, err.proof);
+  if (err instanceof Refusal)
+    return ApplicationFailure.nonRetryable(err.message, err.type, ...(err.details === undefined ? [] : [err.details]));
+  if (err instanceof FootprintViolation)
+    return ApplicationFailure.nonRetryable(err.message, ErrorType.FootprintViolated, err.proof);
   if (err instanceof DatabaseUnreachable) {
     return ApplicationFailure.retryable(err.message, ErrorType.DatabaseUnreachable, { since: err.since });
   }

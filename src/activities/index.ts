@@ -58,7 +58,9 @@ export function createActivities(deps: ActivityDeps) {
       remains: await remainsOfRollout({ pool, rolloutId: i.rolloutId }, stepsFor(i.input)),
     })),
     notify: activity((i: Notification) => notify(deps.notifier ?? {}, i)),
-    recordEvidence: activity((i: Targeted & EvidenceInput): Promise<StoredEvidence> => recordEvidence(pool, i, plannedSql(i.input), deps.workerBuild ?? null)),
+    recordEvidence: activity((i: Targeted & EvidenceInput): Promise<StoredEvidence> =>
+      recordEvidence(pool, i, plannedSql(i.input), deps.workerBuild ?? null),
+    ),
   };
 }
 

@@ -34,7 +34,10 @@ export interface Notifier {
 export function notificationLine(n: Notification): string {
   const m = n.metrics;
   const numbers = m ? ` ${numbersLine(m)}` : '';
-  return `rollout ${n.event}: ${n.workflowId} target=${n.target} apr=${n.apr} state=${n.state}${numbers}${n.reason ? ` reason=${JSON.stringify(n.reason)}` : ''}`;
+  return (
+    `rollout ${n.event}: ${n.workflowId} target=${n.target} apr=${n.apr} ` +
+    `state=${n.state}${numbers}${n.reason ? ` reason=${JSON.stringify(n.reason)}` : ''}`
+  );
 }
 
 function defaultLog(line: string): void {

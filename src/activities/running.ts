@@ -14,7 +14,9 @@ export interface RunningRollout {
  */
 export async function otherRollouts(identity: string): Promise<RunningRollout[]> {
   const { client, info } = Context.current();
-  const query = `WorkflowType = '${WORKFLOW_TYPE}' AND ${RolloutDatabaseAttribute.name} = '${identity.replace(/'/g, "''")}' AND ExecutionStatus = 'Running'`;
+  const query =
+    `WorkflowType = '${WORKFLOW_TYPE}' AND ${RolloutDatabaseAttribute.name} = ` +
+    `'${identity.replace(/'/g, "''")}' AND ExecutionStatus = 'Running'`;
   const found: RunningRollout[] = [];
   for await (const w of client.workflow.list({ query })) {
     if (w.workflowId === info.workflowExecution?.workflowId) continue;

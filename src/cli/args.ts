@@ -12,7 +12,8 @@ export function checkDuration(text: string): string {
 
 /** A workflow id, by the WorkflowId schema's own rules and words. */
 export async function workflowIdArg(id: string): Promise<string> {
-  const invalid = (message: string | undefined) => new CliError(`workflow id ${JSON.stringify(id.slice(0, 80))}: ${message ?? 'invalid'}`);
+  const invalid = (message: string | undefined) =>
+    new CliError(`workflow id ${JSON.stringify(id.slice(0, 80))}: ${message ?? 'invalid'}`);
   if (holds(WORKFLOW_ID, id)) return id;
   const own = ownWords(WORKFLOW_ID, id);
   if (own) throw invalid(own);

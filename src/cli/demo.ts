@@ -10,7 +10,16 @@ import { createPool, withTransaction, type Pool } from '../db/pool';
 import { initFixture } from '../fixture/init';
 import { startEmbeddedPostgres } from '../infra/embeddedPostgres';
 import { startTemporalDevServer } from '../infra/temporalDevServer';
-import { GateClaim, WORKFLOW_TYPE, openGateUpdate, progressQuery, taskQueueForTarget, workflowIdForTarget, type RolloutProgress, type RolloutWorkflow } from '../shared';
+import {
+  GateClaim,
+  WORKFLOW_TYPE,
+  openGateUpdate,
+  progressQuery,
+  taskQueueForTarget,
+  workflowIdForTarget,
+  type RolloutProgress,
+  type RolloutWorkflow,
+} from '../shared';
 import { createRolloutWorker } from '../worker';
 import { finalProgress, type RolloutHandle } from './execution';
 import { startInput } from './options';
@@ -61,7 +70,13 @@ export async function runDemo(out: Out): Promise<void> {
     await initFixture(pool);
     const snapshotRef = await withTransaction(pool, createSnapshot);
     const target = `demo-${name.replace(/_/g, '-')}`;
-    const worker = await createRolloutWorker({ connection: workerConnection, namespace: 'default', taskQueue: taskQueueForTarget(target), pool, target });
+    const worker = await createRolloutWorker({
+      connection: workerConnection,
+      namespace: 'default',
+      taskQueue: taskQueueForTarget(target),
+      pool,
+      target,
+    });
     const running = worker.run();
     const s: Stage = {
       target,
@@ -81,7 +96,11 @@ export async function runDemo(out: Out): Promise<void> {
     const input = startInput({ apr: APR, scan: true, ruleset: RULESET_FILE, snapshotRef: s.snapshotRef }, s.target);
     const workflowId = workflowIdForTarget(s.target);
     out(`$ rollout start --apr ${APR} --scan --ruleset examples/ruleset.clone.json --snapshot-ref ${s.snapshotRef}`);
-    const handle = await client.workflow.start<RolloutWorkflow>(WORKFLOW_TYPE, { taskQueue: taskQueueForTarget(s.target), workflowId, args: [input] });
+    const handle = await client.workflow.start<RolloutWorkflow>(WORKFLOW_TYPE, {
+      taskQueue: taskQueueForTarget(s.target),
+      workflowId,
+      args: [input],
+    });
     out(`  ${workflowId}`);
     return handle;
   }
@@ -97,8 +116,13 @@ export async function runDemo(out: Out): Promise<void> {
     await gateOpen(first, 'operator on call', out);
     out(`  the gate stays closed: os_proposal_approvals has no row for ${APR}`);
     out('');
-    out(`People ratify ${APR} (L2 quorum + L4 President e-signature); in this throwaway clone the demo inserts that row:`);
-    await a.pool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [APR, 'President (L4 e-signature)']);
+    out(
+      `People ratify ${APR} (L2 quorum + L4 President e-signature); in this throwaway clone the demo inserts that row:`,
+    );
+    await a.pool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [
+      APR,
+      'President (L4 e-signature)',
+    ]);
     await gateOpen(first, 'operator on call', out);
     out(`$ rollout result ${first.workflowId}`);
     const done = await finalProgress(first);
@@ -107,7 +131,10 @@ export async function runDemo(out: Out): Promise<void> {
     out('');
     out('== Rollout 2: a fresh clone, cancelled after its seed ==');
     const b = await stage('clone_b');
-    await b.pool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [APR, 'President (L4 e-signature)']);
+    await b.pool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [
+      APR,
+      'President (L4 e-signature)',
+    ]);
     const second = await start(b);
     await gateOpen(second, 'operator on call', out);
     const seeded = await poll(second, (p) => p.steps[0]?.status === 'done' || p.state !== 'RUNNING');
@@ -133,4 +160,3 @@ function indent(text: string): string {
     .map((l) => `  ${l}`)
     .join('\n');
 }
-

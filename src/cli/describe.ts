@@ -34,7 +34,10 @@ export function describeError(err: unknown): string {
     return `no rollout with workflow id ${err.workflowId}: check the id (rollout start prints it)`;
   }
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
-    return `a rollout is already running as ${err.workflowId} (one per target): follow it with rollout progress ${err.workflowId}, or cancel it`;
+    return (
+      `a rollout is already running as ${err.workflowId} (one per target): follow it with rollout progress ` +
+      `${err.workflowId}, or cancel it`
+    );
   }
   if (err instanceof DatabaseUnreachable) {
     return `${err.message}: check DATABASE_URL, the tunnel to it, and that the server runs`;
@@ -43,15 +46,21 @@ export function describeError(err: unknown): string {
   if (code && UNREACHABLE.has(code)) {
     const where = (err as { address?: string; port?: number }).address;
     const port = (err as { port?: number }).port;
-    return `PostgreSQL is unreachable${where ? ` at ${where}${port ? `:${port}` : ''}` : ''} (${code}): check DATABASE_URL and that the server runs`;
+    return (
+      `PostgreSQL is unreachable${where ? ` at ${where}${port ? `:${port}` : ''}` : ''} (${code}): check ` +
+      `DATABASE_URL and that the server runs`
+    );
   }
   if (code === '28P01' || code === '28000') return 'PostgreSQL refused the credentials in DATABASE_URL';
   if (code === '3D000') return 'the database named in DATABASE_URL does not exist';
   const message = err instanceof Error ? err.message : String(err);
   if (deadlineExceeded(err)) {
     const what = message.split('\n')[0] ?? '';
-    return `Temporal did not answer within ${CALL_BOUND_MS / 1000} s (${what}): check TEMPORAL_ADDRESS and the link to it; ` +
-      'the rollout itself goes on';
+    return (
+      `Temporal did not answer within ${CALL_BOUND_MS / 1000} s (${what}): check TEMPORAL_ADDRESS and the link to ` +
+      `it; ` +
+      'the rollout itself goes on'
+    );
   }
   return describeMessage(message);
 }

@@ -13,10 +13,12 @@ export class CliError extends Error {
 
 // Connection strings carry passwords; no message leaves the CLI with one in it.
 export function redact(message: string): string {
-  return message
-    .replace(/(postgres(?:ql)?:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@')
-    // key=value conninfo, as psql takes it
-    .replace(/(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1***');
+  return (
+    message
+      .replace(/(postgres(?:ql)?:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@')
+      // key=value conninfo, as psql takes it
+      .replace(/(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1***')
+  );
 }
 
 /** A message as one line: the worker's Temporal connection (tonic's debug text) put in words, else its first line. */

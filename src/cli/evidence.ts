@@ -29,7 +29,9 @@ export function readEvidenceFile(file: string): unknown {
   // with some of them is a packet whose seal was cut, and verify says TAMPERED.
   const seal = ['body', 'fieldDigests', 'digest'];
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || !seal.some((k) => k in doc)) {
-    throw new CliError(`${file} is not an evidence packet (${notAPacket(doc)}): pass the output of rollout report ID --format evidence`);
+    throw new CliError(
+      `${file} is not an evidence packet (${notAPacket(doc)}): pass the output of rollout report ID --format evidence`,
+    );
   }
   return doc;
 }
@@ -37,7 +39,8 @@ export function readEvidenceFile(file: string): unknown {
 /** What the file is instead, for the one line. */
 function notAPacket(doc: unknown): string {
   const keys = doc !== null && typeof doc === 'object' ? Object.keys(doc) : [];
-  if (keys.includes('kind') || keys.includes('evidence')) return 'it is a report of --format json, not the sealed packet';
+  if (keys.includes('kind') || keys.includes('evidence'))
+    return 'it is a report of --format json, not the sealed packet';
   return 'it has no body, fieldDigests and digest';
 }
 
@@ -54,13 +57,22 @@ export async function verifyEvidence(doc: unknown, databaseUrl: string | undefin
   const verdict = verifySealed(doc);
   if (!verdict.ok) return { ok: false, lines: [`TAMPERED: ${verdict.field} ${verdict.problem}`] };
   const lines = [`intact: digest ${verdict.digest}`];
-  if (!databaseUrl) return { ok: true, lines: [...lines, 'not compared with the stored copy: DATABASE_URL is not set'] };
+  if (!databaseUrl)
+    return { ok: true, lines: [...lines, 'not compared with the stored copy: DATABASE_URL is not set'] };
   const rolloutId = (doc as Evidence).body.rollout.rolloutId;
   const stored = await storedEvidence(rolloutId).catch(() => undefined);
-  if (stored === undefined) return { ok: true, lines: [...lines, 'not compared with the stored copy: the database could not be read'] };
-  if (stored === null) return { ok: false, lines: [...lines, `NOT STORED: the target's ledger holds no packet for ${rolloutId}`] };
+  if (stored === undefined)
+    return { ok: true, lines: [...lines, 'not compared with the stored copy: the database could not be read'] };
+  if (stored === null)
+    return { ok: false, lines: [...lines, `NOT STORED: the target's ledger holds no packet for ${rolloutId}`] };
   if (stored.evidence.digest !== verdict.digest) {
-    return { ok: false, lines: [...lines, `DIFFERS from the stored copy (stored digest ${stored.evidence.digest}, recorded ${stored.recordedAt})`] };
+    return {
+      ok: false,
+      lines: [
+        ...lines,
+        `DIFFERS from the stored copy (stored digest ${stored.evidence.digest}, recorded ${stored.recordedAt})`,
+      ],
+    };
   }
   return { ok: true, lines: [...lines, `equal to the copy stored in the target's ledger at ${stored.recordedAt}`] };
 }

@@ -1,4 +1,11 @@
-import { ServiceError, WorkflowFailedError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
+import {
+  ServiceError,
+  WorkflowFailedError,
+  type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowExecutionInfo,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Execution } from '../report/packet';
 // The shared modules one by one, not their index: `rollout progress` loads neither zod (the input
@@ -6,7 +13,12 @@ import type { Execution } from '../report/packet';
 import { PROGRESS_QUERY, WORKFLOW_TYPE } from '../shared/names';
 import { progressFromFailure } from '../shared/outcome';
 import { ROLLOUT_STATES, TERMINAL_STATES, type RolloutProgress, type RolloutState } from '../shared/progress';
-import { DETAILS_MEMO, RolloutAprAttribute, RolloutStateAttribute, RolloutTargetAttribute } from '../shared/searchAttributes';
+import {
+  DETAILS_MEMO,
+  RolloutAprAttribute,
+  RolloutStateAttribute,
+  RolloutTargetAttribute,
+} from '../shared/searchAttributes';
 import type { RolloutWorkflow } from '../shared';
 import { CliError } from './errors';
 
@@ -60,9 +72,18 @@ export async function finalProgress(handle: Pick<WorkflowHandle, 'result' | 'wor
     if (progress) return progress;
     if (err instanceof WorkflowFailedError) {
       // Terminated or timed out by Temporal: the rollout never handed back an end of its own.
-      const how = err.cause instanceof TerminatedFailure ? 'TERMINATED' : err.cause instanceof TimeoutFailure ? 'TIMED_OUT' : err.cause instanceof CancelledFailure ? 'CANCELED' : 'FAILED';
+      const how =
+        err.cause instanceof TerminatedFailure
+          ? 'TERMINATED'
+          : err.cause instanceof TimeoutFailure
+            ? 'TIMED_OUT'
+            : err.cause instanceof CancelledFailure
+              ? 'CANCELED'
+              : 'FAILED';
       throw new CliError(
-        `rollout ${handle.workflowId} ended ${how} in Temporal without a rollout result (${err.cause?.message ?? err.message}): rollout report ${handle.workflowId} shows what it recorded, the Temporal UI its history`,
+        `rollout ${handle.workflowId} ended ${how} in Temporal without a rollout result ` +
+          `(${err.cause?.message ?? err.message}): rollout report ${handle.workflowId} shows what it recorded, the ` +
+          `Temporal UI its history`,
         'NO_RESULT',
       );
     }
@@ -73,7 +94,10 @@ export async function finalProgress(handle: Pick<WorkflowHandle, 'result' | 'wor
 /** Is any worker polling the queue? A stopped worker stays listed for a while, so only "none" is conclusive. */
 export async function anyPoller(client: Client, taskQueue: string): Promise<boolean> {
   try {
-    const { pollers } = await client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue } });
+    const { pollers } = await client.workflowService.describeTaskQueue({
+      namespace: client.options.namespace,
+      taskQueue: { name: taskQueue },
+    });
     return (pollers?.length ?? 0) > 0;
   } catch {
     return true; // unknown: let the query decide
@@ -82,7 +106,11 @@ export async function anyPoller(client: Client, taskQueue: string): Promise<bool
 
 /** gRPC DEADLINE_EXCEEDED anywhere in the cause chain (the client wraps it in a ServiceError). */
 function grpcCode(err: unknown, codes: readonly number[]): boolean {
-  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+  for (
+    let e: unknown = err, depth = 0;
+    typeof e === 'object' && e !== null && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth += 1
+  ) {
     if (codes.includes((e as { code?: unknown }).code as number)) return true;
   }
   return false;
@@ -93,18 +121,28 @@ const timedOut = (err: unknown) => grpcCode(err, [4]);
 const noPoller = (err: unknown) => grpcCode(err, [9]);
 
 /** The progress query, given a few seconds: with no worker, Temporal would otherwise wait far longer. */
-export async function queryProgress(client: Client, handle: RolloutHandle, taskQueue: string): Promise<RolloutProgress> {
+export async function queryProgress(
+  client: Client,
+  handle: RolloutHandle,
+  taskQueue: string,
+): Promise<RolloutProgress> {
   if (!(await anyPoller(client, taskQueue))) throw new NoWorkerAnswered(`no worker is polling task queue ${taskQueue}`);
   try {
-    return await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query<RolloutProgress>(PROGRESS_QUERY));
+    return await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+      handle.query<RolloutProgress>(PROGRESS_QUERY),
+    );
   } catch (err) {
     if (timedOut(err)) {
-      throw new NoWorkerAnswered(`no worker on task queue ${taskQueue} answered the progress query within ${QUERY_TIMEOUT_MS / 1000}s`);
+      throw new NoWorkerAnswered(
+        `no worker on task queue ${taskQueue} answered the progress query within ${QUERY_TIMEOUT_MS / 1000}s`,
+      );
     }
     // A worker that just stopped: Temporal fails the query ("no poller seen", a sticky queue gone) rather than waiting.
     if (noPoller(err) || err instanceof ServiceError) {
       const cause = (err as { cause?: { message?: string } }).cause?.message?.split('\n')[0];
-      throw new NoWorkerAnswered(`no worker on task queue ${taskQueue} answered the progress query${cause ? ` (${cause})` : ''}`);
+      throw new NoWorkerAnswered(
+        `no worker on task queue ${taskQueue} answered the progress query${cause ? ` (${cause})` : ''}`,
+      );
     }
     throw err;
   }
@@ -114,7 +152,11 @@ export async function queryProgress(client: Client, handle: RolloutHandle, taskQ
  * A rollout's own account: an ended one's from its result or failure (no worker needed), a running
  * one's from the progress query (NoWorkerAnswered when no worker does).
  */
-export async function progressOf(client: Client, handle: RolloutHandle, execution: Execution): Promise<RolloutProgress> {
+export async function progressOf(
+  client: Client,
+  handle: RolloutHandle,
+  execution: Execution,
+): Promise<RolloutProgress> {
   if (execution.status === 'COMPLETED' || execution.status === 'FAILED') {
     try {
       return await finalProgress(handle);
@@ -128,7 +170,8 @@ export async function progressOf(client: Client, handle: RolloutHandle, executio
     if (execution.status === 'RUNNING') throw err;
     // Terminated or timed out by Temporal: no result, and a query needs a worker to replay it.
     throw new CliError(
-      `rollout ${handle.workflowId} ended ${execution.status} in Temporal without a result and no worker answered its progress query: start a worker, or open it in the Temporal UI`,
+      `rollout ${handle.workflowId} ended ${execution.status} in Temporal without a result and no worker answered ` +
+        `its progress query: start a worker, or open it in the Temporal UI`,
       'NO_RESULT',
     );
   }
@@ -181,7 +224,9 @@ export async function closedError(client: Client, workflowId: string): Promise<C
   const { execution } = await describeRollout(client, workflowId);
   const status = execution.status;
   if (status === 'RUNNING') return null;
-  const progress = await progressOf(client, rolloutHandle(client, workflowId, execution.runId), execution).catch(() => null);
+  const progress = await progressOf(client, rolloutHandle(client, workflowId, execution.runId), execution).catch(
+    () => null,
+  );
   const ended = progress && TERMINAL_STATES.includes(progress.state) ? progress.state : status;
   const how = [
     ended === status ? '' : ` (Temporal status ${status})`,
@@ -189,7 +234,8 @@ export async function closedError(client: Client, workflowId: string): Promise<C
     progress?.reason ? `, ${progress.reason}` : '',
   ].join('');
   return new CliError(
-    `rollout ${workflowId} is closed: ${ended}${how}; nothing was sent. rollout report ${workflowId} shows how it ended; rollout start begins a new one`,
+    `rollout ${workflowId} is closed: ${ended}${how}; nothing was sent. rollout report ${workflowId} shows how ` +
+      `it ended; rollout start begins a new one`,
     'CLOSED',
   );
 }
@@ -200,7 +246,11 @@ export async function closedError(client: Client, workflowId: string): Promise<C
  * to a message, and quietly accepts a second cancellation): checked before, and again if the send
  * finds the rollout gone.
  */
-export async function whileOpen<T>(client: Client, workflowId: string, send: (handle: RolloutHandle) => Promise<T>): Promise<T> {
+export async function whileOpen<T>(
+  client: Client,
+  workflowId: string,
+  send: (handle: RolloutHandle) => Promise<T>,
+): Promise<T> {
   const before = await closedError(client, workflowId);
   if (before) throw before;
   try {

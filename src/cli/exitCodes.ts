@@ -4,14 +4,32 @@ import type { RolloutState } from '../shared';
 
 export const EXIT_CODES = {
   OK: { code: 0, meaning: 'done; for result: the rollout ended COMPLETED; for plan: GO' },
-  ERROR: { code: 1, meaning: 'could not do it: bad input, nothing found, Temporal or PostgreSQL unreachable (one line on stderr says which)' },
+  ERROR: {
+    code: 1,
+    meaning:
+      'could not do it: bad input, nothing found, Temporal or PostgreSQL unreachable (one line on stderr says which)',
+  },
   NO_GO: { code: 2, meaning: 'plan: a precondition fails (NO-GO); nothing was written' },
-  FAILED: { code: 3, meaning: 'result: the rollout ended FAILED (a guard refused or a verification failed; see its reason)' },
-  COMPENSATED: { code: 4, meaning: 'result: the rollout ended COMPENSATED (cancelled or failed, and what it wrote was undone)' },
+  FAILED: {
+    code: 3,
+    meaning: 'result: the rollout ended FAILED (a guard refused or a verification failed; see its reason)',
+  },
+  COMPENSATED: {
+    code: 4,
+    meaning: 'result: the rollout ended COMPENSATED (cancelled or failed, and what it wrote was undone)',
+  },
   EXPIRED: { code: 5, meaning: 'result: the rollout ended EXPIRED (the gate timeout passed; nothing was written)' },
-  NO_RESULT: { code: 6, meaning: 'result: Temporal ended the execution without a rollout result (terminated or timed out)' },
+  NO_RESULT: {
+    code: 6,
+    meaning: 'result: Temporal ended the execution without a rollout result (terminated or timed out)',
+  },
   CLOSED: { code: 7, meaning: 'gate-open, cancel: the rollout is closed already; nothing was sent' },
-  TAMPERED: { code: 8, meaning: 'report verify: the evidence packet was edited (the first edited field is named) or differs from the copy stored in the target\'s ledger' },
+  TAMPERED: {
+    code: 8,
+    meaning:
+      'report verify: the evidence packet was edited (the first edited field is named) or differs from the copy ' +
+      "stored in the target's ledger",
+  },
 } as const;
 
 export type ExitName = keyof typeof EXIT_CODES;
@@ -46,5 +64,9 @@ export function exitCodesHelp(names: readonly ExitName[] = Object.keys(EXIT_CODE
 
 /** The table as docs/OPERATIONS.md shows it (Markdown). */
 export function exitCodesMarkdown(): string {
-  return ['| exit | meaning |', '|---|---|', ...Object.values(EXIT_CODES).map((e) => `| ${e.code} | ${e.meaning} |`)].join('\n');
+  return [
+    '| exit | meaning |',
+    '|---|---|',
+    ...Object.values(EXIT_CODES).map((e) => `| ${e.code} | ${e.meaning} |`),
+  ].join('\n');
 }

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileSha256 } from '../db/sql';
 import type { z } from 'zod';
-import { Expected, RehearsalEvidence, RolloutInput, Ruleset, SeedScript, type RolloutInputDraft } from '../shared/input';
+import {
+  Expected,
+  RehearsalEvidence,
+  RolloutInput,
+  Ruleset,
+  SeedScript,
+  type RolloutInputDraft,
+} from '../shared/input';
 import { parseDuration } from './duration';
 import { CliError } from './errors';
 
@@ -23,7 +30,9 @@ function readJsonDocument<S extends z.ZodType>(file: string, schema: S, what: st
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CliError(`${what} ${file}: ${issue ? `${issue.path.join('.') || 'document'}: ${issue.message}` : 'invalid'}`);
+    throw new CliError(
+      `${what} ${file}: ${issue ? `${issue.path.join('.') || 'document'}: ${issue.message}` : 'invalid'}`,
+    );
   }
   return parsed.data;
 }
@@ -44,7 +53,9 @@ export function readSeedScript(file: string): SeedScript {
   try {
     sha256 = fileSha256(absolute);
   } catch {
-    throw new CliError(`cannot read seed script ${file}: give the path of production's commit_ready_f6_ownership_seed.sql`);
+    throw new CliError(
+      `cannot read seed script ${file}: give the path of production's commit_ready_f6_ownership_seed.sql`,
+    );
   }
   return SeedScript.parse({ path: absolute, sha256 });
 }
@@ -63,8 +74,10 @@ export interface StartOptions {
 
 /** Everything validated before Temporal is contacted: bad input starts nothing. */
 export function startInput(opts: StartOptions, target: string): RolloutInputDraft {
-  if (!opts.scan && (opts.ruleset || opts.snapshotRef)) throw new CliError('--ruleset and --snapshot-ref go with --scan');
-  if (opts.scan && (!opts.ruleset || !opts.snapshotRef)) throw new CliError('--scan needs --ruleset FILE and --snapshot-ref REF');
+  if (!opts.scan && (opts.ruleset || opts.snapshotRef))
+    throw new CliError('--ruleset and --snapshot-ref go with --scan');
+  if (opts.scan && (!opts.ruleset || !opts.snapshotRef))
+    throw new CliError('--scan needs --ruleset FILE and --snapshot-ref REF');
   const draft: RolloutInputDraft = {
     target,
     apr: opts.apr,

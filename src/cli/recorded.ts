@@ -14,11 +14,16 @@ export interface Recorded {
 
 export async function recorded(client: Client, workflowId: string, runId: string): Promise<Recorded> {
   const events = (await rolloutHandle(client, workflowId, runId).fetchHistory()).events ?? [];
-  const decode = (payload: Payload | undefined): unknown => (payload ? defaultPayloadConverter.fromPayload(payload) : undefined);
-  const parsed = RolloutInput.safeParse(decode(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0] ?? undefined));
+  const decode = (payload: Payload | undefined): unknown =>
+    payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
+  const parsed = RolloutInput.safeParse(
+    decode(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0] ?? undefined),
+  );
   // The gate is read once per batch of claims; the workflow keeps the rows of the last read, and so does the report.
   const scheduled = new Set(
-    events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'readGate').map((e) => String(e.eventId)),
+    events
+      .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'readGate')
+      .map((e) => String(e.eventId)),
   );
   const reads = events
     .filter((e) => scheduled.has(String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '')))

@@ -79,7 +79,12 @@ const MAX_CONSECUTIVE_FAILURES = 30;
 /** Follows a rollout until it ends (or Ctrl-C); returns the last progress seen. */
 export type WatchMode = 'terminal' | 'lines' | 'json';
 
-export async function watch(client: Client, workflowId: string, intervalMs: number, mode: WatchMode): Promise<RolloutProgress | null> {
+export async function watch(
+  client: Client,
+  workflowId: string,
+  intervalMs: number,
+  mode: WatchMode,
+): Promise<RolloutProgress | null> {
   const view = mode === 'terminal' ? await terminalView() : mode === 'json' ? jsonView() : lineView();
   let stopped = false;
   let wake: () => void = () => undefined;
@@ -102,7 +107,10 @@ export async function watch(client: Client, workflowId: string, intervalMs: numb
         // view follows it to the close, so its last frame is the rollout's final progress.
         if (seen.execution.status !== 'RUNNING') break;
         // A step retrying (the rollout lock held elsewhere): said once per change, with the holder.
-        const waits = last.state === 'RUNNING' || last.state === 'COMPENSATING' ? await pendingWaits(client.workflow.getHandle(workflowId)).catch(() => []) : [];
+        const waits =
+          last.state === 'RUNNING' || last.state === 'COMPENSATING'
+            ? await pendingWaits(client.workflow.getHandle(workflowId)).catch(() => [])
+            : [];
         const waiting = waits.map(formatWaiting).join('; ');
         if (waiting && waiting !== lastWaiting) view.note(waiting);
         lastWaiting = waiting;
@@ -126,6 +134,9 @@ export async function watch(client: Client, workflowId: string, intervalMs: numb
     process.off('SIGINT', onSigint);
     view.close();
   }
-  if (stopped) process.stderr.write(`stopped watching ${workflowId}; the rollout goes on (rollout progress ${workflowId} --watch resumes)\n`);
+  if (stopped)
+    process.stderr.write(
+      `stopped watching ${workflowId}; the rollout goes on (rollout progress ${workflowId} --watch resumes)\n`,
+    );
   return last;
 }

@@ -106,15 +106,25 @@ export type WrittenValues = Record<string, WrittenValue>;
 
 const INTEGER_MAX: Record<string, number> = { int2: 32_767, int4: 2_147_483_647, int8: Number.MAX_SAFE_INTEGER };
 
-function valueFindings(object: string, actual: CatalogColumn, value: WrittenValue | undefined): Omit<Finding, 'object' | 'severity'>[] {
+function valueFindings(
+  object: string,
+  actual: CatalogColumn,
+  value: WrittenValue | undefined,
+): Omit<Finding, 'object' | 'severity'>[] {
   if (!value) return [];
   const out: Omit<Finding, 'object' | 'severity'>[] = [];
   if (value.length !== undefined && actual.maxLength != null && actual.maxLength < value.length) {
-    out.push({ problem: `${actual.type} is narrower than the ${value.length} characters the rollout writes (${value.what})`, fix: 'widen the column, or change the value at its source' });
+    out.push({
+      problem: `${actual.type} is narrower than the ${value.length} characters the rollout writes (${value.what})`,
+      fix: 'widen the column, or change the value at its source',
+    });
   }
   const limit = INTEGER_MAX[actual.typname];
   if (value.max !== undefined && limit !== undefined && value.max > limit) {
-    out.push({ problem: `${actual.type} cannot hold ${value.max} (${value.what})`, fix: 'widen the column, or change the value at its source' });
+    out.push({
+      problem: `${actual.type} cannot hold ${value.max} (${value.what})`,
+      fix: 'widen the column, or change the value at its source',
+    });
   }
   return out;
 }
@@ -133,7 +143,12 @@ function relationFindings(
   if (!found?.found) {
     const path = catalog.searchPath ? ` (search_path ${catalog.searchPath})` : '';
     const there = found?.elsewhere?.length ? `; it exists as ${found.elsewhere.join(', ')}` : '';
-    noGo(spec.name, `relation is missing for role ${role}${path}${there}`, `the rollout needs it (${spec.why}): put its schema on the worker's search_path (ALTER ROLE ... SET search_path) with USAGE, or check the database`);
+    noGo(
+      spec.name,
+      `relation is missing for role ${role}${path}${there}`,
+      `the rollout needs it (${spec.why}): put its schema on the worker's search_path (ALTER ROLE ... SET ` +
+        `search_path) with USAGE, or check the database`,
+    );
     return out;
   }
   const name = found.qualified ?? spec.name;
@@ -147,17 +162,29 @@ function relationFindings(
     const actual = byName.get(column.name);
     const object = `${name}.${column.name}`;
     if (!actual) {
-      noGo(object, 'column is missing', `the rollout ${column.use === 'read' ? 'reads' : column.use === 'insert' ? 'inserts' : 'updates'} it: add it, or adapt the contract (src/contract/contract.ts) and its SQL`);
+      noGo(
+        object,
+        'column is missing',
+        `the rollout ${column.use === 'read' ? 'reads' : column.use === 'insert' ? 'inserts' : 'updates'} it: add ` +
+          `it, or adapt the contract (src/contract/contract.ts) and its SQL`,
+      );
       continue;
     }
     if (!fitsFamily(actual, column.family)) {
-      noGo(object, `has type ${actual.type}, not a ${column.family} type`, `the rollout binds a ${column.family} value: align the column type or the contract`);
+      noGo(
+        object,
+        `has type ${actual.type}, not a ${column.family} type`,
+        `the rollout binds a ${column.family} value: align the column type or the contract`,
+      );
     }
     if (!actual.select) noGo(object, `role ${role} may not SELECT it`, `grant it (sql/roles/rollout_operator.sql)`);
-    if (column.use === 'insert' && !ownScript && !actual.insert) noGo(object, `role ${role} may not INSERT it`, 'grant it (sql/roles/rollout_operator.sql)');
-    if (column.use === 'update' && !actual.update) noGo(object, `role ${role} may not UPDATE it`, 'grant it (sql/roles/rollout_operator.sql)');
+    if (column.use === 'insert' && !ownScript && !actual.insert)
+      noGo(object, `role ${role} may not INSERT it`, 'grant it (sql/roles/rollout_operator.sql)');
+    if (column.use === 'update' && !actual.update)
+      noGo(object, `role ${role} may not UPDATE it`, 'grant it (sql/roles/rollout_operator.sql)');
     if (column.use !== 'read' && !ownScript) {
-      for (const f of valueFindings(object, actual, values[`${spec.name}.${column.name}`])) noGo(object, f.problem, f.fix);
+      for (const f of valueFindings(object, actual, values[`${spec.name}.${column.name}`]))
+        noGo(object, f.problem, f.fix);
     }
   }
   if (spec.columns.length === 0 && !found.select) {
@@ -165,7 +192,12 @@ function relationFindings(
   }
   if (found.rowSecurity) {
     const policies = found.policies?.length ? ` (policies ${found.policies.join(', ')})` : '';
-    noGo(name, `row level security applies to role ${role}${policies}`, 'the rollout must see every row it reads and writes: exempt the role (BYPASSRLS) or give it a policy that shows all rows');
+    noGo(
+      name,
+      `row level security applies to role ${role}${policies}`,
+      'the rollout must see every row it reads and writes: exempt the role (BYPASSRLS) or give it a policy that ' +
+        'shows all rows',
+    );
   }
   if (spec.access === 'write' && !ownScript) {
     const filled = new Set(spec.columns.filter((c) => c.use === 'insert').map((c) => c.name));
@@ -182,7 +214,11 @@ function relationFindings(
   }
   for (const key of spec.uniqueKeys ?? []) {
     if (!found.uniqueKeys.some((k) => sameKey(k, key))) {
-      noGo(`${name} (${key.join(', ')})`, 'has no unique key on exactly these columns', 'the rollout relies on it (an ON CONFLICT target, a ledger key, the cursor\'s name): add a unique constraint');
+      noGo(
+        `${name} (${key.join(', ')})`,
+        'has no unique key on exactly these columns',
+        "the rollout relies on it (an ON CONFLICT target, a ledger key, the cursor's name): add a unique constraint",
+      );
     }
   }
   if (spec.access === 'write' && !ownScript) {
@@ -192,22 +228,47 @@ function relationFindings(
     const known = [...(spec.uniqueKeys ?? []), ...(spec.knownUniqueKeys ?? [])];
     for (const key of found.uniqueKeys) {
       if (key.every((c) => writes.has(c)) && !known.some((k) => sameKey(k, key))) {
-        noGo(`${name} (${key.join(', ')})`, 'is a unique key over columns the rollout writes that the contract does not know', 'its rows could fail with a duplicate key after earlier steps committed: drop it, or list it in the contract once the rollout\'s rows are shown to respect it');
+        noGo(
+          `${name} (${key.join(', ')})`,
+          'is a unique key over columns the rollout writes that the contract does not know',
+          'its rows could fail with a duplicate key after ' +
+            'earlier steps committed: drop it, or list it in the ' +
+            'contract ' +
+            "once the rollout's rows are shown to respect it",
+        );
       }
     }
   }
-  if (spec.deletes && !found.delete) noGo(name, `role ${role} may not DELETE from it`, 'the compensation deletes the rows it wrote: grant DELETE');
+  if (spec.deletes && !found.delete)
+    noGo(name, `role ${role} may not DELETE from it`, 'the compensation deletes the rows it wrote: grant DELETE');
   if (spec.access === 'write') {
     // Every write is proven against its footprint: a trigger's or a rule's own writes would refuse each step.
     for (const trigger of found.triggers.filter((t) => !(spec.knownTriggers ?? []).includes(t))) {
-      noGo(`${name} trigger ${trigger}`, 'fires on the rollout\'s writes', 'whatever it writes is outside the step\'s footprint and refuses the step: drop or disable it for the rollout, or list it in the contract as known and harmless');
+      noGo(
+        `${name} trigger ${trigger}`,
+        "fires on the rollout's writes",
+        "whatever it writes is outside the step's footprint and refuses the step: drop or disable it for the " +
+          'rollout, or list it in the contract as known and harmless',
+      );
     }
     for (const rule of found.rules ?? []) {
-      noGo(`${name} rule ${rule}`, 'rewrites the rollout\'s writes', 'the step would not write what it declares: drop the rule for the rollout');
+      noGo(
+        `${name} rule ${rule}`,
+        "rewrites the rollout's writes",
+        'the step would not write what it declares: drop the rule for the rollout',
+      );
     }
   } else if (spec.triggers !== undefined && found.triggers.length !== spec.triggers) {
-    const problem = `carries ${found.triggers.length} trigger(s)${found.triggers.length ? ` (${found.triggers.join(', ')})` : ''}, the packet says ${spec.triggers}`;
-    out.push({ object: `${name} triggers`, problem, fix: 'the rollout never writes it; review whether the packet still holds', severity: 'note' });
+    const problem =
+      `carries ${found.triggers.length} ` +
+      `trigger(s)${found.triggers.length ? ` (${found.triggers.join(', ')})` : ''}, the packet says ` +
+      `${spec.triggers}`;
+    out.push({
+      object: `${name} triggers`,
+      problem,
+      fix: 'the rollout never writes it; review whether the packet still holds',
+      severity: 'note',
+    });
   }
   for (const lookup of spec.lookups ?? []) {
     const leads = (found.indexes ?? []).some((cols) => cols !== null && lookup.columns.every((c, i) => cols[i] === c));
@@ -222,20 +283,35 @@ function relationFindings(
   }
   if (spec.access === 'write' && (spec.deletes || spec.columns.some((c) => c.use === 'update'))) {
     // A delete or update of the rollout's own rows must not reach rows it did not write.
-    const foreign = found.cascades.filter((c) => spec.noCascade || !written.has(c.replace(/ \(.*$/, '').replace(/^.*\./, '')));
+    const foreign = found.cascades.filter(
+      (c) => spec.noCascade || !written.has(c.replace(/ \(.*$/, '').replace(/^.*\./, '')),
+    );
     if (foreign.length > 0) {
-      noGo(`${name} foreign keys`, `a change cascades into ${foreign.join(', ')}`, 'the compensation deletes rows: it must not cascade beyond what the rollout wrote, review the constraints');
+      noGo(
+        `${name} foreign keys`,
+        `a change cascades into ${foreign.join(', ')}`,
+        'the compensation deletes rows: it must not cascade beyond what the rollout wrote, review the constraints',
+      );
     }
   }
   return out;
 }
 
 /** Every gap between the contract and the catalog, for the relations this rollout needs. */
-export function contractFindings(contract: Contract, catalog: Catalog, scope: ContractScope, values: WrittenValues = {}): Finding[] {
+export function contractFindings(
+  contract: Contract,
+  catalog: Catalog,
+  scope: ContractScope,
+  values: WrittenValues = {},
+): Finding[] {
   const out: Finding[] = [];
   const noGo = (object: string, problem: string, fix: string) => out.push({ object, problem, fix, severity: 'no-go' });
   if (!catalog.roleExists) {
-    noGo(`role ${catalog.role}`, 'does not exist', 'create it (README: a least-privilege role) or name the worker\'s role');
+    noGo(
+      `role ${catalog.role}`,
+      'does not exist',
+      "create it (README: a least-privilege role) or name the worker's role",
+    );
     return out;
   }
   if (catalog.serverVersionNum < contract.minServerVersionNum) {
@@ -256,9 +332,14 @@ export function contractFindings(contract: Contract, catalog: Catalog, scope: Co
     return out;
   }
   if (catalog.ledgerVersion < contract.ledger.version) {
-    noGo(`schema ${schema}`, `ledger version ${catalog.ledgerVersion}, needs ${contract.ledger.version}`, 'run `rollout db install` as the database owner');
+    noGo(
+      `schema ${schema}`,
+      `ledger version ${catalog.ledgerVersion}, needs ${contract.ledger.version}`,
+      'run `rollout db install` as the database owner',
+    );
   }
-  if (!catalog.schemaUsage[schema]) noGo(`schema ${schema}`, `role ${catalog.role} has no USAGE on it`, 'grant it (sql/roles/rollout_operator.sql)');
+  if (!catalog.schemaUsage[schema])
+    noGo(`schema ${schema}`, `role ${catalog.role} has no USAGE on it`, 'grant it (sql/roles/rollout_operator.sql)');
   for (const table of contract.ledger.tables) {
     const name = ledgerTableName(contract, table.name);
     const found = byName.get(name);
@@ -267,12 +348,18 @@ export function contractFindings(contract: Contract, catalog: Catalog, scope: Co
       continue;
     }
     const columns = new Map(found.columns.map((c) => [c.name, c]));
-    if (!found.select) noGo(name, `role ${catalog.role} may not SELECT it`, 'grant it (sql/roles/rollout_operator.sql)');
+    if (!found.select)
+      noGo(name, `role ${catalog.role} may not SELECT it`, 'grant it (sql/roles/rollout_operator.sql)');
     if (table.privileges.insert && !found.columns.every((c) => c.insert)) {
       noGo(name, `role ${catalog.role} may not INSERT into it`, 'grant it (sql/roles/rollout_operator.sql)');
     }
     for (const column of table.privileges.update ?? []) {
-      if (!columns.get(column)?.update) noGo(`${name}.${column}`, `role ${catalog.role} may not UPDATE it`, 'grant it (sql/roles/rollout_operator.sql)');
+      if (!columns.get(column)?.update)
+        noGo(
+          `${name}.${column}`,
+          `role ${catalog.role} may not UPDATE it`,
+          'grant it (sql/roles/rollout_operator.sql)',
+        );
     }
   }
   return out;
@@ -280,7 +367,10 @@ export function contractFindings(contract: Contract, catalog: Catalog, scope: Co
 
 /** Every relation name the catalog query must look up, the ledger's among them. */
 export function catalogRelationNames(contract: Contract): string[] {
-  return [...contract.relations.map((r) => r.name), ...contract.ledger.tables.map((t) => ledgerTableName(contract, t.name))];
+  return [
+    ...contract.relations.map((r) => r.name),
+    ...contract.ledger.tables.map((t) => ledgerTableName(contract, t.name)),
+  ];
 }
 
 export function describeFinding(f: Finding): string {

@@ -45,7 +45,9 @@ export interface RelationSpec {
   /** Why the rollout needs it, for operators. */
   why: string;
   columns: ColumnSpec[];
-  /** Unique keys the rollout relies on: the natural-key upserts' ON CONFLICT targets, the ledger's keys, the cursor's name. */
+  /**
+   * Unique keys the rollout relies on: the natural-key upserts' ON CONFLICT targets, the ledger's keys, the cursor's
+   * name. */
   uniqueKeys?: string[][];
   /** Other unique keys over columns the rollout writes that its rows are known to respect (a NO-GO when not listed). */
   knownUniqueKeys?: string[][];
@@ -55,7 +57,8 @@ export interface RelationSpec {
   ledgerKey?: string;
   /** The packet's fact: how many (non-internal) triggers it carries. */
   triggers?: number;
-  /** Lookups that must cost what they find, not the table: an index leading with these columns (a note when missing). */
+  /**
+   * Lookups that must cost what they find, not the table: an index leading with these columns (a note when missing). */
   lookups?: { columns: string[]; why: string }[];
   /** The packet's fact: no foreign key cascades a delete or update from it into other tables. */
   noCascade?: boolean;
@@ -80,24 +83,45 @@ export interface Contract {
   ledger: { schema: string; version: number; tables: LedgerTableSpec[] };
 }
 
-const text = (name: string, use: ColumnUse = 'read', value?: ValueSource): ColumnSpec => ({ name, family: 'text', use, ...(value ? { value } : {}) });
-const integer = (name: string, use: ColumnUse = 'read', value?: ValueSource): ColumnSpec => ({ name, family: 'integer', use, ...(value ? { value } : {}) });
+const text = (name: string, use: ColumnUse = 'read', value?: ValueSource): ColumnSpec => ({
+  name,
+  family: 'text',
+  use,
+  ...(value ? { value } : {}),
+});
+const integer = (name: string, use: ColumnUse = 'read', value?: ValueSource): ColumnSpec => ({
+  name,
+  family: 'integer',
+  use,
+  ...(value ? { value } : {}),
+});
 const fromInput = (input: Extract<ValueSource, { input: unknown }>['input']): ValueSource => ({ input });
-const fromData = (relation: string, column: string, prefix?: string): ValueSource => ({ data: { relation, column, ...(prefix ? { prefix } : {}) } });
+const fromData = (relation: string, column: string, prefix?: string): ValueSource => ({
+  data: { relation, column, ...(prefix ? { prefix } : {}) },
+});
 
 export const CONTRACT: Contract = {
   version: 1,
   minServerVersionNum: 110000,
   functions: [
-    { signature: 'pg_advisory_xact_lock(bigint)', why: 'one rollout writes at a time (the seed guard and every write step)' },
+    {
+      signature: 'pg_advisory_xact_lock(bigint)',
+      why: 'one rollout writes at a time (the seed guard and every write step)',
+    },
     { signature: 'hashtextextended(text,bigint)', why: "the advisory lock's key" },
     { signature: 'md5(text)', why: 'the inventory hash of a snapshot' },
     {
       signature: 'pg_stat_get_xact_tuples_inserted(oid)',
       why: "the footprint proof: PostgreSQL's accounting of each write transaction (pg_stat_xact_user_tables)",
     },
-    { signature: 'query_to_xml(text,boolean,boolean,text)', why: "the footprint of production's own seed script, proven after its COMMIT" },
-    { signature: 'pg_control_system()', why: "the target's identity (system identifier): one rollout per database, however it is reached" },
+    {
+      signature: 'query_to_xml(text,boolean,boolean,text)',
+      why: "the footprint of production's own seed script, proven after its COMMIT",
+    },
+    {
+      signature: 'pg_control_system()',
+      why: "the target's identity (system identifier): one rollout per database, however it is reached",
+    },
   ],
   relations: [
     {
@@ -121,7 +145,9 @@ export const CONTRACT: Contract = {
       kind: 'table',
       access: 'write',
       scope: 'always',
-      why: "Phase 1 seed: 0→30 rows marked created_by='F6_OWNERSHIP_SEED_COMMIT'; its compensation deletes exactly those",
+      why:
+        "Phase 1 seed: 0→30 rows marked created_by='F6_OWNERSHIP_SEED_COMMIT'; its compensation deletes " +
+        'exactly those',
       columns: [
         text('object_ref', 'insert', fromData('governance_domain', 'domain_code', 'domain:')),
         text('owner_role', 'insert', fromData('governance_domain', 'steward_role')),
@@ -139,11 +165,27 @@ export const CONTRACT: Contract = {
       kind: 'relation',
       access: 'read',
       scope: 'always',
-      why: 'the governed inventory: snapshot hash, scan candidates (its definition renders differently after a dump-reload: irrelevant)',
+      why:
+        'the governed inventory: snapshot hash, scan candidates (its definition renders differently after a ' +
+        'dump-reload: irrelevant)',
       columns: [text('object_ref'), text('object_kind'), text('object_type'), text('domain_code'), text('parent_ref')],
     },
-    { name: 'v_object_owner_gap', kind: 'relation', access: 'read', scope: 'always', why: 'gap: governed objects with no owner (210→0)', columns: [] },
-    { name: 'v_object_owner_conflict', kind: 'relation', access: 'read', scope: 'always', why: 'conflict: contradicting owners (stays 0)', columns: [] },
+    {
+      name: 'v_object_owner_gap',
+      kind: 'relation',
+      access: 'read',
+      scope: 'always',
+      why: 'gap: governed objects with no owner (210→0)',
+      columns: [],
+    },
+    {
+      name: 'v_object_owner_conflict',
+      kind: 'relation',
+      access: 'read',
+      scope: 'always',
+      why: 'conflict: contradicting owners (stays 0)',
+      columns: [],
+    },
     {
       name: 'v_owner_coverage',
       kind: 'relation',
@@ -242,7 +284,11 @@ export const CONTRACT: Contract = {
       access: 'write',
       scope: 'scan',
       why: 'Phase 2 is bounded: the one table a scan appends one row to per run',
-      columns: [integer('scan_run_id'), integer('ruleset_id', 'insert'), text('snapshot_ref', 'insert', fromInput('snapshotRef'))],
+      columns: [
+        integer('scan_run_id'),
+        integer('ruleset_id', 'insert'),
+        text('snapshot_ref', 'insert', fromInput('snapshotRef')),
+      ],
       uniqueKeys: [['scan_run_id']],
       ledgerKey: 'scan_run_id',
       deletes: true,
@@ -284,7 +330,8 @@ export interface ContractScope {
 
 export function relationsInScope(contract: Contract, scope: ContractScope): RelationSpec[] {
   return contract.relations.filter(
-    (r) => r.scope === 'always' || (r.scope === 'scan' && scope.scan) || (r.scope === 'bundled-seed' && !scope.seedScript),
+    (r) =>
+      r.scope === 'always' || (r.scope === 'scan' && scope.scan) || (r.scope === 'bundled-seed' && !scope.seedScript),
   );
 }
 

@@ -11,7 +11,10 @@ export interface DataValue {
   prefix: string;
 }
 
-function fromInput(source: Extract<ValueSource, { input: unknown }>['input'], input: RolloutInput): WrittenValue | null {
+function fromInput(
+  source: Extract<ValueSource, { input: unknown }>['input'],
+  input: RolloutInput,
+): WrittenValue | null {
   const scan = input.scan;
   const text = (value: string, what: string): WrittenValue => ({ length: value.length, what: `${what} '${value}'` });
   switch (source) {
@@ -33,7 +36,11 @@ function fromInput(source: Extract<ValueSource, { input: unknown }>['input'], in
 }
 
 /** The values known without reading data, and the data columns still to measure. */
-export function writtenValues(contract: Contract, scope: ContractScope, input: RolloutInput): { values: WrittenValues; data: DataValue[] } {
+export function writtenValues(
+  contract: Contract,
+  scope: ContractScope,
+  input: RolloutInput,
+): { values: WrittenValues; data: DataValue[] } {
   const values: WrittenValues = {};
   const data: DataValue[] = [];
   for (const spec of relationsInScope(contract, scope)) {
@@ -45,7 +52,13 @@ export function writtenValues(contract: Contract, scope: ContractScope, input: R
       else if ('input' in source) {
         const value = fromInput(source.input, input);
         if (value) values[key] = value;
-      } else data.push({ key, relation: source.data.relation, column: source.data.column, prefix: source.data.prefix ?? '' });
+      } else
+        data.push({
+          key,
+          relation: source.data.relation,
+          column: source.data.column,
+          prefix: source.data.prefix ?? '',
+        });
     }
   }
   return { values, data };
@@ -57,7 +70,10 @@ export function dataValues(data: DataValue[], lengths: { key: string; length: nu
   for (const { key, length } of lengths) {
     const source = data.find((d) => d.key === key);
     if (length === null || !source) continue;
-    out[key] = { length, what: `the longest ${source.prefix ? `'${source.prefix}' || ` : ''}${source.relation}.${source.column}` };
+    out[key] = {
+      length,
+      what: `the longest ${source.prefix ? `'${source.prefix}' || ` : ''}${source.relation}.${source.column}`,
+    };
   }
   return out;
 }

@@ -20,7 +20,10 @@ function ending(client: Client): boolean {
 }
 
 export class TargetClient extends Client {
-  constructor(config: ClientConfig, private readonly how: ClientHow) {
+  constructor(
+    config: ClientConfig,
+    private readonly how: ClientHow,
+  ) {
     super(config);
   }
 
@@ -64,11 +67,8 @@ export class TargetClient extends Client {
       clearTimeout(timer);
     });
     if (!callback) return ended;
-    ended.then(
-      () => {
-        (callback as (err?: Error) => void)();
-      },
-      callback,
-    );
+    ended.then(() => {
+      (callback as (err?: Error) => void)();
+    }, callback);
   }
 }

@@ -32,7 +32,12 @@ function difference(end: Counters[], start: Counters[]): Written[] {
   return end
     .map(({ relid, relation, ...now }) => {
       const b = before.get(relid);
-      return { relation, insert: now.insert - (b?.insert ?? 0), update: now.update - (b?.update ?? 0), delete: now.delete - (b?.delete ?? 0) };
+      return {
+        relation,
+        insert: now.insert - (b?.insert ?? 0),
+        update: now.update - (b?.update ?? 0),
+        delete: now.delete - (b?.delete ?? 0),
+      };
     })
     .filter((w) => w.insert !== 0 || w.update !== 0 || w.delete !== 0);
 }
@@ -53,7 +58,13 @@ export interface Footprinted<T> {
 export async function footprintOf(client: PoolClient): Promise<(declared: Declared[]) => Promise<FootprintProof>> {
   const start = await sessionCounters(client, []);
   return async (declared) => {
-    const measured = difference(await sessionCounters(client, declared.map((d) => d.relation)), start);
+    const measured = difference(
+      await sessionCounters(
+        client,
+        declared.map((d) => d.relation),
+      ),
+      start,
+    );
     const footprint: FootprintProof = { declared, measured, method: 'transaction' };
     const violations = footprintViolations(footprint);
     if (violations.length > 0) throw new FootprintViolation(violations, footprint);
@@ -62,7 +73,10 @@ export async function footprintOf(client: PoolClient): Promise<(declared: Declar
 }
 
 /** One write transaction whose footprint is proven before it commits; a violation rolls all of it back. */
-export async function withFootprint<T>(pool: Pool, fn: (client: PoolClient) => Promise<Footprinted<T>>): Promise<T & { footprint: FootprintProof }> {
+export async function withFootprint<T>(
+  pool: Pool,
+  fn: (client: PoolClient) => Promise<Footprinted<T>>,
+): Promise<T & { footprint: FootprintProof }> {
   return withTransaction(pool, async (client) => {
     const prove = await footprintOf(client);
     const { result, declared } = await fn(client);

@@ -8,7 +8,8 @@ import { sqlFile } from './sql';
 export async function installLedger(pool: Pool): Promise<{ version: number }> {
   return withTransaction(pool, async (client) => {
     await client.query(sqlFile('ledger/install.sql').text);
-    const version = (await runScript<{ version: number | null }>(client, sqlFile('ledger/version.sql'))).rows[0]?.version;
+    const version = (await runScript<{ version: number | null }>(client, sqlFile('ledger/version.sql'))).rows[0]
+      ?.version;
     if (!version) throw new Error('ledger/install.sql left no version');
     return { version };
   });
@@ -16,5 +17,7 @@ export async function installLedger(pool: Pool): Promise<{ version: number }> {
 
 /** The owner's rule that rollouts on this target require a completed clone rehearsal (null lifts it). */
 export async function setRehearsalRule(pool: Pool, rule: { maxAgeDays: number } | null): Promise<void> {
-  await withTransaction(pool, (client) => runScript(client, sqlFile('ledger/policy_set.sql'), [rule === null ? null : JSON.stringify(rule)]));
+  await withTransaction(pool, (client) =>
+    runScript(client, sqlFile('ledger/policy_set.sql'), [rule === null ? null : JSON.stringify(rule)]),
+  );
 }

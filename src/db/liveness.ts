@@ -130,7 +130,11 @@ export class WatchedClient extends TargetClient implements Liveness {
   private checking = false;
   private stalled = false;
 
-  constructor(config: ClientConfig, how: ClientHow, private readonly watch: WatchContext) {
+  constructor(
+    config: ClientConfig,
+    how: ClientHow,
+    private readonly watch: WatchContext,
+  ) {
     super(config, how);
     // Every message the server sends, parsed: an answer, a row, a notice.
     this.connection.on('message', () => {

@@ -15,7 +15,9 @@ export class RolloutLockBusy extends Error {
   constructor(readonly holder: Holder | null) {
     super(
       holder
-        ? `waiting for the rollout lock: held by pid ${holder.pid} (${holder.application_name || 'no application_name'}, user ${holder.user_name}, ${holder.state ?? '?'} since ${holder.since ?? '?'}); retrying`
+        ? `waiting for the rollout lock: held by pid ${holder.pid} ` +
+            `(${holder.application_name || 'no application_name'}, user ${holder.user_name}, ` +
+            `${holder.state ?? '?'} since ${holder.since ?? '?'}); retrying`
         : 'waiting for the rollout lock: its holder just let go; retrying',
     );
     this.name = 'RolloutLockBusy';

@@ -23,7 +23,9 @@ export const SESSION_LIMITS = {
 
 function sessionOptions(extra: string | undefined): string {
   const l = SESSION_LIMITS;
-  const server = `-c tcp_keepalives_idle=${l.keepAliveIdleS} -c tcp_keepalives_interval=${l.keepAliveIntervalS} -c tcp_keepalives_count=${l.keepAliveCount}`;
+  const server =
+    `-c tcp_keepalives_idle=${l.keepAliveIdleS} -c tcp_keepalives_interval=${l.keepAliveIntervalS} -c ` +
+    `tcp_keepalives_count=${l.keepAliveCount}`;
   return extra ? `${server} ${extra}` : server;
 }
 
@@ -40,7 +42,9 @@ export function connectionConfig(target: PgTarget, env: NodeJS.ProcessEnv = proc
     password: async () => {
       const password = target.password ?? (await passwordFromFile(target));
       if (password === undefined) {
-        throw new Error(`no password supplied for ${target.user}: put it in ${target.passfile}, PGPASSWORD or the connection string`);
+        throw new Error(
+          `no password supplied for ${target.user}: put it in ${target.passfile}, PGPASSWORD or the connection string`,
+        );
       }
       return password;
     },
@@ -91,7 +95,11 @@ function watchedClients(
  * A pool on what psql would connect to with the same connection string (a postgres:// URI,
  * key=value conninfo, or '' for the PG* environment alone) and the same environment.
  */
-export function createPool(connectionString: string, options: Partial<PoolConfig> = {}, env: NodeJS.ProcessEnv = process.env): Pool {
+export function createPool(
+  connectionString: string,
+  options: Partial<PoolConfig> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Pool {
   const target = resolvePgTarget(connectionString, env);
   const config = connectionConfig(target, env);
   const connectTimeoutMs = options.connectionTimeoutMillis ?? config.connectionTimeoutMillis ?? CONNECT_TIMEOUT_MS;
@@ -115,8 +123,9 @@ export function createPool(connectionString: string, options: Partial<PoolConfig
     onConnect: ((client: PoolClient) =>
       watch.stranded.size === 0
         ? undefined
-        : watch.stranded.end((sql, params) => client.query(sql, params)).catch(() => undefined)
-    ) as PoolConfig['onConnect'],
+        : watch.stranded
+            .end((sql, params) => client.query(sql, params))
+            .catch(() => undefined)) as PoolConfig['onConnect'],
   });
   // An idle client dies when the server restarts; the pool replaces it. Without a listener
   // node would treat the error as unhandled and take the worker down.
@@ -136,7 +145,14 @@ export function poolWatch(pool: Pool): WatchContext | undefined {
 
 // Failures of the way to the server, not of what it said (those carry a SQLSTATE) nor of our own setup.
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
 ]);
 
 /** A connection that could not be had for want of a way to the server: the database is away, since when. */
@@ -197,7 +213,11 @@ export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Prom
 }
 
 /** One transaction; `readOnly` makes PostgreSQL itself refuse any write in it (the preflight's reads). */
-export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
+export async function withTransaction<T>(
+  pool: Pool,
+  fn: (client: PoolClient) => Promise<T>,
+  options: { readOnly?: boolean } = {},
+): Promise<T> {
   return withClient(pool, async (client) => {
     await client.query(options.readOnly ? 'begin transaction read only' : 'begin');
     try {

@@ -33,7 +33,10 @@ export async function snapshotProblem(client: PoolClient, snapshotRef: string): 
   if (!recorded) return `snapshot ref ${snapshotRef} is unknown: take one with \`rollout snapshot create\``;
   const now = await inventoryDigest(client);
   if (now.inventory_hash !== recorded.inventory_hash) {
-    return `snapshot ref ${snapshotRef} is stale: it recorded ${recorded.object_count} inventory rows, the inventory now has ${now.object_count} and differs`;
+    return (
+      `snapshot ref ${snapshotRef} is stale: it recorded ${recorded.object_count} inventory rows, the ` +
+      `inventory now has ${now.object_count} and differs`
+    );
   }
   return null;
 }

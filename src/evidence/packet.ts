@@ -18,7 +18,10 @@ export interface PlannedSql {
 export interface EvidenceBody {
   [key: string]: Json;
   schema: string;
-  rollout: Pick<RolloutProgress, 'workflowId' | 'runId' | 'rolloutId' | 'target' | 'apr' | 'state' | 'reason' | 'startedAt'> & {
+  rollout: Pick<
+    RolloutProgress,
+    'workflowId' | 'runId' | 'rolloutId' | 'target' | 'apr' | 'state' | 'reason' | 'startedAt'
+  > & {
     endedAt: string;
     workerBuild: string | null;
   };
@@ -32,7 +35,9 @@ export interface EvidenceBody {
   };
   digests: PlannedSql & { [key: string]: Json; seedScript: string | null };
   expected: Expected & { [key: string]: Json };
-  /** The scan the run was started with (ruleset, snapshot ref, cursor), or null (absent in packets before it was kept). */
+  /**
+   * The scan the run was started with (ruleset, snapshot ref, cursor), or null (absent in packets before it was kept).
+   * */
   scan: Json;
   baseline: Json;
   steps: Json[];
@@ -46,8 +51,21 @@ export interface EvidenceBody {
 export type Evidence = Sealed<EvidenceBody>;
 
 function step(s: StepProgress): Json {
-  const { name, status, before, after, detail, compensation, sqlSha256, sql, footprint, compensationFootprint, error } = s;
-  return { name, status, before, after, detail, compensation, sqlSha256, sql, footprint, compensationFootprint, error } as unknown as Json;
+  const { name, status, before, after, detail, compensation, sqlSha256, sql, footprint, compensationFootprint, error } =
+    s;
+  return {
+    name,
+    status,
+    before,
+    after,
+    detail,
+    compensation,
+    sqlSha256,
+    sql,
+    footprint,
+    compensationFootprint,
+    error,
+  } as unknown as Json;
 }
 
 export interface EvidenceSource {
@@ -114,22 +132,35 @@ export interface RehearsalRule {
  * Why a rehearsal's evidence does not stand for this production run: edited, not completed, other SQL,
  * another contract, other expected numbers, or too old. Empty when it stands.
  */
-export function rehearsalProblems(rehearsal: unknown, planned: PlannedSql, expected: Expected, rule: RehearsalRule, now: Date): string[] {
+export function rehearsalProblems(
+  rehearsal: unknown,
+  planned: PlannedSql,
+  expected: Expected,
+  rule: RehearsalRule,
+  now: Date,
+): string[] {
   const verdict = verifySealed(rehearsal);
   if (!verdict.ok) return [`rehearsal evidence is not intact: ${verdict.field} ${verdict.problem}`];
   const body = (rehearsal as Evidence).body;
   if (body.schema !== EVIDENCE_SCHEMA) return [`rehearsal evidence has schema ${body.schema}, not ${EVIDENCE_SCHEMA}`];
   const problems: string[] = [];
-  if (body.rollout.state !== 'COMPLETED') problems.push(`the rehearsal ${body.rollout.rolloutId} ended ${body.rollout.state}, not COMPLETED`);
+  if (body.rollout.state !== 'COMPLETED')
+    problems.push(`the rehearsal ${body.rollout.rolloutId} ended ${body.rollout.state}, not COMPLETED`);
   for (const key of ['contract', 'seed', 'scan', 'cursor', 'compensation'] as const) {
     if (body.digests[key] !== planned[key]) {
-      problems.push(`the rehearsal ran other ${key === 'contract' ? 'contract' : `${key} SQL`} (sha256 ${String(body.digests[key]).slice(0, 12)}, this run ${String(planned[key]).slice(0, 12)})`);
+      problems.push(
+        `the rehearsal ran other ${key === 'contract' ? 'contract' : `${key} SQL`} (sha256 ` +
+          `${String(body.digests[key]).slice(0, 12)}, this run ${String(planned[key]).slice(0, 12)})`,
+      );
     }
   }
   if (canonical(body.expected) !== canonical(expected)) {
-    problems.push(`the rehearsal expected other numbers (${canonical(body.expected)}, this run ${canonical(expected)})`);
+    problems.push(
+      `the rehearsal expected other numbers (${canonical(body.expected)}, this run ${canonical(expected)})`,
+    );
   }
   const age = (now.getTime() - Date.parse(body.rollout.endedAt)) / 86_400_000;
-  if (!(age <= rule.maxAgeDays)) problems.push(`the rehearsal ended ${body.rollout.endedAt}, more than ${rule.maxAgeDays} days ago`);
+  if (!(age <= rule.maxAgeDays))
+    problems.push(`the rehearsal ended ${body.rollout.endedAt}, more than ${rule.maxAgeDays} days ago`);
   return problems;
 }

@@ -62,7 +62,7 @@ export function verifySealed(doc: unknown): Verdict {
     return { ok: false, field: '/', problem: 'not an evidence packet: body, fieldDigests and digest are required' };
   }
   const { body, fieldDigests, digest } = doc as Sealed<Record<string, Json>>;
-  const recorded = (fieldDigests ?? {});
+  const recorded = fieldDigests ?? {};
   const actual = fieldDigestsOf(body);
   for (const [field, d] of Object.entries(actual)) {
     if (recorded[field] === undefined) return { ok: false, field: `/body${field}`, problem: 'was added after sealing' };
@@ -72,6 +72,7 @@ export function verifySealed(doc: unknown): Verdict {
     if (actual[field] === undefined) return { ok: false, field: `/body${field}`, problem: 'was removed after sealing' };
   }
   const again = digestOf(body, recorded);
-  if (again !== digest) return { ok: false, field: '/digest', problem: `does not match the packet (recomputed ${again})` };
+  if (again !== digest)
+    return { ok: false, field: '/digest', problem: `does not match the packet (recomputed ${again})` };
   return { ok: true, digest };
 }

@@ -9,10 +9,12 @@ export function formatAttempt(a: GateAttempt): string {
 
 function formatDetail(detail: StepProgress['detail'] | null): string {
   if (!detail) return '';
-  return Object.entries(detail)
-    // Digests are cited by their first 12 hex digits, as git abbreviates hashes.
-    .map(([k, v]) => `${k}=${typeof v === 'string' && /^[0-9a-f]{64}$/.test(v) ? v.slice(0, 12) : v}`)
-    .join(' ');
+  return (
+    Object.entries(detail)
+      // Digests are cited by their first 12 hex digits, as git abbreviates hashes.
+      .map(([k, v]) => `${k}=${typeof v === 'string' && /^[0-9a-f]{64}$/.test(v) ? v.slice(0, 12) : v}`)
+      .join(' ')
+  );
 }
 
 export function formatStep(s: StepProgress): string {
@@ -66,7 +68,8 @@ export function stepBar(steps: readonly StepProgress[]): string {
 export function formatFrame(p: RolloutProgress, tick: number): string {
   const gate = p.gate.accepted
     ? `✔ accepted, opened by ${p.gate.openedBy} at ${p.gate.acceptedAt}`
-    : `${p.state === 'WAITING_FOR_GATE' ? SPINNER[tick % SPINNER.length] : '✖'} not accepted: people ratify ${p.apr}, then rollout gate-open`;
+    : `${p.state === 'WAITING_FOR_GATE' ? SPINNER[tick % SPINNER.length] : '✖'} not accepted: people ratify ` +
+      `${p.apr}, then rollout gate-open`;
   return [
     `${p.workflowId}  ${p.state}  target=${p.target}  apr=${p.apr}  updated ${p.updatedAt}`,
     ...(p.reason ? [`reason: ${p.reason}`] : []),
@@ -86,16 +89,22 @@ export function formatChanges(prev: RolloutProgress | null, next: RolloutProgres
   const lines: string[] = [];
   if (!prev) lines.push(`rollout ${next.workflowId} target=${next.target} apr=${next.apr}`);
   for (const a of next.gate.attempts.slice(prev?.gate.attempts.length ?? 0)) lines.push(`gate ${formatAttempt(a)}`);
-  if (!prev?.gate.accepted && next.gate.accepted) lines.push(`gate accepted, opened by ${next.gate.openedBy} at ${next.gate.acceptedAt}`);
-  const state = prev?.state === next.state ? [] : [`state ${prev ? `${prev.state} -> ` : ''}${next.state}${next.reason ? `: ${next.reason}` : ''}`];
+  if (!prev?.gate.accepted && next.gate.accepted)
+    lines.push(`gate accepted, opened by ${next.gate.openedBy} at ${next.gate.acceptedAt}`);
+  const state =
+    prev?.state === next.state
+      ? []
+      : [`state ${prev ? `${prev.state} -> ` : ''}${next.state}${next.reason ? `: ${next.reason}` : ''}`];
   // In the order things happened: a rollout starts running before its steps, and ends after them.
   const ended = TERMINAL_STATES.includes(next.state);
   if (!ended) lines.push(...state);
   next.steps.forEach((s, i) => {
     const before = prev?.steps[i];
-    if (!before || before.status !== s.status || before.sqlSha256 !== s.sqlSha256) lines.push(`step ${stepBar(next.steps)} ${formatStep(s)}`);
+    if (!before || before.status !== s.status || before.sqlSha256 !== s.sqlSha256)
+      lines.push(`step ${stepBar(next.steps)} ${formatStep(s)}`);
   });
-  if (next.metrics && JSON.stringify(prev?.metrics) !== JSON.stringify(next.metrics)) lines.push(`metrics ${formatMetrics(next.metrics)}`);
+  if (next.metrics && JSON.stringify(prev?.metrics) !== JSON.stringify(next.metrics))
+    lines.push(`metrics ${formatMetrics(next.metrics)}`);
   if (ended) lines.push(...state);
   return lines.map((line) => `${next.updatedAt}  ${line}`.trimEnd());
 }

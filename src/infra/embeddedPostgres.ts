@@ -54,7 +54,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     password,
     persistent: false,
     createPostgresUser: process.getuid?.() === 0 && !ids,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+    ],
     onLog: log,
     onError: (e: unknown) => log(String(e)),
   });

@@ -72,7 +72,8 @@ export function parseKeywordValue(text: string): Record<string, string> {
     while (i < text.length && /[A-Za-z0-9_]/.test(text[i] ?? '')) i += 1;
     const key = text.slice(start, i);
     skipSpace();
-    if (!key || text[i] !== '=') throw new ConninfoError(`conninfo: expected keyword=value at "${text.slice(start, start + 20)}"`);
+    if (!key || text[i] !== '=')
+      throw new ConninfoError(`conninfo: expected keyword=value at "${text.slice(start, start + 20)}"`);
     i += 1;
     skipSpace();
     let value = '';
@@ -178,13 +179,15 @@ export function resolvePgTarget(conninfo: string, env: NodeJS.ProcessEnv = proce
   const given = parseConninfo(conninfo);
   const service = given.service ?? env.PGSERVICE;
   const fromService = service ? serviceSettings(service, env) : {};
-  const get = (key: string): string | undefined => given[key] ?? fromService[key] ?? (env[ENV_OF[key] ?? ''] || undefined);
+  const get = (key: string): string | undefined =>
+    given[key] ?? fromService[key] ?? (env[ENV_OF[key] ?? ''] || undefined);
 
   const host = get('host') ?? get('hostaddr') ?? defaultSocketDir();
   if (host.includes(',')) throw new ConninfoError('several hosts in one conninfo are not supported: name one');
   const portText = get('port') ?? '5432';
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConninfoError(`invalid port number: "${portText}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new ConninfoError(`invalid port number: "${portText}"`);
   const user = get('user') ?? os.userInfo().username;
   const sslmode = (get('sslmode') ?? 'prefer') as SslMode;
   if (!SSL_MODES.includes(sslmode)) throw new ConninfoError(`invalid sslmode value: "${sslmode}"`);
@@ -229,7 +232,12 @@ export async function passwordFromFile(target: PgTarget): Promise<string | undef
     getPassword(connInfo: object, stream: NodeJS.ReadableStream, cb: (pass: string | undefined) => void): void;
   };
   if (!helper.usePgPass(stat, target.passfile)) return undefined;
-  const connInfo = { host: isSocket(target) ? 'localhost' : target.host, port: target.port, database: target.database, user: target.user };
+  const connInfo = {
+    host: isSocket(target) ? 'localhost' : target.host,
+    port: target.port,
+    database: target.database,
+    user: target.user,
+  };
   return new Promise((resolve) => helper.getPassword(connInfo, createReadStream(target.passfile), resolve));
 }
 
@@ -250,7 +258,8 @@ export function tlsOptions(target: PgTarget, env: NodeJS.ProcessEnv = process.en
   const system = target.sslrootcert === 'system';
   const rootFile = system ? undefined : (target.sslrootcert ?? path.join(dir, 'root.crt'));
   const ca = readIfExists(rootFile);
-  if (target.sslrootcert && !system && ca === undefined) throw new ConninfoError(`root certificate file "${target.sslrootcert}" does not exist`);
+  if (target.sslrootcert && !system && ca === undefined)
+    throw new ConninfoError(`root certificate file "${target.sslrootcert}" does not exist`);
   const certFile = target.sslcert ?? path.join(dir, 'postgresql.crt');
   const keyFile = target.sslkey ?? path.join(dir, 'postgresql.key');
   const client: TlsOptions = {};
@@ -269,7 +278,8 @@ export function tlsOptions(target: PgTarget, env: NodeJS.ProcessEnv = process.en
     case 'verify-full':
       if (ca === undefined && !system) {
         throw new ConninfoError(
-          `sslmode=${target.sslmode} needs a root certificate: set sslrootcert (or PGSSLROOTCERT), or put it in ${path.join(dir, 'root.crt')}`,
+          `sslmode=${target.sslmode} needs a root certificate: set sslrootcert (or PGSSLROOTCERT), or put it in ` +
+            path.join(dir, 'root.crt'),
         );
       }
       return { ...client, ...(ca === undefined ? {} : { ca }), ...(target.sslmode === 'verify-ca' ? chainOnly : {}) };

@@ -23,7 +23,10 @@ export async function temporalConnectFailure(options: ConnectionOptions): Promis
     await Promise.race([
       connection.workflowService.getSystemInfo({}),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${QUESTION_TIMEOUT_MS / 1000} s`)), QUESTION_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${QUESTION_TIMEOUT_MS / 1000} s`)),
+          QUESTION_TIMEOUT_MS,
+        );
       }),
     ]);
     return 'it answered on a second try';
@@ -34,4 +37,3 @@ export async function temporalConnectFailure(options: ConnectionOptions): Promis
     await connection.close().catch(() => undefined);
   }
 }
-

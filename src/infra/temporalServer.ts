@@ -83,10 +83,22 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     }
   };
   await setup('schema');
-  const args = ['--root', '/', '--config', path.join(TEMPORAL_DEPLOY_DIR, 'config'), '--env', 'cluster', '--allow-no-auth', 'start'];
+  const args = [
+    '--root',
+    '/',
+    '--config',
+    path.join(TEMPORAL_DEPLOY_DIR, 'config'),
+    '--env',
+    'cluster',
+    '--allow-no-auth',
+    'start',
+  ];
   let current: TemporalServerProcess | undefined;
   const start = async () => {
-    current = await spawnTemporalServer('temporal server', binaries.server, args, address, { env, onLog: options.onLog });
+    current = await spawnTemporalServer('temporal server', binaries.server, args, address, {
+      env,
+      onLog: options.onLog,
+    });
   };
   await start();
   const cluster: TemporalCluster = {

@@ -26,7 +26,8 @@ const UNIT_SECONDS: Record<string, number> = { d: 86_400, h: 3_600, m: 60, s: 1 
 
 function seconds(duration: string): number {
   const match = /^(\d+)([dhms])$/.exec(duration);
-  if (!match?.[1] || !match[2]) throw new Error(`settings.env: NAMESPACE_RETENTION ${duration} is not a number with d, h, m or s`);
+  if (!match?.[1] || !match[2])
+    throw new Error(`settings.env: NAMESPACE_RETENTION ${duration} is not a number with d, h, m or s`);
   return Number(match[1]) * (UNIT_SECONDS[match[2]] ?? 0);
 }
 

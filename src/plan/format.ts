@@ -3,10 +3,17 @@ import type { Plan } from './plan';
 
 function contractLines(plan: Plan): string[] {
   const head = `contract (docs/CONTRACT.md), checked against the live catalog for role ${plan.role}:`;
-  if (plan.contract.length === 0) return [head, `  GO     ${plan.relations} relations, their columns, keys, triggers and privileges, the functions and the ledger hold`];
+  if (plan.contract.length === 0)
+    return [
+      head,
+      `  GO     ${plan.relations} relations, their columns, keys, triggers and privileges, the functions and the ` +
+        `ledger hold`,
+    ];
   return [
     head,
-    ...plan.contract.map((f) => `  ${(f.severity === 'no-go' ? 'NO-GO' : 'note').padEnd(5)}  ${f.object}: ${f.problem}; ${f.fix}`),
+    ...plan.contract.map(
+      (f) => `  ${(f.severity === 'no-go' ? 'NO-GO' : 'note').padEnd(5)}  ${f.object}: ${f.problem}; ${f.fix}`,
+    ),
   ];
 }
 
@@ -19,7 +26,9 @@ export function formatPlan(plan: Plan): string {
   ];
   return [
     `plan for target ${plan.target}, APR ${plan.apr}: a dry run in a READ ONLY transaction, nothing written`,
-    ...(plan.seedScript ? [`seed script: ${plan.seedScript.path}  sha256 ${plan.seedScript.sha256} (run whole by psql; not dry-run)`] : []),
+    ...(plan.seedScript
+      ? [`seed script: ${plan.seedScript.path}  sha256 ${plan.seedScript.sha256} (run whole by psql; not dry-run)`]
+      : []),
     `now: ${formatMetrics(plan.metrics)}`,
     '',
     ...contractLines(plan),
@@ -28,7 +37,9 @@ export function formatPlan(plan: Plan): string {
     ...(plan.checks.length === 0
       ? ['  (not checked until the contract holds)']
       : plan.checks.map(
-          (c) => `  ${(c.ok ? 'GO' : 'NO-GO').padEnd(5)}  ${c.name.padEnd(width)}  expected ${c.expected}; actual ${c.actual}${c.note ? `  (${c.note})` : ''}`,
+          (c) =>
+            `  ${(c.ok ? 'GO' : 'NO-GO').padEnd(5)}  ${c.name.padEnd(width)}  expected ${c.expected}; actual ` +
+            `${c.actual}${c.note ? `  (${c.note})` : ''}`,
         )),
     '',
     'what each step would change:',

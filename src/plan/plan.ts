@@ -22,7 +22,11 @@ export function readOnlyPool(databaseUrl: string): Pool {
   return createPool(databaseUrl, { max: 2, options: '-c default_transaction_read_only=on' });
 }
 
-export async function planRollout(pool: Pool, input: RolloutInput, options: { workerRole?: string } = {}): Promise<Plan> {
+export async function planRollout(
+  pool: Pool,
+  input: RolloutInput,
+  options: { workerRole?: string } = {},
+): Promise<Plan> {
   const inspection = await withTransaction(pool, (client) => inspectRollout(client, input, options));
   return { ...inspection, target: input.target, apr: input.apr, readOnly: true, seedScript: input.seedScript ?? null };
 }

@@ -15,7 +15,9 @@ export function span(before: Cell, after: Cell): string {
 
 /** A recorded map (a step's detail, a compensation) as `key=value, ...`. */
 export function pairs(values: Record<string, Cell> | null | undefined): string {
-  return Object.entries(values ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  return Object.entries(values ?? {})
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(', ');
 }
 
 /** Rows of production's own records (approval rows), whatever their columns: a header and one line each. */
@@ -26,16 +28,26 @@ export function recordsTable(records: Record<string, unknown>[]): { columns: str
   return { columns, rows: records.map((r) => columns.map((c) => text(r[c]))) };
 }
 
-/** A step's footprint proof as rows: every relation it declared or wrote, insert / update / delete beside each other. */
-export function footprintTable(proof: FootprintProof): { how: string; rows: [string, string, string][]; unprovable: string[] } {
+/**
+ * A step's footprint proof as rows: every relation it declared or wrote, insert / update / delete beside each other. */
+export function footprintTable(proof: FootprintProof): {
+  how: string;
+  rows: [string, string, string][];
+  unprovable: string[];
+} {
   const names = [...new Set([...proof.declared.map((d) => d.relation), ...proof.measured.map((m) => m.relation)])];
   const ops = (w: Written | undefined) => (w ? OPERATIONS.map((op) => w[op]).join(' / ') : '0 / 0 / 0');
-  const how = proof.method === 'transaction'
-    ? "PostgreSQL's accounting of the transaction, before it committed"
-    : "rows carrying the script's transaction id, after it committed";
+  const how =
+    proof.method === 'transaction'
+      ? "PostgreSQL's accounting of the transaction, before it committed"
+      : "rows carrying the script's transaction id, after it committed";
   return {
     how,
-    rows: names.map((n) => [n, ops(proof.declared.find((d) => d.relation === n)), ops(proof.measured.find((m) => m.relation === n))]),
+    rows: names.map((n) => [
+      n,
+      ops(proof.declared.find((d) => d.relation === n)),
+      ops(proof.measured.find((m) => m.relation === n)),
+    ]),
     unprovable: proof.unprovable ?? [],
   };
 }

@@ -37,7 +37,12 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
  * red when not), with a tick where the packet expects it to end. Inline SVG: the page loads nothing.
  * Null when the values are not numbers (a cursor's ref, "1 appended").
  */
-export function deltaBars(d: { before: unknown; after: unknown; expectedAfter: unknown; ok: boolean | null }): Markup | null {
+export function deltaBars(d: {
+  before: unknown;
+  after: unknown;
+  expectedAfter: unknown;
+  ok: boolean | null;
+}): Markup | null {
   const before = num(d.before);
   const after = num(d.after);
   const expected = num(d.expectedAfter);
@@ -46,24 +51,46 @@ export function deltaBars(d: { before: unknown; after: unknown; expectedAfter: u
   const max = Math.max(1, before ?? 0, after ?? 0, expected ?? 0);
   const x = (v: number) => Math.max(1, Math.round((v / max) * width));
   const colour = d.ok === null ? '#8a94a6' : d.ok ? '#2e7d32' : '#c62828';
-  const label = `before ${before ?? 'not measured'}, after ${after ?? 'not measured'}, expected ${expected ?? 'not set'}`;
-  return html`<svg class="bars" width="${width + 4}" height="24" viewBox="0 0 ${width + 4} 24" role="img" aria-label="${label}">
-<title>${label}</title>
-${before === null ? '' : html`<rect x="0" y="2" width="${x(before)}" height="8" fill="#c5ccd6"/>`}
-${after === null ? '' : html`<rect x="0" y="13" width="${x(after)}" height="8" fill="${colour}"/>`}
-${expected === null ? '' : html`<line x1="${x(expected)}" x2="${x(expected)}" y1="0" y2="24"
- stroke="#1b1f24" stroke-width="2" stroke-dasharray="3 2"/>`}
-</svg>`;
+  const label =
+    `before ${before ?? 'not measured'}, after ` + `${after ?? 'not measured'}, expected ` + `${expected ?? 'not set'}`;
+  return html`<svg
+    class="bars"
+    width="${width + 4}"
+    height="24"
+    viewBox="0 0 ${width + 4} 24"
+    role="img"
+    aria-label="${label}"
+  >
+    <title>${label}</title>
+    ${before === null ? '' : html`<rect x="0" y="2" width="${x(before)}" height="8" fill="#c5ccd6" />`}
+    ${after === null ? '' : html`<rect x="0" y="13" width="${x(after)}" height="8" fill="${colour}" />`}
+    ${
+      expected === null
+        ? ''
+        : html`<line
+            x1="${x(expected)}"
+            x2="${x(expected)}"
+            y1="0"
+            y2="24"
+            stroke="#1b1f24"
+            stroke-width="2"
+            stroke-dasharray="3 2"
+          />`
+    }
+  </svg>`;
 }
 
 /** The page's only styles, inline: a Content-Security-Policy keeps it from fetching anything at all. */
 export const STYLE = `
-:root { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, "Liberation Sans", "DejaVu Sans", sans-serif; color: #1b1f24; }
+:root { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, "Liberation Sans", "DejaVu Sans",
+  sans-serif; color: #1b1f24; }
 body { max-width: 72rem; margin: 2rem auto; padding: 0 1.5rem; line-height: 1.45; }
-h1 { font-size: 1.6rem; margin: 0 0 .25rem; } h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; border-bottom: 1px solid #d8dde4; }
+h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; border-bottom: 1px solid #d8dde4; }
 h3 { font-size: 1.05rem; margin: 1.25rem 0 .4rem; }
 .verdict { font-size: 1.1rem; margin: .75rem 0 1rem; }
-.badge { display: inline-block; padding: .1rem .55rem; border-radius: .8rem; font-weight: 600; font-size: .85rem; color: #fff; }
+.badge { display: inline-block; padding: .1rem .55rem; border-radius: .8rem; font-weight: 600; font-size: .85rem;
+  color: #fff; }
 .badge.good { background: #2e7d32; } .badge.undone { background: #b26a00; }
 .badge.bad { background: #c62828; } .badge.none { background: #5f6b7a; }
 .cards { display: flex; flex-wrap: wrap; gap: .75rem; margin: 1rem 0; }

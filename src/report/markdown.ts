@@ -4,8 +4,13 @@ import { TEMPORAL_SOURCE, type Delta, type Packet, type PhaseEvidence } from './
 import type { FootprintProof, Metrics } from '../shared';
 
 function table(header: string[], rows: Cell[][]): string[] {
-  const cell = (v: Cell) => (v === null || v === undefined || v === '' ? '—' : String(v).replace(/\|/g, '\\|').replace(/\n/g, ' '));
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+  const cell = (v: Cell) =>
+    v === null || v === undefined || v === '' ? '—' : String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ];
 }
 
 function mark(ok: boolean | null): string {
@@ -28,13 +33,20 @@ function footprintRows(title: string, proof: FootprintProof | null): string[] {
     `${title} (${t.how}; insert / update / delete):`,
     '',
     ...table(['relation', 'declared', 'measured'], t.rows),
-    ...(t.unprovable.length ? ['', `Not provable (the worker's role cannot read them): ${t.unprovable.join(', ')}`] : []),
+    ...(t.unprovable.length
+      ? ['', `Not provable (the worker's role cannot read them): ${t.unprovable.join(', ')}`]
+      : []),
   ];
 }
 
 function phaseSection(p: PhaseEvidence): string[] {
   const v = p.verification;
-  const verdict = v.passed === null ? 'not verified (the step did not finish)' : v.passed ? 'passed' : `FAILED: ${v.problems.join('; ')}`;
+  const verdict =
+    v.passed === null
+      ? 'not verified (the step did not finish)'
+      : v.passed
+        ? 'passed'
+        : `FAILED: ${v.problems.join('; ')}`;
   const detail = pairs(p.detail);
   return [
     `## ${p.title}`,
@@ -47,7 +59,15 @@ function phaseSection(p: PhaseEvidence): string[] {
     `Verification: ${verdict}`,
     '',
     `SQL SHA-256: \`${p.sqlSha256 ?? 'not executed'}\``,
-    ...(p.sql.length > 0 ? ['', ...table(['script', 'sha256'], p.sql.map((s) => [`sql/${s.name}`, `\`${s.sha256}\``]))] : []),
+    ...(p.sql.length > 0
+      ? [
+          '',
+          ...table(
+            ['script', 'sha256'],
+            p.sql.map((s) => [`sql/${s.name}`, `\`${s.sha256}\``]),
+          ),
+        ]
+      : []),
     ...footprintRows('Footprint', p.footprint),
     ...(p.compensation ? ['', `Compensation: ${pairs(p.compensation)}`] : []),
     ...footprintRows('Compensation footprint', p.compensationFootprint),
@@ -68,6 +88,12 @@ function approvalRows(approvals: Packet['precondition']['approvals']): string[] 
   if (approvals.length === 0) return ['Approval rows for the APR: none.', ''];
   const { columns, rows } = recordsTable(approvals);
   return ['Approval rows for the APR, as the gate read them:', '', ...table(columns, rows), ''];
+}
+
+function evidenceLine(evidence: Packet['evidence']): string {
+  if (!evidence) return 'stored when the rollout ends';
+  if (!('digest' in evidence)) return evidence.error;
+  return `sealed and stored in the target's ledger (${evidence.where}), digest \`${evidence.digest}\``;
 }
 
 /** The packet as Markdown, section by section as the source packet reads. */
@@ -99,10 +125,15 @@ export function renderMarkdown(packet: Packet): string {
     '',
     `${g.rule}.`,
     '',
-    g.accepted ? `**Accepted**: opened by ${g.openedBy} at ${g.acceptedAt} (ospa=${g.ospaAtAcceptance ?? '?'}).` : '**Not accepted**: nothing was written.',
+    g.accepted
+      ? `**Accepted**: opened by ${g.openedBy} at ${g.acceptedAt} (ospa=${g.ospaAtAcceptance ?? '?'}).`
+      : '**Not accepted**: nothing was written.',
     '',
     ...(g.attempts.length > 0
-      ? table(['at', 'outcome', 'by', 'ospa', 'reason'], g.attempts.map((a) => [a.at, a.outcome, a.by, a.ospa, a.reason]))
+      ? table(
+          ['at', 'outcome', 'by', 'ospa', 'reason'],
+          g.attempts.map((a) => [a.at, a.outcome, a.by, a.ospa, a.reason]),
+        )
       : ['No gate-open claim was made.']),
     '',
     ...approvalRows(g.approvals),
@@ -111,13 +142,17 @@ export function renderMarkdown(packet: Packet): string {
     ...packet.phases.flatMap(phaseSection),
     '## Phase 3 — Emit activation: manual, not automated',
     '',
-    `${packet.phase3.note}. At the end: governance types active=${packet.phase3.gov_types_active ?? '?'}, gov_emit=${packet.phase3.gov_emit ?? '?'}.`,
+    `${packet.phase3.note}. At the end: governance types active=${packet.phase3.gov_types_active ?? '?'}, ` +
+      `gov_emit=${packet.phase3.gov_emit ?? '?'}.`,
     '',
     '## Rollback',
     '',
     ...(rollback.performed
       ? [
-          ...table(['step', 'status', 'compensation'], rollback.steps.map((s) => [s.step, s.status, s.detail ? pairs(s.detail) : null])),
+          ...table(
+            ['step', 'status', 'compensation'],
+            rollback.steps.map((s) => [s.step, s.status, s.detail ? pairs(s.detail) : null]),
+          ),
           '',
           rollback.baselineRestored === null
             ? 'Baseline: not measured.'
@@ -133,7 +168,11 @@ export function renderMarkdown(packet: Packet): string {
       ['value', ''],
       [
         ['rollout_id', `\`${packet.manualRollback.rolloutId}\``],
-        ['seed rows', `created_by='${packet.manualRollback.seedCreatedBy}', by the ledger's keys for rollout_id (governed_rollout.written)`],
+        [
+          'seed rows',
+          `created_by='${packet.manualRollback.seedCreatedBy}', by the ledger's keys for rollout_id ` +
+            `(governed_rollout.written)`,
+        ],
         ...cursorRows(packet.manualRollback.cursor),
       ],
     ),
@@ -154,13 +193,17 @@ export function renderMarkdown(packet: Packet): string {
               ['target', packet.rehearsal.target, packet.rollout.target],
               ['ended', packet.rehearsal.endedAt, packet.rollout.updatedAt],
               ['numbers', formatMetrics(packet.rehearsal.metrics as Metrics | null), formatMetrics(packet.metrics)],
-              ['evidence digest', `\`${packet.rehearsal.digest}\``, packet.evidence && 'digest' in packet.evidence ? `\`${packet.evidence.digest}\`` : 'not stored yet'],
+              [
+                'evidence digest',
+                `\`${packet.rehearsal.digest}\``,
+                packet.evidence && 'digest' in packet.evidence ? `\`${packet.evidence.digest}\`` : 'not stored yet',
+              ],
             ],
           ),
           '',
         ]
       : []),
-    `Evidence: ${packet.evidence ? ('digest' in packet.evidence ? `sealed and stored in the target's ledger (${packet.evidence.where}), digest \`${packet.evidence.digest}\`` : packet.evidence.error) : 'stored when the rollout ends'}.`,
+    `Evidence: ${evidenceLine(packet.evidence)}.`,
     '',
   ].join('\n');
 }

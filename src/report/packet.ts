@@ -65,7 +65,15 @@ export interface Packet {
   /** Where the report was made from: Temporal's history, or the sealed packet in the target's ledger. */
   source: string;
   temporal: Execution & { namespace: string; uiUrl: string };
-  rollout: { rolloutId: string; target: string; apr: string; state: RolloutProgress['state']; reason: string | null; startedAt: string; updatedAt: string };
+  rollout: {
+    rolloutId: string;
+    target: string;
+    apr: string;
+    state: RolloutProgress['state'];
+    reason: string | null;
+    startedAt: string;
+    updatedAt: string;
+  };
   /** Where the expected numbers come from: the run's own input, or the packet's defaults when it could not be read. */
   expectedFrom: 'input' | 'packet defaults';
   precondition: {
@@ -126,13 +134,34 @@ export interface PacketSource {
   uiUrl: string;
 }
 
-function delta(name: string, expectedBefore: Value, expectedAfter: Value, before: Value, after: Value, measured: boolean): Delta {
-  return { name, expectedBefore, expectedAfter, before, after, ok: measured ? after === expectedAfter && (expectedBefore === null || before === expectedBefore) : null };
+function delta(
+  name: string,
+  expectedBefore: Value,
+  expectedAfter: Value,
+  before: Value,
+  after: Value,
+  measured: boolean,
+): Delta {
+  return {
+    name,
+    expectedBefore,
+    expectedAfter,
+    before,
+    after,
+    ok: measured ? after === expectedAfter && (expectedBefore === null || before === expectedBefore) : null,
+  };
 }
 
 function metricDeltas(step: StepProgress, wanted: [keyof Metrics, number | null, number][]): Delta[] {
   return wanted.map(([key, expectedBefore, expectedAfter]) =>
-    delta(key, expectedBefore, expectedAfter, step.before?.[key] ?? null, step.after?.[key] ?? null, step.after !== null),
+    delta(
+      key,
+      expectedBefore,
+      expectedAfter,
+      step.before?.[key] ?? null,
+      step.after?.[key] ?? null,
+      step.after !== null,
+    ),
   );
 }
 
@@ -145,12 +174,24 @@ function phase(step: StepProgress, deltas: Delta[], problems: string[]): PhaseEv
   const title = STEP_PLAN.find((s) => s.name === step.name)?.title ?? step.name;
   const { name, status, sqlSha256, sql, detail, error, compensation, footprint, compensationFootprint } = step;
   return {
-    step: name, title, status, sqlSha256, sql, detail, deltas, verification: verification(step, problems), error, compensation,
-    footprint: footprint ?? null, compensationFootprint: compensationFootprint ?? null,
+    step: name,
+    title,
+    status,
+    sqlSha256,
+    sql,
+    detail,
+    deltas,
+    verification: verification(step, problems),
+    error,
+    compensation,
+    footprint: footprint ?? null,
+    compensationFootprint: compensationFootprint ?? null,
   };
 }
 
-/** Phase 1: governance_object_ownership 0->30, gap 210->0, conflict 0, gov_emit unchanged, 30 direct + 210 inherited, coverage 100. */
+/**
+ * Phase 1: governance_object_ownership 0->30, gap 210->0, conflict 0, gov_emit unchanged, 30 direct + 210 inherited,
+ * coverage 100. */
 function seedPhase(step: StepProgress, e: Expected): PhaseEvidence {
   const seeded = e.own + e.seed_rows;
   const deltas = metricDeltas(step, [
@@ -177,9 +218,22 @@ function scanPhase(step: StepProgress, e: Expected, input: ReportInput | null): 
     e.candidate_object !== undefined
       ? delta('candidate_object', null, e.candidate_object, null, d.candidate_object ?? null, measured)
       : // Without a number in the input, the step checked the count against the inventory's (scan/expect.sql).
-        { ...delta('candidate_object', null, 'the inventory\'s count', null, d.candidate_object ?? null, false), ok: measured ? !step.error?.includes('candidate_object') : null },
-    delta('candidate_scan_run', null, '1 appended', null, typeof d.scanRunId === 'number' && d.scanRunId > 0 ? '1 appended' : null, measured),
-    ...metricDeltas(step, [['gov_emit', e.gov_emit, e.gov_emit], ['gov_types_active', 0, 0]]),
+        {
+          ...delta('candidate_object', null, "the inventory's count", null, d.candidate_object ?? null, false),
+          ok: measured ? !step.error?.includes('candidate_object') : null,
+        },
+    delta(
+      'candidate_scan_run',
+      null,
+      '1 appended',
+      null,
+      typeof d.scanRunId === 'number' && d.scanRunId > 0 ? '1 appended' : null,
+      measured,
+    ),
+    ...metricDeltas(step, [
+      ['gov_emit', e.gov_emit, e.gov_emit],
+      ['gov_types_active', 0, 0],
+    ]),
   ];
   const problems = step.after ? phase3Mismatches(e, step.after) : [];
   return phase(step, deltas, problems);
@@ -189,8 +243,18 @@ function cursorPhase(step: StepProgress, e: Expected, input: ReportInput | null)
   const to = input?.scan?.snapshotRef ?? (typeof step.detail.to === 'string' ? step.detail.to : null);
   const deltas = [
     // The cursor's value before is evidence even when it was null (never advanced).
-    delta('scan_cursor', null, to, step.after ? String(step.detail.from ?? 'null') : null, step.detail.to ?? null, step.after !== null && to !== null),
-    ...metricDeltas(step, [['gov_emit', e.gov_emit, e.gov_emit], ['gov_types_active', 0, 0]]),
+    delta(
+      'scan_cursor',
+      null,
+      to,
+      step.after ? String(step.detail.from ?? 'null') : null,
+      step.detail.to ?? null,
+      step.after !== null && to !== null,
+    ),
+    ...metricDeltas(step, [
+      ['gov_emit', e.gov_emit, e.gov_emit],
+      ['gov_types_active', 0, 0],
+    ]),
   ];
   const problems = step.after ? phase3Mismatches(e, step.after) : [];
   return phase(step, deltas, problems);
@@ -205,7 +269,9 @@ export function buildPacket(source: PacketSource): Packet {
   if (scan && scan.status !== 'skipped') phases.push(scanPhase(scan, e, input));
   if (cursor && cursor.status !== 'skipped') phases.push(cursorPhase(cursor, e, input));
   // In the order they were undone: the last step first.
-  const undone = p.steps.filter((s) => s.compensation !== null || s.status === 'compensating' || s.status === 'compensated').reverse();
+  const undone = p.steps
+    .filter((s) => s.compensation !== null || s.status === 'compensating' || s.status === 'compensated')
+    .reverse();
   // A rollout cancelled at the gate ends COMPENSATED with nothing undone: no rollback was performed.
   const compensated = p.state === 'COMPENSATING' || undone.length > 0;
   const restoredProblems = compensated && p.baseline && p.metrics ? baselineMismatches(p.baseline, p.metrics) : [];
@@ -215,10 +281,20 @@ export function buildPacket(source: PacketSource): Packet {
     final: TERMINAL_STATES.includes(p.state),
     source: TEMPORAL_SOURCE,
     temporal: { namespace: source.namespace, ...execution, uiUrl: source.uiUrl },
-    rollout: { rolloutId: p.rolloutId, target: p.target, apr: p.apr, state: p.state, reason: p.reason, startedAt: p.startedAt, updatedAt: p.updatedAt },
+    rollout: {
+      rolloutId: p.rolloutId,
+      target: p.target,
+      apr: p.apr,
+      state: p.state,
+      reason: p.reason,
+      startedAt: p.startedAt,
+      updatedAt: p.updatedAt,
+    },
     expectedFrom: input ? 'input' : 'packet defaults',
     precondition: {
-      rule: `os_proposal_approvals >= ${e.ospa_min} for ${p.apr} (L2 quorum + L4 President e-signature): the one human gate`,
+      rule:
+        `os_proposal_approvals >= ${e.ospa_min} for ${p.apr} (L2 quorum + L4 President e-signature): the one ` +
+        `human gate`,
       accepted: p.gate.accepted,
       openedBy: p.gate.openedBy,
       acceptedAt: p.gate.acceptedAt,
@@ -232,7 +308,9 @@ export function buildPacket(source: PacketSource): Packet {
       automated: false,
       gov_types_active: p.metrics?.gov_types_active ?? null,
       gov_emit: p.metrics?.gov_emit ?? null,
-      note: 'emit activation (event_type_registry.active) is a separate governed step: never automated, verified inactive after every step',
+      note:
+        'emit activation (event_type_registry.active) is a separate governed step: never automated, verified ' +
+        'inactive after every step',
     },
     rollback: {
       performed: compensated,
@@ -256,13 +334,18 @@ function cursorOf(p: RolloutProgress, input: ReportInput | null): Packet['manual
   const detail = p.steps.find((s) => s.name === 'scan')?.detail;
   if (!input?.scan || !detail || !('cursorFrom' in detail)) return null;
   const from = detail.cursorFrom;
-  return { name: input.scan.cursorName, advancedTo: input.scan.snapshotRef, before: { snapshot_ref: typeof from === 'string' ? from : null } };
+  return {
+    name: input.scan.cursorName,
+    advancedTo: input.scan.snapshotRef,
+    before: { snapshot_ref: typeof from === 'string' ? from : null },
+  };
 }
 
 function rehearsalOf(input: ReportInput | null): Packet['rehearsal'] {
   const r = input?.rehearsal;
   if (!r) return null;
-  const summary: RehearsalSummary = 'body' in r ? { digest: r.digest, ...(r.body.rollout as object), metrics: r.body.metrics } : r;
+  const summary: RehearsalSummary =
+    'body' in r ? { digest: r.digest, ...(r.body.rollout as object), metrics: r.body.metrics } : r;
   return {
     digest: summary.digest,
     rolloutId: summary.rolloutId ?? '?',
@@ -287,7 +370,12 @@ export function packetOfEvidence(evidence: Evidence, where: string, namespace: s
     apr: r.apr,
     state: r.state,
     reason: r.reason,
-    gate: { accepted: b.gate.accepted, openedBy: b.gate.openedBy, acceptedAt: b.gate.acceptedAt, attempts: b.gate.attempts },
+    gate: {
+      accepted: b.gate.accepted,
+      openedBy: b.gate.openedBy,
+      acceptedAt: b.gate.acceptedAt,
+      attempts: b.gate.attempts,
+    },
     steps: b.steps as unknown as StepProgress[],
     baseline: b.baseline as unknown as Metrics | null,
     metrics: b.metrics as unknown as Metrics | null,

@@ -34,7 +34,12 @@ export interface FootprintProof {
 
 const PAST: Record<Operation, string> = { insert: 'inserted', update: 'updated', delete: 'deleted' };
 
-export function declare(relation: string, rows: Partial<Record<Operation, number>>, source: string, bounds: Pick<Declared, 'exactly' | 'atMost'> = {}): Declared {
+export function declare(
+  relation: string,
+  rows: Partial<Record<Operation, number>>,
+  source: string,
+  bounds: Pick<Declared, 'exactly' | 'atMost'> = {},
+): Declared {
   return { relation, insert: rows.insert ?? 0, update: rows.update ?? 0, delete: rows.delete ?? 0, source, ...bounds };
 }
 
@@ -52,9 +57,11 @@ export function footprintViolations({ declared, measured }: Pick<FootprintProof,
       const actual = m?.[op] ?? 0;
       if (actual !== d[op]) problems.push(`${d.relation}: ${actual} row(s) ${PAST[op]}, ${d.source} ${d[op]}`);
       const exact = d.exactly?.[op];
-      if (exact !== undefined && d[op] !== exact) problems.push(`${d.relation}: ${d[op]} row(s) ${PAST[op]}, the packet expects exactly ${exact}`);
+      if (exact !== undefined && d[op] !== exact)
+        problems.push(`${d.relation}: ${d[op]} row(s) ${PAST[op]}, the packet expects exactly ${exact}`);
       const most = d.atMost?.[op];
-      if (most !== undefined && d[op] > most) problems.push(`${d.relation}: ${d[op]} row(s) ${PAST[op]}, the packet allows at most ${most}`);
+      if (most !== undefined && d[op] > most)
+        problems.push(`${d.relation}: ${d[op]} row(s) ${PAST[op]}, the packet allows at most ${most}`);
     }
   }
   for (const m of byName.values()) {

@@ -19,7 +19,10 @@ export const AprCode = z
 
 export const SnapshotRef = z
   .string()
-  .regex(/^SNAP-\d{8}T\d{6}Z-[0-9a-f]{8}$/, 'a snapshot ref looks like SNAP-20261124T101500Z-1a2b3c4d (from `rollout snapshot create`)');
+  .regex(
+    /^SNAP-\d{8}T\d{6}Z-[0-9a-f]{8}$/,
+    'a snapshot ref looks like SNAP-20261124T101500Z-1a2b3c4d (from `rollout snapshot create`)',
+  );
 
 export const TargetName = textSchema(TARGET_NAME);
 
@@ -35,14 +38,22 @@ function freeText(max: number) {
     .refine((s) => !UNSTORABLE.test(s), 'text must not hold NUL characters or lone UTF-16 surrogates');
 }
 
-export const DomainCode = z.string().regex(/^[A-Z0-9][A-Z0-9_-]{0,31}$/, 'a domain code is upper-case letters, digits, _ and -');
+export const DomainCode = z
+  .string()
+  .regex(/^[A-Z0-9][A-Z0-9_-]{0,31}$/, 'a domain code is upper-case letters, digits, _ and -');
 
 export const Ruleset = z
   .object({
-    code: z.string().max(64).regex(/^RS-[A-Z0-9]+(-[A-Z0-9]+)*$/, 'a ruleset code looks like RS-OWNERSHIP-COVERAGE'),
+    code: z
+      .string()
+      .max(64)
+      .regex(/^RS-[A-Z0-9]+(-[A-Z0-9]+)*$/, 'a ruleset code looks like RS-OWNERSHIP-COVERAGE'),
     version: z.number().int().min(1).max(1_000_000),
     description: freeText(500).optional(),
-    state: z.string().regex(/^[a-z][a-z_]{0,31}$/).default('candidate'),
+    state: z
+      .string()
+      .regex(/^[a-z][a-z_]{0,31}$/)
+      .default('candidate'),
     domains: z
       .array(DomainCode)
       .min(1)
@@ -74,7 +85,10 @@ export const ScanInput = z
   .object({
     ruleset: Ruleset,
     snapshotRef: SnapshotRef,
-    cursorName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/).default('governance_scan'),
+    cursorName: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,62}$/)
+      .default('governance_scan'),
   })
   .strict();
 export type ScanInput = z.infer<typeof ScanInput>;
@@ -85,7 +99,11 @@ export type ScanInput = z.infer<typeof ScanInput>;
  */
 export const SeedScript = z
   .object({
-    path: z.string().min(1).max(4096).refine((p) => p.startsWith('/') && !p.includes('\u0000'), 'the seed script path is absolute'),
+    path: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine((p) => p.startsWith('/') && !p.includes('\u0000'), 'the seed script path is absolute'),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lower-case hex digits, as sha256sum prints it'),
   })
   .strict();
@@ -112,7 +130,12 @@ export const RolloutInput = z
     seedScript: SeedScript.optional(),
     rehearsal: RehearsalEvidence.optional(),
     expected: Expected.default(Expected.parse({})),
-    gateTimeoutMs: z.number().int().min(1000).max(366 * 24 * 3600 * 1000).optional(),
+    gateTimeoutMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(366 * 24 * 3600 * 1000)
+      .optional(),
   })
   .strict();
 export type RolloutInput = z.infer<typeof RolloutInput>;

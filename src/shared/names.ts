@@ -40,7 +40,8 @@ export function holds(rule: TextRule, value: unknown): boolean {
  * is the pattern or the predicate. Undefined otherwise (a length bound: zod's words, so ask zod).
  */
 export function ownWords(rule: TextRule, value: string): string | undefined {
-  if ((rule.min !== undefined && value.length < rule.min) || (rule.max !== undefined && value.length > rule.max)) return undefined;
+  if ((rule.min !== undefined && value.length < rule.min) || (rule.max !== undefined && value.length > rule.max))
+    return undefined;
   if (rule.pattern && !rule.pattern.test(value)) return rule.message;
   if (rule.test && !rule.test(value)) return rule.message;
   return undefined;

@@ -32,7 +32,11 @@ function looksLikeProgress(value: unknown): value is RolloutProgress {
  * (terminated, timed out, a failure of another kind). Walks the cause chain: clients wrap it.
  */
 export function progressFromFailure(err: unknown): RolloutProgress | null {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+  for (
+    let e: unknown = err, depth = 0;
+    e instanceof Error && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth += 1
+  ) {
     if (e instanceof ApplicationFailure && e.type && ENDING_TYPES.has(e.type)) {
       const details = e.details?.[0];
       return looksLikeProgress(details) ? details : null;

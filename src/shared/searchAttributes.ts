@@ -11,7 +11,12 @@ export const RolloutAprAttribute = defineSearchAttributeKey('RolloutApr', Search
 /** The database by its own identity (system identifier / database oid): one running rollout per database. */
 export const RolloutDatabaseAttribute = defineSearchAttributeKey('RolloutDatabase', SearchAttributeType.KEYWORD);
 
-export const ROLLOUT_SEARCH_ATTRIBUTES = [RolloutStateAttribute, RolloutTargetAttribute, RolloutAprAttribute, RolloutDatabaseAttribute] as const;
+export const ROLLOUT_SEARCH_ATTRIBUTES = [
+  RolloutStateAttribute,
+  RolloutTargetAttribute,
+  RolloutAprAttribute,
+  RolloutDatabaseAttribute,
+] as const;
 
 /** The memo field holding the rollout's current details (the UI's "Current Details"), for readers without a worker. */
 export const DETAILS_MEMO = 'details';

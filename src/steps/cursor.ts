@@ -44,18 +44,24 @@ async function apply(run: StepRun): Promise<Applied> {
   const done = await stepTransaction<{ changed: boolean; current: string }>(run, async (client) => {
     const verify = (current: string) => () => cursorMismatches(to, { current });
     // A retry after commit reads its own ledger entry: the cursor may have moved on since, by others.
-    const earlier = (await runScript<{ result: { changed: boolean; current: string } }>(client, sql.step, [rolloutId, 'cursor'])).rows[0];
-    const scanned = (await runScript<{ result: { cursorFrom?: string | null } }>(client, sql.step, [rolloutId, 'scan'])).rows[0];
+    const earlier = (
+      await runScript<{ result: { changed: boolean; current: string } }>(client, sql.step, [rolloutId, 'cursor'])
+    ).rows[0];
+    const scanned = (await runScript<{ result: { cursorFrom?: string | null } }>(client, sql.step, [rolloutId, 'scan']))
+      .rows[0];
     from = scanned?.result.cursorFrom ?? null;
     if (earlier) return { result: earlier.result, declared: [], verify: verify(earlier.result.current) };
-    if (!scanned) throw guardRefused('the scan cursor moves only after this rollout\'s scan: the ledger holds no scan of it');
+    if (!scanned)
+      throw guardRefused("the scan cursor moves only after this rollout's scan: the ledger holds no scan of it");
     const moved = await runScript(client, sql.apply, [cursorName, from, to, rolloutId]);
     const changed = (moved.rowCount ?? 0) === 1;
     if (!changed) {
       const now = await readRow(client, cursorName);
       // Already where this rollout puts it: a re-run over the same snapshot.
       if (!(now.snapshot_ref === to && from === to)) {
-        throw guardRefused(`scan_cursor ${cursorName} moved meanwhile: expected ${from ?? 'null'}, found ${now.snapshot_ref ?? 'null'}`);
+        throw guardRefused(
+          `scan_cursor ${cursorName} moved meanwhile: expected ${from ?? 'null'}, found ${now.snapshot_ref ?? 'null'}`,
+        );
       }
     }
     await runScript(client, sql.done, [rolloutId, 'cursor', JSON.stringify({ changed, current: to })]);
@@ -82,19 +88,30 @@ async function revert(run: StepRun): Promise<Undone> {
     await runScript(client, sql.bind, [run.rolloutId]);
     const back = await runScript<{ snapshot_ref: string | null }>(client, sql.revert);
     const restored = (back.rowCount ?? 0) === 1;
-    const putBack = declare(CURSOR, { update: restored ? 1 : 0 }, 'its revert statement reports', { atMost: { update: 1 } });
+    const putBack = declare(CURSOR, { update: restored ? 1 : 0 }, 'its revert statement reports', {
+      atMost: { update: 1 },
+    });
     if (restored) {
       const [writtenReverted, doneReverted] = await runScriptCounts(client, sql.reverted, ['cursor']);
-      return { result: { changed: true, current: back.rows[0]?.snapshot_ref ?? null }, declared: [putBack, ...ledgerEntries({ writtenReverted, doneReverted })] };
+      return {
+        result: { changed: true, current: back.rows[0]?.snapshot_ref ?? null },
+        declared: [putBack, ...ledgerEntries({ writtenReverted, doneReverted })],
+      };
     }
     const advanced = (await runScript<{ advanced: boolean }>(client, sql.status, [run.rolloutId])).rows[0]?.advanced;
     const now = await readRow(client, cursorName);
     if (!advanced) {
       // Never advanced by this rollout, or already put back: nothing of ours to undo.
       const [writtenReverted, doneReverted] = await runScriptCounts(client, sql.reverted, ['cursor']);
-      return { result: { changed: false, current: now.snapshot_ref }, declared: ledgerEntries({ writtenReverted, doneReverted }) };
+      return {
+        result: { changed: false, current: now.snapshot_ref },
+        declared: ledgerEntries({ writtenReverted, doneReverted }),
+      };
     }
-    throw compensationRefused(`scan_cursor ${cursorName} was moved after this rollout advanced it (now ${now.snapshot_ref ?? 'null'}): put it back by hand`);
+    throw compensationRefused(
+      `scan_cursor ${cursorName} was moved after this rollout advanced it (now ${now.snapshot_ref ?? 'null'}): put ` +
+        `it back by hand`,
+    );
   });
   return {
     undone: done.result.changed ? 1 : 0,
@@ -122,7 +139,10 @@ async function inspect(client: PoolClient, input: StepInput, _now: Metrics) {
       {
         step: 'cursor' as const,
         automated: true,
-        summary: from === snapshotRef ? `nothing: scan_cursor ${cursorName} is already at ${snapshotRef}` : `scan_cursor ${cursorName} from ${from ?? 'null'} to ${snapshotRef} (compare-and-set)`,
+        summary:
+          from === snapshotRef
+            ? `nothing: scan_cursor ${cursorName} is already at ${snapshotRef}`
+            : `scan_cursor ${cursorName} from ${from ?? 'null'} to ${snapshotRef} (compare-and-set)`,
       },
     ],
   };

@@ -54,7 +54,12 @@ export function cursorMismatches(to: string, cursor: { current: string | null })
 
 /** After compensation the numbers are those measured before the first write. */
 export function baselineMismatches(baseline: Metrics, after: Metrics): string[] {
-  return compare(after, { own: baseline.own, gap: baseline.gap, conflict: baseline.conflict, gov_emit: baseline.gov_emit });
+  return compare(after, {
+    own: baseline.own,
+    gap: baseline.gap,
+    conflict: baseline.conflict,
+    gov_emit: baseline.gov_emit,
+  });
 }
 
 /** After compensation nothing this rollout's ledger records remains, in any relation. */

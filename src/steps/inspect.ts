@@ -7,6 +7,10 @@ export function check(name: string, ok: boolean, expected: string | number, actu
   return { name, ok, expected: String(expected), actual: String(actual), note };
 }
 
-export async function one<R extends Record<string, unknown>>(client: PoolClient, file: string, params: unknown[]): Promise<R | undefined> {
+export async function one<R extends Record<string, unknown>>(
+  client: PoolClient,
+  file: string,
+  params: unknown[],
+): Promise<R | undefined> {
   return (await runScript<R>(client, sqlFile(file), params)).rows[0];
 }

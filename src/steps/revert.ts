@@ -13,12 +13,20 @@ import { stepTransaction } from './transaction';
 import type { Step, StepRun, Undone } from './types';
 
 /** What remains of a step's rows that the ledger records as this rollout's (reverted or not), per relation. */
-export async function remainsOf(client: PoolClient, remains: SqlScript, rolloutId: string): Promise<{ relation: string; rows: number }[]> {
+export async function remainsOf(
+  client: PoolClient,
+  remains: SqlScript,
+  rolloutId: string,
+): Promise<{ relation: string; rows: number }[]> {
   const rows = await runScriptRows<{ relation: string; rows: number }>(client, remains, [rolloutId]);
   return rows.filter((r) => r.rows > 0);
 }
 
-export async function revertMarked(run: StepRun, step: Extract<StepName, 'seed' | 'scan'>, revert: SqlScript): Promise<Undone> {
+export async function revertMarked(
+  run: StepRun,
+  step: Extract<StepName, 'seed' | 'scan'>,
+  revert: SqlScript,
+): Promise<Undone> {
   const bind = sqlFile('ledger/bind.sql');
   const reverted = sqlFile('ledger/reverted.sql');
   const remains = sqlFile(`${step}/remains.sql`);
@@ -28,7 +36,8 @@ export async function revertMarked(run: StepRun, step: Extract<StepName, 'seed' 
     const left = await remainsOf(client, remains, run.rolloutId);
     if (left.length > 0) {
       throw compensationRefused(
-        `${step} compensation left rows the ledger records as this rollout's: ${left.map((r) => `${r.relation} ${r.rows}`).join(', ')}; nothing was undone`,
+        `${step} compensation left rows the ledger records as this rollout's: ` +
+          `${left.map((r) => `${r.relation} ${r.rows}`).join(', ')}; nothing was undone`,
       );
     }
     const [writtenReverted, doneReverted] = await runScriptCounts(client, reverted, [step]);
@@ -41,7 +50,12 @@ export async function revertMarked(run: StepRun, step: Extract<StepName, 'seed' 
     };
   });
   const ran = executed([bind, revert, remains, reverted]);
-  return { undone: done.result, detail: { deleted: done.result, sqlSha256: ran.sqlSha256 }, ...ran, footprint: done.footprint };
+  return {
+    undone: done.result,
+    detail: { deleted: done.result, sqlSha256: ran.sqlSha256 },
+    ...ran,
+    footprint: done.footprint,
+  };
 }
 
 /**
@@ -49,7 +63,10 @@ export async function revertMarked(run: StepRun, step: Extract<StepName, 'seed' 
  * own proof already showed that nothing outside its footprint ever committed, so empty means the whole
  * undo, at the cost of the rollout's own rows, however large and live the tables around them.
  */
-export async function remainsOfRollout(run: Pick<StepRun, 'pool' | 'rolloutId'>, steps: Step[]): Promise<{ relation: string; rows: number }[]> {
+export async function remainsOfRollout(
+  run: Pick<StepRun, 'pool' | 'rolloutId'>,
+  steps: Step[],
+): Promise<{ relation: string; rows: number }[]> {
   return withClient(run.pool, async (client) => {
     const left: { relation: string; rows: number }[] = [];
     for (const step of steps) left.push(...(await remainsOf(client, step.remains, run.rolloutId)));

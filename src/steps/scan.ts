@@ -60,48 +60,91 @@ function scanOf(input: StepInput): ScanInput {
 async function apply(run: StepRun): Promise<Applied> {
   const { input, rolloutId } = run;
   const { ruleset, snapshotRef, cursorName } = scanOf(input);
-  let counts: Counts & { expectedStates: number; expectedObjects: number } = { states: 0, objects: 0, expectedStates: 0, expectedObjects: 0 };
+  let counts: Counts & { expectedStates: number; expectedObjects: number } = {
+    states: 0,
+    objects: 0,
+    expectedStates: 0,
+    expectedObjects: 0,
+  };
   const done = await stepTransaction<Scanned>(run, async (client) => {
-    const expected = (await runScript<Counts>(client, sql.expect, [ruleset.domains])).rows[0] ?? { states: 0, objects: 0 };
+    const expected = (await runScript<Counts>(client, sql.expect, [ruleset.domains])).rows[0] ?? {
+      states: 0,
+      objects: 0,
+    };
     const present = async (rulesetId: number) => {
       const found = (await runScript<Counts>(client, sql.verify, [rulesetId])).rows[0] ?? { states: 0, objects: 0 };
       counts = { ...found, expectedStates: expected.states, expectedObjects: expected.objects };
     };
     const verify = (scanRunId: number) => () => scanMismatches(input.expected, { ...counts, scanRunId });
 
-    const earlier = (await runScript<{ result: Omit<Scanned, 'rulesetCreated' | 'alreadyApplied'> }>(client, sql.status, [rolloutId, 'scan'])).rows[0]?.result;
+    const earlier = (
+      await runScript<{ result: Omit<Scanned, 'rulesetCreated' | 'alreadyApplied'> }>(client, sql.status, [
+        rolloutId,
+        'scan',
+      ])
+    ).rows[0]?.result;
     if (earlier) {
       await present(earlier.rulesetId);
-      return { result: { ...earlier, rulesetCreated: false, alreadyApplied: true }, declared: [], verify: verify(earlier.scanRunId) };
+      return {
+        result: { ...earlier, rulesetCreated: false, alreadyApplied: true },
+        declared: [],
+        verify: verify(earlier.scanRunId),
+      };
     }
 
     const problem = await snapshotProblem(client, snapshotRef);
     if (problem) throw guardRefused(problem);
     if (expected.states !== ruleset.domains.length) {
-      throw guardRefused(`ruleset ${ruleset.code} v${ruleset.version} names ${ruleset.domains.length} domains, the inventory holds ${expected.states} of them`);
+      throw guardRefused(
+        `ruleset ${ruleset.code} v${ruleset.version} names ${ruleset.domains.length} domains, the inventory holds ` +
+          `${expected.states} of them`,
+      );
     }
     const cursor = (await runScript<{ snapshot_ref: string | null }>(client, sql.cursor, [cursorName])).rows[0];
-    if (!cursor) throw guardRefused(`scan_cursor has no row ${cursorName}: create it, or name the cursor the scanner uses`);
-    const seeded = (await runScript<{ ruleset_id: string; same_definition: boolean; created: boolean }>(client, sql.ruleset, [
-      ruleset.code, ruleset.version, JSON.stringify(ruleset), rolloutId,
-    ])).rows[0];
+    if (!cursor)
+      throw guardRefused(`scan_cursor has no row ${cursorName}: create it, or name the cursor the scanner uses`);
+    const seeded = (
+      await runScript<{ ruleset_id: string; same_definition: boolean; created: boolean }>(client, sql.ruleset, [
+        ruleset.code,
+        ruleset.version,
+        JSON.stringify(ruleset),
+        rolloutId,
+      ])
+    ).rows[0];
     if (!seeded) throw new Error('scan/ruleset_apply.sql returned no row');
     if (!seeded.same_definition) {
-      throw guardRefused(`ruleset ${ruleset.code} v${ruleset.version} exists with a different definition: publish a new version`);
+      throw guardRefused(
+        `ruleset ${ruleset.code} v${ruleset.version} exists with a different definition: publish a new version`,
+      );
     }
     const rulesetId = Number(seeded.ruleset_id);
     type Inserted = { inserted: number };
-    const statesInserted = (await runScript<Inserted>(client, sql.states, [rulesetId, ruleset.domains, ruleset.state, rolloutId])).rows[0]?.inserted ?? 0;
-    const objectsInserted = (await runScript<Inserted>(client, sql.objects, [rulesetId, rolloutId])).rows[0]?.inserted ?? 0;
-    const appended = (await runScript<{ scan_run_id: string }>(client, sql.run, [
-      rulesetId, snapshotRef, rolloutId, statesInserted, objectsInserted, cursor.snapshot_ref,
-    ])).rows[0];
+    const statesInserted =
+      (await runScript<Inserted>(client, sql.states, [rulesetId, ruleset.domains, ruleset.state, rolloutId])).rows[0]
+        ?.inserted ?? 0;
+    const objectsInserted =
+      (await runScript<Inserted>(client, sql.objects, [rulesetId, rolloutId])).rows[0]?.inserted ?? 0;
+    const appended = (
+      await runScript<{ scan_run_id: string }>(client, sql.run, [
+        rulesetId,
+        snapshotRef,
+        rolloutId,
+        statesInserted,
+        objectsInserted,
+        cursor.snapshot_ref,
+      ])
+    ).rows[0];
     await present(rulesetId);
     const ledger = 'the ledger records';
     return {
       result: {
-        rulesetId, rulesetCreated: seeded.created, scanRunId: Number(appended?.scan_run_id), alreadyApplied: false,
-        statesInserted, objectsInserted, cursorFrom: cursor.snapshot_ref,
+        rulesetId,
+        rulesetCreated: seeded.created,
+        scanRunId: Number(appended?.scan_run_id),
+        alreadyApplied: false,
+        statesInserted,
+        objectsInserted,
+        cursorFrom: cursor.snapshot_ref,
       },
       declared: [
         declare('governance_ruleset', { insert: seeded.created ? 1 : 0 }, ledger, { atMost: { insert: 1 } }),
@@ -138,18 +181,36 @@ async function inspect(client: PoolClient, input: StepInput, _now: Metrics) {
   const problem = await snapshotProblem(client, snapshotRef);
   const cover = (await one<Counts>(client, 'scan/expect.sql', [ruleset.domains])) ?? { states: 0, objects: 0 };
   const stored = await one<{ ruleset_id: string; same_definition: boolean }>(client, 'scan/ruleset_read.sql', [
-    ruleset.code, ruleset.version, JSON.stringify(ruleset),
+    ruleset.code,
+    ruleset.version,
+    JSON.stringify(ruleset),
   ]);
   const name = `${ruleset.code} v${ruleset.version}`;
   return {
     checks: [
-      check('snapshot', problem === null, `${snapshotRef} exists and matches the inventory`, problem ?? 'exists, matches', 'source_snapshot vs v_governance_object_inventory'),
-      check('domains', cover.states === ruleset.domains.length, `${ruleset.domains.length} domains in the inventory`, `${cover.states} of ${ruleset.domains.length}`, ruleset.domains.join(',')),
+      check(
+        'snapshot',
+        problem === null,
+        `${snapshotRef} exists and matches the inventory`,
+        problem ?? 'exists, matches',
+        'source_snapshot vs v_governance_object_inventory',
+      ),
+      check(
+        'domains',
+        cover.states === ruleset.domains.length,
+        `${ruleset.domains.length} domains in the inventory`,
+        `${cover.states} of ${ruleset.domains.length}`,
+        ruleset.domains.join(','),
+      ),
       check(
         'ruleset',
         !stored || stored.same_definition,
         'absent, or the same definition',
-        !stored ? 'absent' : stored.same_definition ? `exists (id ${stored.ruleset_id}), same definition` : `exists (id ${stored.ruleset_id}) with a different definition`,
+        !stored
+          ? 'absent'
+          : stored.same_definition
+            ? `exists (id ${stored.ruleset_id}), same definition`
+            : `exists (id ${stored.ruleset_id}) with a different definition`,
         stored && !stored.same_definition ? 'publish a new version' : name,
       ),
     ],
@@ -157,7 +218,10 @@ async function inspect(client: PoolClient, input: StepInput, _now: Metrics) {
       {
         step: 'scan' as const,
         automated: true,
-        summary: `${stored ? `keep ruleset ${name}` : `insert ruleset ${name}`}; upsert ${cover.states} candidate_state + ${cover.objects} candidate_object (natural key: existing rows stay); append 1 candidate_scan_run`,
+        summary:
+          `${stored ? `keep ruleset ${name}` : `insert ruleset ${name}`}; upsert ${cover.states} ` +
+          `candidate_state + ${cover.objects} candidate_object (natural key: existing rows stay); append 1 ` +
+          `candidate_scan_run`,
       },
     ],
   };
@@ -168,8 +232,18 @@ const REVERT = sqlFile('scan/revert.sql');
 export const scan: Step = {
   name: 'scan',
   manifest: () => [
-    sql.expect, sql.status, sql.snapshot, sql.inventory, sql.cursor, sql.ruleset, sql.states, sql.objects, sql.run, sql.verify,
-    FOOTPRINT_SQL, MEASURE_SQL,
+    sql.expect,
+    sql.status,
+    sql.snapshot,
+    sql.inventory,
+    sql.cursor,
+    sql.ruleset,
+    sql.states,
+    sql.objects,
+    sql.run,
+    sql.verify,
+    FOOTPRINT_SQL,
+    MEASURE_SQL,
   ],
   revertManifest: [REVERT, sqlFile('scan/remains.sql')],
   inspect,

@@ -72,13 +72,15 @@ async function settled(client: PoolClient, run: StepRun): Promise<StepWrite<Seed
   if (now.done) return { result: now.done, declared: [], verify };
   if (now.started && now.unclaimed > 0) {
     // This rollout's script committed, then its acknowledgement was lost: the rows are this rollout's.
-    const inserted = (await runScript<{ inserted: number }>(client, sql.claim, [rolloutId, input.apr])).rows[0]?.inserted ?? 0;
+    const inserted =
+      (await runScript<{ inserted: number }>(client, sql.claim, [rolloutId, input.apr])).rows[0]?.inserted ?? 0;
     return { result: { inserted, alreadyPresent: false }, declared: ledgerEntries({ written: 1, done: 1 }), verify };
   }
   if (now.present === 0) return null;
   if (now.present !== input.expected.seed_rows) {
     throw guardRefused(
-      `governance_object_ownership holds ${now.present} seed rows for ${input.apr}, not ${input.expected.seed_rows}: refusing to touch rows this rollout did not write`,
+      `governance_object_ownership holds ${now.present} seed rows for ${input.apr}, not ` +
+        `${input.expected.seed_rows}: refusing to touch rows this rollout did not write`,
     );
   }
   await runScript(client, sql.done, [rolloutId, 'seed', JSON.stringify({ inserted: 0, alreadyPresent: true })]);
@@ -88,7 +90,11 @@ async function settled(client: PoolClient, run: StepRun): Promise<StepWrite<Seed
 function applied(run: StepRun, seeded: Seeded, proven: { footprint: Applied['footprint']; after: Metrics }): Applied {
   const { seedScript } = run.input;
   return {
-    detail: { inserted: seeded.inserted, alreadyPresent: seeded.alreadyPresent, ...(seedScript ? { seedScriptSha256: seedScript.sha256 } : {}) },
+    detail: {
+      inserted: seeded.inserted,
+      alreadyPresent: seeded.alreadyPresent,
+      ...(seedScript ? { seedScriptSha256: seedScript.sha256 } : {}),
+    },
     ...executed(seed.manifest(run.input)),
     ...proven,
   };
@@ -108,11 +114,14 @@ async function applyBundled(run: StepRun): Promise<Applied> {
     await runScript(client, sql.settings, [input.apr, String(gap), String(own), String(conflict)]);
     await runScript(client, sql.guard);
     await runScript(client, sql.apply);
-    const inserted = (await runScript<{ inserted: number }>(client, sql.claim, [rolloutId, input.apr])).rows[0]?.inserted ?? 0;
+    const inserted =
+      (await runScript<{ inserted: number }>(client, sql.claim, [rolloutId, input.apr])).rows[0]?.inserted ?? 0;
     return {
       result: { inserted, alreadyPresent: false },
       declared: [
-        declare(OWNERSHIP, { insert: inserted }, 'the ledger records', { exactly: { insert: input.expected.seed_rows } }),
+        declare(OWNERSHIP, { insert: inserted }, 'the ledger records', {
+          exactly: { insert: input.expected.seed_rows },
+        }),
         ...ledgerEntries({ written: 1, done: 1 }),
       ],
       verify: verifySeed(input),
@@ -126,11 +135,16 @@ function readScript(script: SeedScript): string {
   try {
     bytes = readFileSync(script.path);
   } catch {
-    throw guardRefused(`seed script ${script.path} is not readable on the worker: the worker runs it from the path given at start`);
+    throw guardRefused(
+      `seed script ${script.path} is not readable on the worker: the worker runs it from the path given at start`,
+    );
   }
   const digest = bytesSha256(bytes);
   if (digest !== script.sha256) {
-    throw guardRefused(`seed script ${script.path} changed since the rollout started (sha256 ${digest}, started with ${script.sha256}): start a new rollout for the new file`);
+    throw guardRefused(
+      `seed script ${script.path} changed since the rollout started (sha256 ${digest}, started with ` +
+        `${script.sha256}): start a new rollout for the new file`,
+    );
   }
   return script.path;
 }
@@ -160,15 +174,22 @@ async function applyScript(run: StepRun, seedScript: SeedScript): Promise<Applie
   const { input, rolloutId } = run;
   const path = readScript(seedScript);
   const name = applicationName(rolloutId);
-  const before = await stepTransaction<{ settled: Seeded | null; counters: Record<string, string> | null }>(run, async (client) => {
-    const pid = await orphanRunning(client, name);
-    if (pid !== null) throw new Error(`an earlier attempt's psql (pid ${pid}) is still running the seed script: retrying when it ends`);
-    const earlier = await settled(client, run);
-    if (earlier) return { ...earlier, result: { settled: earlier.result, counters: null } };
-    const started = (await runScript(client, sql.started, [rolloutId])).rowCount ?? 0;
-    return { result: { settled: null, counters: await tableWrites(client) }, declared: ledgerEntries({ started }) };
-  });
-  if (before.result.settled) return applied(run, before.result.settled, { footprint: before.footprint, after: measured(before.after) });
+  const before = await stepTransaction<{ settled: Seeded | null; counters: Record<string, string> | null }>(
+    run,
+    async (client) => {
+      const pid = await orphanRunning(client, name);
+      if (pid !== null)
+        throw new Error(
+          `an earlier attempt's psql (pid ${pid}) is still running the seed script: retrying when it ends`,
+        );
+      const earlier = await settled(client, run);
+      if (earlier) return { ...earlier, result: { settled: earlier.result, counters: null } };
+      const started = (await runScript(client, sql.started, [rolloutId])).rowCount ?? 0;
+      return { result: { settled: null, counters: await tableWrites(client) }, declared: ledgerEntries({ started }) };
+    },
+  );
+  if (before.result.settled)
+    return applied(run, before.result.settled, { footprint: before.footprint, after: measured(before.after) });
 
   const options = '-c statement_timeout=10min -c lock_timeout=30s -c idle_in_transaction_session_timeout=60s';
   const ran = await runPsql(path, input.apr, psqlEnv(run.pool, name, options), poolWatch(run.pool));
@@ -185,33 +206,61 @@ async function applyScript(run: StepRun, seedScript: SeedScript): Promise<Applie
   });
   const { inserted, script: proven } = claimed.result;
   if (ran.exitCode === 3) {
-    throw guardRefused(`seed script ${seedScript.path} stopped with an error (${ran.error ?? 'psql exit 3'})${inserted ? `; ${inserted} row(s) it committed are recorded for the compensation` : ', nothing written'}`);
+    throw guardRefused(
+      `seed script ${seedScript.path} stopped with an error (${ran.error ?? 'psql exit 3'})` +
+        (inserted ? `; ${inserted} row(s) it committed are recorded for the compensation` : ', nothing written'),
+    );
   }
   if (ran.exitCode === 1) throw guardRefused(`psql could not run ${seedScript.path} (${ran.error ?? 'exit 1'})`);
-  if (ran.exitCode !== 0) throw new Error(`psql lost its connection running the seed script (exit ${ran.exitCode}: ${ran.error ?? ''})`);
+  if (ran.exitCode !== 0)
+    throw new Error(`psql lost its connection running the seed script (exit ${ran.exitCode}: ${ran.error ?? ''})`);
   if (proven.violations.length > 0) {
     throw new Refusal(
       'WroteOutsideFootprint',
-      `seed script ${seedScript.path} committed writes outside the seed's footprint (rows carrying its transaction's id): ` +
-        `${proven.violations.join('; ')}; the ${inserted} seed row(s) the ledger records are compensated, the rest must be undone by hand`,
+      `seed script ${seedScript.path} committed writes outside the seed's footprint (rows carrying its ` +
+        `transaction's id): ` +
+        (`${proven.violations.join('; ')}; the ${inserted} seed row(s) the ledger records are compensated, the rest ` +
+          `must be undone by hand`),
       proven.proof,
     );
   }
   const after = await withClient(run.pool, (client) => measureOn(client, input.apr));
   verifyAfter(run, after, verifySeed(input), true);
-  return applied(run, { inserted, alreadyPresent: false }, { footprint: mergeProofs(proven.proof, before.footprint, claimed.footprint), after });
+  return applied(
+    run,
+    { inserted, alreadyPresent: false },
+    { footprint: mergeProofs(proven.proof, before.footprint, claimed.footprint), after },
+  );
 }
 
 /** The seed's own preconditions and its change, as its apply would meet them (a finished seed is not redone). */
 async function inspect(client: PoolClient, input: StepInput, m: Metrics) {
   const { expected: e, apr } = input;
   const present = (await one<{ present: number }>(client, 'seed/status.sql', ['', apr]))?.present ?? 0;
-  const script = input.seedScript ? `the operator's seed script ${input.seedScript.path} (sha256 ${input.seedScript.sha256})` : 'the bundled seed script';
+  const script = input.seedScript
+    ? `the operator's seed script ${input.seedScript.path} (sha256 ${input.seedScript.sha256})`
+    : 'the bundled seed script';
   if (present > 0) {
     const same = present === e.seed_rows;
     return {
-      checks: [check('seed rows', same, `${e.seed_rows} already present, or none`, `${present} present for ${apr}`, same ? 'the seed ran before: it would write nothing' : 'refused: rows it did not write as a whole')],
-      changes: [{ step: 'seed' as const, automated: true, summary: same ? `nothing: the ${present} governance_object_ownership rows for ${apr} are already there` : 'nothing: refused' }],
+      checks: [
+        check(
+          'seed rows',
+          same,
+          `${e.seed_rows} already present, or none`,
+          `${present} present for ${apr}`,
+          same ? 'the seed ran before: it would write nothing' : 'refused: rows it did not write as a whole',
+        ),
+      ],
+      changes: [
+        {
+          step: 'seed' as const,
+          automated: true,
+          summary: same
+            ? `nothing: the ${present} governance_object_ownership rows for ${apr} are already there`
+            : 'nothing: refused',
+        },
+      ],
     };
   }
   const seeded = e.own + e.seed_rows;
@@ -226,7 +275,8 @@ async function inspect(client: PoolClient, input: StepInput, m: Metrics) {
         step: 'seed' as const,
         automated: true,
         summary:
-          `${script}: insert ${e.seed_rows} governance_object_ownership rows (created_by=F6_OWNERSHIP_SEED_COMMIT, ratified_apr=${apr}): ` +
+          `${script}: insert ${e.seed_rows} governance_object_ownership rows (created_by=F6_OWNERSHIP_SEED_COMMIT, ` +
+          `ratified_apr=${apr}): ` +
           `own ${m.own}->${seeded}, gap ${m.gap}->0, conflict ${m.conflict}, gov_emit ${m.gov_emit} unchanged; ` +
           `then ${seeded} direct + ${e.gap} inherited, coverage 100%`,
       },
@@ -240,7 +290,17 @@ export const seed: Step = {
   name: 'seed',
   manifest: (input) =>
     input.seedScript
-      ? [sql.status, sql.counters, sql.started, scriptRef(input.seedScript), sql.claim, sql.xids, sql.committed, FOOTPRINT_SQL, MEASURE_SQL]
+      ? [
+          sql.status,
+          sql.counters,
+          sql.started,
+          scriptRef(input.seedScript),
+          sql.claim,
+          sql.xids,
+          sql.committed,
+          FOOTPRINT_SQL,
+          MEASURE_SQL,
+        ]
       : [sql.status, sql.settings, sql.guard, sql.apply, sql.claim, FOOTPRINT_SQL, MEASURE_SQL],
   revertManifest: [REVERT, sqlFile('seed/remains.sql')],
   inspect,

@@ -47,18 +47,29 @@ export async function proveScriptFootprint(
   declared: Declared[],
   before: Record<string, string> | null,
 ): Promise<ScriptFootprint> {
-  const xids = (await runScript<{ xids: string[] }>(client, sqlFile('seed/script_xids.sql'), [rolloutId])).rows[0]?.xids ?? [];
+  const xids =
+    (await runScript<{ xids: string[] }>(client, sqlFile('seed/script_xids.sql'), [rolloutId])).rows[0]?.xids ?? [];
   const after = await tableWrites(client);
   const moved = Object.keys(after).filter((relid) => before === null || before[relid] !== after[relid]);
-  const found = xids.length === 0
-    ? []
-    : (await runScript<{ relation: string; rows: number | null }>(client, sqlFile('footprint/committed.sql'), [
-        declared.map((d) => d.relation), moved, xids,
-      ])).rows;
+  const found =
+    xids.length === 0
+      ? []
+      : (
+          await runScript<{ relation: string; rows: number | null }>(client, sqlFile('footprint/committed.sql'), [
+            declared.map((d) => d.relation),
+            moved,
+            xids,
+          ])
+        ).rows;
   const measured: Written[] = found
     .filter((r) => (r.rows ?? 0) > 0)
     .map((r) => ({ relation: r.relation, insert: r.rows ?? 0, update: 0, delete: 0 }));
   const unprovable = found.filter((r) => r.rows === null).map((r) => r.relation);
-  const proof: FootprintProof = { declared, measured, method: 'committed', ...(unprovable.length ? { unprovable } : {}) };
+  const proof: FootprintProof = {
+    declared,
+    measured,
+    method: 'committed',
+    ...(unprovable.length ? { unprovable } : {}),
+  };
   return { proof, violations: footprintViolations(proof) };
 }

@@ -28,7 +28,12 @@ export function verificationFailed(problems: string[], committed: boolean): Refu
 }
 
 /** The packet's numbers are verified, and Phase 3 is still off, or the write is refused. */
-export function verifyAfter(run: StepRun, after: Metrics, verify: ((after: Metrics) => string[]) | undefined, committed: boolean): void {
+export function verifyAfter(
+  run: StepRun,
+  after: Metrics,
+  verify: ((after: Metrics) => string[]) | undefined,
+  committed: boolean,
+): void {
   const problems = [...(verify?.(after) ?? []), ...phase3Mismatches(run.input.expected, after)];
   if (problems.length > 0) throw verificationFailed(problems, committed);
 }

@@ -19,7 +19,10 @@ export class OnePerDatabase {
   /** Before the gate: why this rollout may not run here, or null. */
   async check(): Promise<string | null> {
     try {
-      const found = await reads.identifyTarget.executeWithOptions({ summary: 'identify the target database (system identifier, oid)' }, [{ target: this.target }]);
+      const found = await reads.identifyTarget.executeWithOptions(
+        { summary: 'identify the target database (system identifier, oid)' },
+        [{ target: this.target }],
+      );
       this.identity = found.identity;
       this.database = found.database;
       this.book.identify(this.identity);
@@ -39,10 +42,17 @@ export class OnePerDatabase {
   private async elder(summary: string): Promise<string | null> {
     const started = workflowInfo().startTime.toISOString();
     const me = this.book.progress.workflowId;
-    const others = await reads.otherRollouts.executeWithOptions({ summary }, [{ target: this.target, identity: this.identity }]);
-    const other = others.find((o: RunningRollout) => o.startTime < started || (o.startTime === started && o.workflowId < me));
+    const others = await reads.otherRollouts.executeWithOptions({ summary }, [
+      { target: this.target, identity: this.identity },
+    ]);
+    const other = others.find(
+      (o: RunningRollout) => o.startTime < started || (o.startTime === started && o.workflowId < me),
+    );
     if (!other) return null;
-    return `another rollout is running for this database (${this.database}, ${this.identity}): ${other.workflowId}, started ` +
-      `${other.startTime}; follow it with rollout progress ${other.workflowId}, or cancel it. Nothing was written`;
+    return (
+      `another rollout is running for this database (${this.database}, ${this.identity}): ${other.workflowId}, ` +
+      `started ` +
+      `${other.startTime}; follow it with rollout progress ${other.workflowId}, or cancel it. Nothing was written`
+    );
   }
 }

@@ -52,10 +52,12 @@ export class Ending {
     this.book.setState('COMPENSATING', reason);
     this.notices.announce('compensating');
     const { undone, problems } = await compensate();
-    if (problems.length > 0) return this.with('FAILED', `${reason}; compensation could not verify: ${problems.join('; ')}`);
+    if (problems.length > 0)
+      return this.with('FAILED', `${reason}; compensation could not verify: ${problems.join('; ')}`);
     if (cancelled) return this.with('COMPENSATED', `${reason}: ${undone} row(s) undone, baseline verified`);
     // Production's own script committed a write outside the seed's footprint: no compensation undoes that.
-    if (failureType(err) === ErrorType.WroteOutsideFootprint) return this.with('FAILED', `${reason}; ${undone} row(s) undone`);
+    if (failureType(err) === ErrorType.WroteOutsideFootprint)
+      return this.with('FAILED', `${reason}; ${undone} row(s) undone`);
     if (undone === 0) return this.with('FAILED', `${reason}; nothing was written, nothing needed undoing`);
     return this.with('COMPENSATED', `${reason}; ${undone} row(s) undone, baseline verified`);
   }
@@ -64,9 +66,10 @@ export class Ending {
   private async storeEvidence(input: RolloutInput): Promise<void> {
     try {
       const stored = await CancellationScope.nonCancellable(() =>
-        proxies.evidence.recordEvidence.executeWithOptions({ summary: 'store the sealed evidence packet in the target\'s ledger' }, [
-          { target: input.target, progress: this.book.progress, input, approvals: this.approvals },
-        ]),
+        proxies.evidence.recordEvidence.executeWithOptions(
+          { summary: "store the sealed evidence packet in the target's ledger" },
+          [{ target: input.target, progress: this.book.progress, input, approvals: this.approvals }],
+        ),
       );
       this.book.storedEvidence(stored);
     } catch (err) {

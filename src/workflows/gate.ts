@@ -6,10 +6,18 @@ import { messageOf } from './failure';
 import { text, type ProgressBook } from './progress';
 import { gateReads } from './proxies';
 
-/** Reads the system of record for a claim, keeping the approval rows it saw (the evidence's, when it opens the gate). */
-export function ospaOf(target: string, apr: string, keep: (approvals: Record<string, unknown>[]) => void): () => Promise<number> {
+/**
+ * Reads the system of record for a claim, keeping the approval rows it saw (the evidence's, when it opens the gate). */
+export function ospaOf(
+  target: string,
+  apr: string,
+  keep: (approvals: Record<string, unknown>[]) => void,
+): () => Promise<number> {
   return async () => {
-    const reading = await gateReads.readGate.executeWithOptions({ summary: `read the gate: os_proposal_approvals for ${apr}` }, [{ target, apr }]);
+    const reading = await gateReads.readGate.executeWithOptions(
+      { summary: `read the gate: os_proposal_approvals for ${apr}` },
+      [{ target, apr }],
+    );
     keep(reading.approvals);
     return reading.ospa;
   };
@@ -62,9 +70,20 @@ export class Gate {
     const parsed = GateClaim.safeParse(raw);
     const claim = raw as Partial<GateClaim> | undefined;
     if (!parsed.success) {
-      this.book.recordAttempt({ id: text(claim?.id), by: text(claim?.by), ospa: null, outcome: 'ignored', reason: `malformed claim: ${describeIssues(parsed.error)}` });
+      this.book.recordAttempt({
+        id: text(claim?.id),
+        by: text(claim?.by),
+        ospa: null,
+        outcome: 'ignored',
+        reason: `malformed claim: ${describeIssues(parsed.error)}`,
+      });
     } else if (!this.waiting) {
-      this.book.recordAttempt({ ...parsed.data, ospa: null, outcome: 'ignored', reason: `the rollout is ${this.book.state}: the gate is no longer waiting` });
+      this.book.recordAttempt({
+        ...parsed.data,
+        ospa: null,
+        outcome: 'ignored',
+        reason: `the rollout is ${this.book.state}: the gate is no longer waiting`,
+      });
     } else {
       this.queued.push({ claim: parsed.data });
     }

@@ -13,7 +13,9 @@ export class Notices {
   announce(event: NotifyEvent): void {
     const { workflowId, target, apr, state, reason, metrics } = this.progress;
     const delivery = CancellationScope.nonCancellable(() =>
-      notices.notify.executeWithOptions({ summary: `notify ${event}` }, [{ event, workflowId, target, apr, state, reason, metrics }]),
+      notices.notify.executeWithOptions({ summary: `notify ${event}` }, [
+        { event, workflowId, target, apr, state, reason, metrics },
+      ]),
     );
     this.pending.push(delivery.catch(() => undefined));
   }

@@ -20,7 +20,19 @@ import {
 } from '../shared';
 
 function newStep(name: StepName, enabled: boolean): StepProgress {
-  return { name, status: enabled ? 'pending' : 'skipped', before: null, after: null, sqlSha256: null, sql: [], detail: {}, compensation: null, footprint: null, compensationFootprint: null, error: null };
+  return {
+    name,
+    status: enabled ? 'pending' : 'skipped',
+    before: null,
+    after: null,
+    sqlSha256: null,
+    sql: [],
+    detail: {},
+    compensation: null,
+    footprint: null,
+    compensationFootprint: null,
+    error: null,
+  };
 }
 
 /** Untrusted raw input, shortened: it is shown before it is validated. */
@@ -144,7 +156,10 @@ export class ProgressBook {
 export function currentDetails(p: RolloutProgress): string {
   const last = p.gate.attempts[p.gate.attempts.length - 1];
   const lastClaim = last ? `; last claim ${last.outcome} (by ${last.by}, ospa=${last.ospa ?? '?'})` : '; no claim yet';
-  const steps = p.steps.filter((s) => s.status !== 'skipped').map((s) => `${s.name} ${s.status}`).join(', ');
+  const steps = p.steps
+    .filter((s) => s.status !== 'skipped')
+    .map((s) => `${s.name} ${s.status}`)
+    .join(', ');
   const m = p.metrics;
   const numbers = m ? numbersLine(m) : 'not measured yet';
   const head: Record<RolloutState, string> = {

@@ -34,10 +34,13 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
   const book = new ProgressBook({ target: text(raw?.target), apr: text(raw?.apr), scan: Boolean(raw?.scan) });
   const gate = new Gate(book);
   const end = new Ending(book, gate);
-  setHandler(progressQuery, () => book.progress, { description: 'the rollout\'s state, gate attempts, steps and numbers' });
+  setHandler(progressQuery, () => book.progress, {
+    description: "the rollout's state, gate attempts, steps and numbers",
+  });
   setHandler(openGateUpdate, (claim) => gate.claim(claim), {
     validator: (claim) => gate.validate(claim),
-    description: 'claim that people opened the gate; answers the recorded attempt (accepted or refused, with the ospa seen)',
+    description:
+      'claim that people opened the gate; answers the recorded attempt (accepted or refused, with the ospa seen)',
   });
   setHandler(gateOpenedSignal, (claim) => gate.offer(claim), { description: 'the same claim as openGate, unanswered' });
 
@@ -54,7 +57,10 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
     const readOspa = ospaOf(target, apr, (approvals) => (end.approvals = approvals));
     const onRefused = () => end.notices.announce('gate-refused');
     if (!(await gate.open({ apr, ospa_min: expected.ospa_min, timeoutMs: input.gateTimeoutMs, readOspa, onRefused }))) {
-      return await end.with('EXPIRED', 'the gate timeout passed without an accepted gate-open claim: nothing was written');
+      return await end.with(
+        'EXPIRED',
+        'the gate timeout passed without an accepted gate-open claim: nothing was written',
+      );
     }
     end.notices.announce('gate-accepted');
   } catch (err) {
@@ -68,8 +74,12 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
     const elder = await database.recheck();
     if (elder) return await end.with('FAILED', elder);
     // The contract and every step's prerequisites, read before the first write, as the worker meets them.
-    const pre = await reads.preflight.executeWithOptions({ summary: 'preflight: the contract and every step\'s prerequisites, read only' }, [input]);
-    if (pre.verdict !== 'GO' || !pre.metrics) return await end.with('FAILED', `preflight refused, nothing written: ${pre.refusals.join('; ')}`);
+    const pre = await reads.preflight.executeWithOptions(
+      { summary: "preflight: the contract and every step's prerequisites, read only" },
+      [input],
+    );
+    if (pre.verdict !== 'GO' || !pre.metrics)
+      return await end.with('FAILED', `preflight refused, nothing written: ${pre.refusals.join('; ')}`);
     book.setBaseline(pre.metrics);
     for (const name of STEP_NAMES.filter((n) => runsStep(n, input))) await saga.run(name);
     return await end.with('COMPLETED', null);

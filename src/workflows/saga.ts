@@ -36,8 +36,17 @@ export class Saga {
     this.book.touch();
     try {
       // Named by the step, so Temporal's pending activities (and `rollout progress`) say which step waits.
-      const r = await writes.applyStep.executeWithOptions({ summary: `${name}: ${title(name)}`, activityId: name }, [{ ...this.call, step: name }]);
-      Object.assign(step, { sql: r.sql, sqlSha256: r.sqlSha256, detail: r.detail, footprint: r.footprint, after: r.after, status: 'done' });
+      const r = await writes.applyStep.executeWithOptions({ summary: `${name}: ${title(name)}`, activityId: name }, [
+        { ...this.call, step: name },
+      ]);
+      Object.assign(step, {
+        sql: r.sql,
+        sqlSha256: r.sqlSha256,
+        detail: r.detail,
+        footprint: r.footprint,
+        after: r.after,
+        status: 'done',
+      });
       this.book.measured(r.after);
     } catch (err) {
       step.status = 'failed';
@@ -57,7 +66,10 @@ export class Saga {
         step.status = 'compensating';
         this.book.touch();
         try {
-          const r = await undo.revertStep.executeWithOptions({ summary: `compensate ${name}`, activityId: `compensate-${name}` }, [{ ...this.call, step: name }]);
+          const r = await undo.revertStep.executeWithOptions(
+            { summary: `compensate ${name}`, activityId: `compensate-${name}` },
+            [{ ...this.call, step: name }],
+          );
           undone += r.undone;
           Object.assign(step, { compensation: r.detail, compensationFootprint: r.footprint, status: 'compensated' });
         } catch (err) {
@@ -66,10 +78,16 @@ export class Saga {
         }
         this.book.touch();
       }
-      const after = await undo.afterUndo.executeWithOptions({ summary: 'measure, and look for anything the rollout wrote that remains' }, [this.call]);
+      const after = await undo.afterUndo.executeWithOptions(
+        { summary: 'measure, and look for anything the rollout wrote that remains' },
+        [this.call],
+      );
       this.book.measured(after.metrics);
       const baseline = this.book.progress.baseline;
-      const off = [...(baseline ? baselineMismatches(baseline, after.metrics) : []), ...remainsMismatches(after.remains)];
+      const off = [
+        ...(baseline ? baselineMismatches(baseline, after.metrics) : []),
+        ...remainsMismatches(after.remains),
+      ];
       problems.push(...off.map((m) => `baseline not restored: ${m}`));
       return { undone, problems };
     });

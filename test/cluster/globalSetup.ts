@@ -6,5 +6,7 @@ import { setupServers } from '../support/globalSetup';
 import { clusterPostgres } from './support';
 
 export default async function globalSetup(): Promise<void> {
-  await setupServers(async (postgresStarting) => startTemporalCluster({ postgres: clusterPostgres(await postgresStarting) }));
+  await setupServers(async (postgresStarting) =>
+    startTemporalCluster({ postgres: clusterPostgres(await postgresStarting) }),
+  );
 }

@@ -14,7 +14,12 @@ import { count, fingerprint, freshDatabase, ratify, takeSnapshot, type TestDatab
 import { holdUntilCancelled, onApply } from '../support/faults';
 import { CLONE_SCAN_RULESET, temporalAddress, useHarness } from '../support/harness';
 import { unique } from '../support/names';
-import { holdRolloutLock, startProcessWorker, waitForBlockedBackend, type ProcessWorker } from '../faults/support/processWorker';
+import {
+  holdRolloutLock,
+  startProcessWorker,
+  waitForBlockedBackend,
+  type ProcessWorker,
+} from '../faults/support/processWorker';
 import { expectPacketNumbers, openGate, startScanRollout, temporalClient } from '../faults/support/rollouts';
 import { tableNumbers } from './support';
 
@@ -28,23 +33,30 @@ describe('the Temporal server proper, set up from deploy/temporal', () => {
   });
   afterAll(async () => connection.close());
 
-  test('PostgreSQL persistence and PostgreSQL visibility, not the dev server\'s SQLite', async () => {
+  test("PostgreSQL persistence and PostgreSQL visibility, not the dev server's SQLite", async () => {
     const info = await connection.workflowService.getClusterInfo({});
     expect(info.persistenceStore).toBe('postgres12');
     expect(info.visibilityStore).toBe('postgres12');
     expect(info.serverVersion).toBe('1.29.1');
   });
 
-  test('the namespace keeps histories for the settings\' retention (30 days), long enough for evidence', async () => {
+  test("the namespace keeps histories for the settings' retention (30 days), long enough for evidence", async () => {
     const ns = await connection.workflowService.describeNamespace({ namespace: settings.namespace });
     expect(Number(ns.config?.workflowExecutionRetentionTtl?.seconds)).toBe(settings.retentionSeconds);
     expect(settings.retentionSeconds).toBeGreaterThanOrEqual(30 * 86_400);
   });
 
-  test('the rollout\'s search attributes are registered as Keyword', async () => {
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: settings.namespace });
+  test("the rollout's search attributes are registered as Keyword", async () => {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({
+      namespace: settings.namespace,
+    });
     const registered = customAttributes ?? {};
-    expect(settings.searchAttributes.map((a) => a.name).sort()).toEqual(['RolloutApr', 'RolloutDatabase', 'RolloutState', 'RolloutTarget']);
+    expect(settings.searchAttributes.map((a) => a.name).sort()).toEqual([
+      'RolloutApr',
+      'RolloutDatabase',
+      'RolloutState',
+      'RolloutTarget',
+    ]);
     for (const { name, type } of settings.searchAttributes) {
       expect(type).toBe('Keyword');
       expect(registered[name]).toBe(temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
@@ -55,18 +67,24 @@ describe('the Temporal server proper, set up from deploy/temporal', () => {
 describe('rollouts on the server proper', () => {
   const harness = useHarness();
 
-  test('the happy path with the scan: the packet\'s numbers on the tables', async () => {
+  test("the happy path with the scan: the packet's numbers on the tables", async () => {
     const h = await harness({ ratified: true });
     const snapshotRef = await takeSnapshot(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     expect(final.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
     await expectPacketNumbers(h.db.pool, final, true);
     expect(await tableNumbers(h.db.pool)).toEqual({
-      own: 30, gap: 0, conflict: 0, gov_emit: 0, gov_types_active: 0, candidate_state: 5, candidate_object: 35,
+      own: 30,
+      gap: 0,
+      conflict: 0,
+      gov_emit: 0,
+      gov_types_active: 0,
+      candidate_state: 5,
+      candidate_object: 35,
     });
   });
 
-  test('a cancel after the scan: compensated, every table\'s fingerprint as before', async () => {
+  test("a cancel after the scan: compensated, every table's fingerprint as before", async () => {
     const h = await harness({ wrap: onApply('cursor', () => holdUntilCancelled()), ratified: true });
     const snapshotRef = await takeSnapshot(h.db.pool);
     const before = await fingerprint(h.db.pool);
@@ -92,7 +110,7 @@ describe('two workers on the task queue, one SIGKILLed mid-seed', () => {
     await db?.drop();
   });
 
-  test('the survivor finishes the rollout with the packet\'s numbers', async () => {
+  test("the survivor finishes the rollout with the packet's numbers", async () => {
     db = await freshDatabase();
     const where = { url: db.url, target: db.name, taskQueue: unique('tq-kill') };
     await ratify(db.pool);
@@ -103,7 +121,11 @@ describe('two workers on the task queue, one SIGKILLed mid-seed', () => {
       // The first worker alone takes the seed, which waits behind the held lock; then a second joins.
       const first = await startProcessWorker(where);
       workers.push(first);
-      const handle = await startScanRollout(temporal.client, { taskQueue: where.taskQueue, target: db.name, snapshotRef });
+      const handle = await startScanRollout(temporal.client, {
+        taskQueue: where.taskQueue,
+        target: db.name,
+        snapshotRef,
+      });
       await openGate(handle);
       await waitForBlockedBackend(db.url, 'advisory');
       const survivor = await startProcessWorker(where);
@@ -114,7 +136,14 @@ describe('two workers on the task queue, one SIGKILLed mid-seed', () => {
       const final: RolloutProgress = await handle.result();
       await expectPacketNumbers(db.pool, final, true);
       expect(final.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
-      expect(await tableNumbers(db.pool)).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, candidate_state: 5, candidate_object: 35 });
+      expect(await tableNumbers(db.pool)).toMatchObject({
+        own: 30,
+        gap: 0,
+        conflict: 0,
+        gov_emit: 0,
+        candidate_state: 5,
+        candidate_object: 35,
+      });
     } finally {
       await lock.close();
       await temporal.close();
@@ -130,34 +159,38 @@ describe('the CLI as an operator runs it, against the server proper', () => {
     await db?.drop();
   });
 
-  test('rollout worker (the compose worker service\'s command), start, gate-open, result, with the libpq environment only', async () => {
-    db = await freshDatabase();
-    const url = new URL(db.url);
-    const env = envFor(null, {
-      PGHOST: url.hostname,
-      PGPORT: url.port,
-      PGUSER: decodeURIComponent(url.username),
-      PGPASSWORD: decodeURIComponent(url.password),
-      PGDATABASE: db.name,
-    });
-    worker = await startCliWorker(env);
-    const started = await rollout(['start', '--apr', 'APR-BOOT-AUTHMODEL-1'], env);
-    expect(started.stderr).toBe('');
-    const id = lastLine(started.stdout);
-    expect(id).toBe(`rollout-${url.hostname}-${url.port}-${db.name}`);
-    await ratify(db.pool);
-    const opened = await rollout(['gate-open', id, '--by', 'ops on call'], env);
-    expect(opened.stdout).toMatch(/accepted/);
-    const result = await rollout(['result', id, '--json'], env);
-    expect(JSON.parse(result.stdout)).toMatchObject({ state: 'COMPLETED' });
-    expect(await tableNumbers(db.pool)).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0 });
-  });
+  test(
+    "rollout worker (the compose worker service's command), start, gate-open, result, with the libpq " +
+      'environment only',
+    async () => {
+      db = await freshDatabase();
+      const url = new URL(db.url);
+      const env = envFor(null, {
+        PGHOST: url.hostname,
+        PGPORT: url.port,
+        PGUSER: decodeURIComponent(url.username),
+        PGPASSWORD: decodeURIComponent(url.password),
+        PGDATABASE: db.name,
+      });
+      worker = await startCliWorker(env);
+      const started = await rollout(['start', '--apr', 'APR-BOOT-AUTHMODEL-1'], env);
+      expect(started.stderr).toBe('');
+      const id = lastLine(started.stdout);
+      expect(id).toBe(`rollout-${url.hostname}-${url.port}-${db.name}`);
+      await ratify(db.pool);
+      const opened = await rollout(['gate-open', id, '--by', 'ops on call'], env);
+      expect(opened.stdout).toMatch(/accepted/);
+      const result = await rollout(['result', id, '--json'], env);
+      expect(JSON.parse(result.stdout)).toMatchObject({ state: 'COMPLETED' });
+      expect(await tableNumbers(db.pool)).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0 });
+    },
+  );
 });
 
 describe('rollout list on SQL visibility', () => {
   const harness = useHarness();
 
-  test('a waiting and a completed rollout, with Temporal\'s status and the rollout\'s state', async () => {
+  test("a waiting and a completed rollout, with Temporal's status and the rollout's state", async () => {
     const h = await harness();
     const env = envFor(h.db, { TEMPORAL_TASK_QUEUE: h.taskQueue, ROLLOUT_TARGET: h.target });
     const waiting = await h.start();
@@ -173,38 +206,60 @@ describe('rollout list on SQL visibility', () => {
       }
       throw new Error(`rollout list never showed it: ${JSON.stringify(rows)}`);
     };
-    await listed((rows) => rows.some((r) => r.workflowId === waiting.workflowId && r.status === 'RUNNING' && r.state === 'WAITING_FOR_GATE'));
+    await listed((rows) =>
+      rows.some((r) => r.workflowId === waiting.workflowId && r.status === 'RUNNING' && r.state === 'WAITING_FOR_GATE'),
+    );
 
     await openGate(waiting);
     await waiting.result();
     const rows = await listed((r) => r.some((x) => x.workflowId === waiting.workflowId && x.status === 'COMPLETED'));
-    expect(rows.find((r) => r.workflowId === waiting.workflowId)).toMatchObject({ status: 'COMPLETED', state: 'COMPLETED', taskQueue: h.taskQueue });
+    expect(rows.find((r) => r.workflowId === waiting.workflowId)).toMatchObject({
+      status: 'COMPLETED',
+      state: 'COMPLETED',
+      taskQueue: h.taskQueue,
+    });
   });
 
   // The attributes the setup registered, upserted by the workflow, queried with the CLI an operator uses.
-  test("temporal workflow list --query \"RolloutState='WAITING_FOR_GATE'\" finds the rollout waiting at the gate", async () => {
-    const h = await harness();
-    const cli = temporalCliPath();
-    const ids = async (query: string): Promise<string[]> => {
-      const { stdout } = await execFileAsync(cli, ['workflow', 'list', '--address', temporalAddress(), '--namespace', settings.namespace, '--query', query, '-o', 'json']);
-      const rows = JSON.parse(stdout.trim() || '[]') as { execution?: { workflowId?: string } }[];
-      return rows.map((r) => r.execution?.workflowId ?? '');
-    };
-    const until = async (query: string, present: boolean, id: string): Promise<void> => {
-      for (let i = 0; i < 80; i += 1) {
-        if ((await ids(query)).includes(id) === present) return;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      throw new Error(`${query}: ${id} ${present ? 'never listed' : 'still listed'}`);
-    };
-    const handle = await h.start();
-    const id = handle.workflowId;
-    await until(`RolloutState='WAITING_FOR_GATE' AND RolloutTarget='${h.target}'`, true, id);
-    await until("RolloutApr='APR-BOOT-AUTHMODEL-1' AND RolloutState='WAITING_FOR_GATE'", true, id);
-    await h.ratify();
-    await openGate(handle);
-    await finalProgress(handle);
-    await until(`RolloutState='COMPLETED' AND RolloutTarget='${h.target}'`, true, id);
-    await until("RolloutState='WAITING_FOR_GATE'", false, id);
-  });
+  test(
+    'temporal workflow list --query ' +
+      '"RolloutState=\'WAITING_FOR_GATE\'" finds the ' +
+      'rollout waiting at the gate',
+    async () => {
+      const h = await harness();
+      const cli = temporalCliPath();
+      const ids = async (query: string): Promise<string[]> => {
+        const { stdout } = await execFileAsync(cli, [
+          'workflow',
+          'list',
+          '--address',
+          temporalAddress(),
+          '--namespace',
+          settings.namespace,
+          '--query',
+          query,
+          '-o',
+          'json',
+        ]);
+        const rows = JSON.parse(stdout.trim() || '[]') as { execution?: { workflowId?: string } }[];
+        return rows.map((r) => r.execution?.workflowId ?? '');
+      };
+      const until = async (query: string, present: boolean, id: string): Promise<void> => {
+        for (let i = 0; i < 80; i += 1) {
+          if ((await ids(query)).includes(id) === present) return;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        throw new Error(`${query}: ${id} ${present ? 'never listed' : 'still listed'}`);
+      };
+      const handle = await h.start();
+      const id = handle.workflowId;
+      await until(`RolloutState='WAITING_FOR_GATE' AND RolloutTarget='${h.target}'`, true, id);
+      await until("RolloutApr='APR-BOOT-AUTHMODEL-1' AND RolloutState='WAITING_FOR_GATE'", true, id);
+      await h.ratify();
+      await openGate(handle);
+      await finalProgress(handle);
+      await until(`RolloutState='COMPLETED' AND RolloutTarget='${h.target}'`, true, id);
+      await until("RolloutState='WAITING_FOR_GATE'", false, id);
+    },
+  );
 });

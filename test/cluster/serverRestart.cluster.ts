@@ -6,7 +6,13 @@ import { progressQuery } from '../../src/shared';
 import { createRolloutWorker } from '../../src/worker';
 import { freshDatabase, ratify, takeSnapshot, type TestDatabase } from '../support/db';
 import { unique } from '../support/names';
-import { expectPacketNumbers, openGate, quietRuntime, startScanRollout, temporalClient } from '../faults/support/rollouts';
+import {
+  expectPacketNumbers,
+  openGate,
+  quietRuntime,
+  startScanRollout,
+  temporalClient,
+} from '../faults/support/rollouts';
 import { startOwnPostgres, type OwnPostgres } from '../faults/support/ownPostgres';
 import { clusterPostgres, tableNumbers } from './support';
 
@@ -20,7 +26,7 @@ describe('Temporal server proper restarted while a rollout waits at the gate', (
     await db?.drop();
   });
 
-  test('after the restart the rollout still waits, then completes with the packet\'s numbers', async () => {
+  test("after the restart the rollout still waits, then completes with the packet's numbers", async () => {
     quietRuntime();
     // A server of the test's own, so stopping it leaves the shared one alone.
     postgres = await startOwnPostgres();
@@ -59,7 +65,14 @@ describe('Temporal server proper restarted while a rollout waits at the gate', (
       await openGate(handle);
       const final = await handle.result();
       await expectPacketNumbers(db.pool, final, true);
-      expect(await tableNumbers(db.pool)).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, candidate_state: 5, candidate_object: 35 });
+      expect(await tableNumbers(db.pool)).toMatchObject({
+        own: 30,
+        gap: 0,
+        conflict: 0,
+        gov_emit: 0,
+        candidate_state: 5,
+        candidate_object: 35,
+      });
       expect(final.gate.attempts.map((a) => [a.by, a.outcome])).toEqual([
         ['eager operator', 'refused'],
         ['president', 'accepted'],

@@ -4,7 +4,12 @@ import type { TemporalClusterOptions } from '../../src/infra/temporalServer';
 /** The connection the Temporal server proper gets to a test PostgreSQL (its superuser). */
 export function clusterPostgres(postgres: { port: number; url(): string }): TemporalClusterOptions['postgres'] {
   const url = new URL(postgres.url());
-  return { host: url.hostname, port: postgres.port, user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  return {
+    host: url.hostname,
+    port: postgres.port,
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  };
 }
 
 /** The packet's numbers read from the tables themselves, not from the workflow's report. */
@@ -15,7 +20,8 @@ export async function tableNumbers(pool: Pool): Promise<Record<string, number>> 
             (select count(*) from v_object_owner_conflict)::int as conflict,
             (select count(*) from event_outbox o join event_type_registry r using (event_type)
               where r.event_domain = 'governance')::int as gov_emit,
-            (select count(*) from event_type_registry where event_domain = 'governance' and active)::int as gov_types_active,
+            (select count(*) from event_type_registry
+              where event_domain = 'governance' and active)::int as gov_types_active,
             (select count(*) from candidate_state)::int as candidate_state,
             (select count(*) from candidate_object)::int as candidate_object`,
   );

@@ -25,7 +25,13 @@ describe('the CLI: no secrets anywhere, hostile arguments refused', () => {
 
   test('a whole rollout by CLI: the password is in no output, history or progress', async () => {
     db = await freshDatabase();
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: unique('cli-secret') };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: temporalAddress(),
+      TEMPORAL_TASK_QUEUE: unique('cli-secret'),
+    };
     worker = await startCliWorker(env);
     const outputs: string[] = [];
     const run = async (args: string[]) => {
@@ -58,32 +64,58 @@ describe('the CLI: no secrets anywhere, hostile arguments refused', () => {
     }
   });
 
-  test(`${CLI_RUNS} generated hostile start arguments through the real CLI: one clear line each, nothing written`, async () => {
-    db = await freshDatabase();
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: unique('cli-hostile') };
-    const before = await fingerprint(db.pool);
-    const arg = fc.oneof(fc.constantFrom(...INJECTIONS.filter((s) => !s.includes('\u0000'))), fc.string({ maxLength: 40 }).filter((s) => !s.includes('\u0000')), fc.string({ minLength: 1000, maxLength: 3000 }).filter((s) => !s.includes('\u0000')));
-    const argv = fc.oneof(
-      arg.map((a) => ['start', '--apr', a]),
-      arg.map((a) => ['start', '--apr', 'APR-BOOT-AUTHMODEL-1', '--scan', '--ruleset', '/dev/null', '--snapshot-ref', a]),
-      arg.map((a) => ['start', '--apr', 'APR-BOOT-AUTHMODEL-1', '--gate-timeout', a]),
-      arg.map((a) => ['start', '--apr', 'APR-BOOT-AUTHMODEL-1', '--id', a]),
-      arg.map((a) => ['progress', a]),
-    );
-    const samples = fc.sample(argv, { numRuns: CLI_RUNS, seed: 7 }).filter((a) => a.every((x) => !/^APR-[A-Z0-9]+(-[A-Z0-9]+)*$/.test(x) || x === 'APR-BOOT-AUTHMODEL-1'));
-    for (const args of samples) {
-      const r = await rollout(args, env);
-      if (r.code === 0) {
-        // Only a well-formed --id passes; it is the workflow id, a parameter, and the rollout waits at the gate.
-        expect(args[3]).toBe('--id');
-        expect(lastLine(r.stdout)).toBe(args[4]);
-        continue;
+  test(
+    `${CLI_RUNS} generated hostile start arguments ` +
+      `through the real CLI: one clear line each, nothing ` +
+      `written`,
+    async () => {
+      db = await freshDatabase();
+      const env = {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATABASE_URL: db.url,
+        TEMPORAL_ADDRESS: temporalAddress(),
+        TEMPORAL_TASK_QUEUE: unique('cli-hostile'),
+      };
+      const before = await fingerprint(db.pool);
+      const arg = fc.oneof(
+        fc.constantFrom(...INJECTIONS.filter((s) => !s.includes('\u0000'))),
+        fc.string({ maxLength: 40 }).filter((s) => !s.includes('\u0000')),
+        fc.string({ minLength: 1000, maxLength: 3000 }).filter((s) => !s.includes('\u0000')),
+      );
+      const argv = fc.oneof(
+        arg.map((a) => ['start', '--apr', a]),
+        arg.map((a) => [
+          'start',
+          '--apr',
+          'APR-BOOT-AUTHMODEL-1',
+          '--scan',
+          '--ruleset',
+          '/dev/null',
+          '--snapshot-ref',
+          a,
+        ]),
+        arg.map((a) => ['start', '--apr', 'APR-BOOT-AUTHMODEL-1', '--gate-timeout', a]),
+        arg.map((a) => ['start', '--apr', 'APR-BOOT-AUTHMODEL-1', '--id', a]),
+        arg.map((a) => ['progress', a]),
+      );
+      const samples = fc
+        .sample(argv, { numRuns: CLI_RUNS, seed: 7 })
+        .filter((a) => a.every((x) => !/^APR-[A-Z0-9]+(-[A-Z0-9]+)*$/.test(x) || x === 'APR-BOOT-AUTHMODEL-1'));
+      for (const args of samples) {
+        const r = await rollout(args, env);
+        if (r.code === 0) {
+          // Only a well-formed --id passes; it is the workflow id, a parameter, and the rollout waits at the gate.
+          expect(args[3]).toBe('--id');
+          expect(lastLine(r.stdout)).toBe(args[4]);
+          continue;
+        }
+        const lines = r.stderr.trimEnd().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(/^rollout: .{4,}/);
       }
-      const lines = r.stderr.trimEnd().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^rollout: .{4,}/);
-    }
-    expect(samples.length).toBeGreaterThan(CLI_RUNS / 2);
-    expect(await fingerprint(db.pool)).toEqual(before);
-  });
+      expect(samples.length).toBeGreaterThan(CLI_RUNS / 2);
+      expect(await fingerprint(db.pool)).toEqual(before);
+    },
+  );
 });

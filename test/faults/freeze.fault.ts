@@ -6,8 +6,20 @@ import { finalProgress } from '../../src/cli/execution';
 import { SESSION_LIMITS } from '../../src/db/pool';
 import { fingerprint, freshDatabase, ratify, takeSnapshot, type TestDatabase } from '../support/db';
 import { unique } from '../support/names';
-import { holdRolloutLock, startProcessWorker, waitForBlockedBackend, type ProcessWorker } from './support/processWorker';
-import { expectCompensatedBaseline, expectPacketNumbers, openGate, OTHER_SNAPSHOT, startScanRollout, temporalClient } from './support/rollouts';
+import {
+  holdRolloutLock,
+  startProcessWorker,
+  waitForBlockedBackend,
+  type ProcessWorker,
+} from './support/processWorker';
+import {
+  expectCompensatedBaseline,
+  expectPacketNumbers,
+  openGate,
+  OTHER_SNAPSHOT,
+  startScanRollout,
+  temporalClient,
+} from './support/rollouts';
 
 type Frozen = 'seed' | 'scan' | 'cursor' | 'compensate seed';
 const LOCK_ORDER = ['seed', 'scan', 'cursor', 'compensate cursor', 'compensate scan', 'compensate seed'];
@@ -46,7 +58,8 @@ describe('a worker frozen mid-transaction, a second worker running', () => {
   });
 
   test.concurrent.each<Frozen>(['seed', 'scan', 'cursor', 'compensate seed'])(
-    'frozen in %s: the rollout ends with the packet numbers (or every table as before), the frozen worker writes nothing',
+    'frozen in %s: the rollout ends with the packet numbers (or every table as before), the frozen worker writes ' +
+      'nothing',
     async (frozen) => {
       const db: TestDatabase = await freshDatabase();
       const workers: ProcessWorker[] = [];
@@ -56,17 +69,26 @@ describe('a worker frozen mid-transaction, a second worker running', () => {
         const where = { url: db.url, target: db.name, taskQueue: unique('tq-freeze') };
         await ratify(db.pool);
         const snapshotRef = await takeSnapshot(db.pool);
-        await db.pool.query('insert into source_snapshot (snapshot_ref, inventory_hash, object_count) values ($1, $2, 0)', [OTHER_SNAPSHOT, 'x']);
+        await db.pool.query(
+          'insert into source_snapshot (snapshot_ref, inventory_hash, object_count) values ($1, $2, 0)',
+          [OTHER_SNAPSHOT, 'x'],
+        );
         const compensating = frozen === 'compensate seed';
         const before = await fingerprint(db.pool);
         const first = await startProcessWorker(where);
         workers.push(first);
-        const handle = await startScanRollout(temporal.client, { taskQueue: where.taskQueue, target: db.name, snapshotRef });
+        const handle = await startScanRollout(temporal.client, {
+          taskQueue: where.taskQueue,
+          target: db.name,
+          snapshotRef,
+        });
         await openGate(handle);
         for (const passing of LOCK_ORDER.slice(0, LOCK_ORDER.indexOf(frozen))) {
           await waitForBlockedBackend(db.url, 'advisory');
           if (passing === 'cursor') {
-            await db.pool.query("update scan_cursor set snapshot_ref = $1 where cursor_name = 'governance_scan'", [OTHER_SNAPSHOT]);
+            await db.pool.query("update scan_cursor set snapshot_ref = $1 where cursor_name = 'governance_scan'", [
+              OTHER_SNAPSHOT,
+            ]);
           }
           await lock.passOne();
         }
@@ -83,7 +105,13 @@ describe('a worker frozen mid-transaction, a second worker running', () => {
         const final = await finalProgress(handle);
         const recoveredMs = Date.now() - frozenAt;
         expect(recoveredMs).toBeLessThan(RECOVERY_BOUND_MS);
-        figures.push(`${frozen}: stale session held the lock ${Math.round(heldMs / 1000)} s (limit ${SESSION_LIMITS.idleInTransactionMs / 1000} s); rollout ended ${Math.round(recoveredMs / 1000)} s after the freeze`);
+        figures.push(
+          `${frozen}: stale session held the lock ${Math.round(heldMs / 1000)} s (limit ` +
+            (`${SESSION_LIMITS.idleInTransactionMs / 1000} s); ` +
+              `rollout ended ${Math.round(recoveredMs / 1000)} s ` +
+              `after `) +
+            `the freeze`,
+        );
 
         if (compensating) {
           await expectCompensatedBaseline(db.pool, final, before);

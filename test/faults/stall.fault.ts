@@ -22,7 +22,14 @@ import { startScanRollout, temporalClient } from './support/rollouts';
 
 type Stalled = 'readGate' | 'applyStep seed' | 'applyStep scan' | 'applyStep cursor' | 'revertStep seed';
 // The write activities in the order they take the rollout lock, the cursor step refused (the cursor moved).
-const LOCK_ORDER = ['applyStep seed', 'applyStep scan', 'applyStep cursor', 'revertStep cursor', 'revertStep scan', 'revertStep seed'];
+const LOCK_ORDER = [
+  'applyStep seed',
+  'applyStep scan',
+  'applyStep cursor',
+  'revertStep cursor',
+  'revertStep scan',
+  'revertStep seed',
+];
 
 interface Case {
   stalled: Stalled;
@@ -149,76 +156,80 @@ describe('a stalled tunnel between the worker and PostgreSQL', () => {
   });
 
   const name = 'stalled in $stalled (psql: $psql), healing after $healAfterMs ms: the rollout ends right';
-  test.concurrent.each(cases)(name, async (c) => {
-    const db = await freshDatabase();
-    const admin = new URL(db.url);
-    const proxy = await startStallProxy(admin.hostname, Number(admin.port));
-    const tableLock = new PgClient({ connectionString: db.url });
-    tableLock.on('error', () => undefined);
-    await tableLock.connect();
-    const lock = await holdRolloutLock(db.url);
-    const workers: ProcessWorker[] = [];
-    let healing: NodeJS.Timeout | undefined;
-    try {
-      const where = { url: proxy.through(db.url), target: db.name, taskQueue: unique('tq-stall') };
-      await ratify(db.pool);
-      const snapshotRef = await takeSnapshot(db.pool);
-      await addOtherSnapshot(db.pool);
-      const before = await fingerprint(db.pool);
-      workers.push(await startProcessWorker(where));
-      const sha256 = createHash('sha256').update(readFileSync(PRODUCTION_SEED)).digest('hex');
-      const seedScript = c.psql ? { path: PRODUCTION_SEED, sha256 } : undefined;
-      const handle = await startScanRollout(temporal.client, { ...where, snapshotRef, seedScript });
+  test.concurrent.each(cases)(
+    name,
+    async (c) => {
+      const db = await freshDatabase();
+      const admin = new URL(db.url);
+      const proxy = await startStallProxy(admin.hostname, Number(admin.port));
+      const tableLock = new PgClient({ connectionString: db.url });
+      tableLock.on('error', () => undefined);
+      await tableLock.connect();
+      const lock = await holdRolloutLock(db.url);
+      const workers: ProcessWorker[] = [];
+      let healing: NodeJS.Timeout | undefined;
+      try {
+        const where = { url: proxy.through(db.url), target: db.name, taskQueue: unique('tq-stall') };
+        await ratify(db.pool);
+        const snapshotRef = await takeSnapshot(db.pool);
+        await addOtherSnapshot(db.pool);
+        const before = await fingerprint(db.pool);
+        workers.push(await startProcessWorker(where));
+        const sha256 = createHash('sha256').update(readFileSync(PRODUCTION_SEED)).digest('hex');
+        const seedScript = c.psql ? { path: PRODUCTION_SEED, sha256 } : undefined;
+        const handle = await startScanRollout(temporal.client, { ...where, snapshotRef, seedScript });
 
-      const release = await holdAt(c, db, handle, lock, tableLock);
-      proxy.stall();
-      const stalledAt = Date.now();
-      await release();
-      healing = setTimeout(() => {
-        proxy.heal();
-      }, c.healAfterMs);
-      const waits = watchWaits(handle, stalledAt);
+        const release = await holdAt(c, db, handle, lock, tableLock);
+        proxy.stall();
+        const stalledAt = Date.now();
+        await release();
+        healing = setTimeout(() => {
+          proxy.heal();
+        }, c.healAfterMs);
+        const waits = watchWaits(handle, stalledAt);
 
-      let shown = '';
-      if (c.healAfterMs > HEAL_MS) {
-        // What an operator sees meanwhile: `rollout progress` names the step, the attempt and the database.
-        await new Promise((r) => setTimeout(r, c.healAfterMs - 15_000));
-        const env = envFor(null, { TEMPORAL_TASK_QUEUE: where.taskQueue });
-        shown = (await rollout(['progress', handle.workflowId], env)).stdout;
+        let shown = '';
+        if (c.healAfterMs > HEAL_MS) {
+          // What an operator sees meanwhile: `rollout progress` names the step, the attempt and the database.
+          await new Promise((r) => setTimeout(r, c.healAfterMs - 15_000));
+          const env = envFor(null, { TEMPORAL_TASK_QUEUE: where.taskQueue });
+          shown = (await rollout(['progress', handle.workflowId], env)).stdout;
+        }
+        const final = await finalProgress(handle);
+        const endedMs = Date.now() - stalledAt;
+        const seen = await waits.stop();
+
+        expect(seen?.line).toMatch(DB_WAIT);
+        expect(DB_WAIT.exec(seen?.line ?? '')?.[1]).toBe(c.stalled);
+        if (shown) expect(shown).toMatch(new RegExp(`\\n${DB_WAIT.source.slice(1)}`));
+        expect(endedMs).toBeLessThan(c.healAfterMs - HEAL_MS + END_BOUND_MS);
+        figures.push(
+          `${c.stalled}${c.psql ? ' (psql)' : ''}, healed after ${c.healAfterMs / 1000} s: progress named the wait ` +
+            `${Math.round((seen?.atMs ?? 0) / 1000)} s after the stall, ` +
+            `the rollout ended ${Math.round(endedMs / 1000)} s after it (${final.state})`,
+        );
+
+        if (c.stalled === 'revertStep seed') {
+          await expectCompensatedBaseline(db.pool, final, before);
+        } else {
+          await expectPacketNumbers(db.pool, final, true);
+          expect(final.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
+          expect(await stepsDone(db.pool)).toBe(3);
+        }
+        if (c.stalled === 'readGate') expect(final.gate.attempts.map((a) => a.outcome)).toEqual(['accepted']);
+      } finally {
+        clearTimeout(healing);
+        await lock.close();
+        await tableLock.end().catch(() => undefined);
+        for (const w of workers) await w.stop();
+        await proxy.close();
+        await db.drop();
       }
-      const final = await finalProgress(handle);
-      const endedMs = Date.now() - stalledAt;
-      const seen = await waits.stop();
+    },
+    300_000,
+  );
 
-      expect(seen?.line).toMatch(DB_WAIT);
-      expect(DB_WAIT.exec(seen?.line ?? '')?.[1]).toBe(c.stalled);
-      if (shown) expect(shown).toMatch(new RegExp(`\\n${DB_WAIT.source.slice(1)}`));
-      expect(endedMs).toBeLessThan(c.healAfterMs - HEAL_MS + END_BOUND_MS);
-      figures.push(
-        `${c.stalled}${c.psql ? ' (psql)' : ''}, healed after ${c.healAfterMs / 1000} s: progress named the wait ` +
-          `${Math.round((seen?.atMs ?? 0) / 1000)} s after the stall, ` +
-          `the rollout ended ${Math.round(endedMs / 1000)} s after it (${final.state})`,
-      );
-
-      if (c.stalled === 'revertStep seed') {
-        await expectCompensatedBaseline(db.pool, final, before);
-      } else {
-        await expectPacketNumbers(db.pool, final, true);
-        expect(final.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
-        expect(await stepsDone(db.pool)).toBe(3);
-      }
-      if (c.stalled === 'readGate') expect(final.gate.attempts.map((a) => a.outcome)).toEqual(['accepted']);
-    } finally {
-      clearTimeout(healing);
-      await lock.close();
-      await tableLock.end().catch(() => undefined);
-      for (const w of workers) await w.stop();
-      await proxy.close();
-      await db.drop();
-    }
-  }, 300_000);
-
-  test.concurrent('the CLI\'s reads: rollout plan whose tunnel stalls mid-read ends in the bound', async () => {
+  test.concurrent("the CLI's reads: rollout plan whose tunnel stalls mid-read ends in the bound", async () => {
     const db = await freshDatabase();
     const admin = new URL(db.url);
     const proxy = await startStallProxy(admin.hostname, Number(admin.port));

@@ -38,7 +38,7 @@ describe('a stalled tunnel to Temporal', () => {
     await temporal.close();
   });
 
-  test.concurrent('the worker\'s, while the scan commits: completed once it heals, each step once', async () => {
+  test.concurrent("the worker's, while the scan commits: completed once it heals, each step once", async () => {
     const db: TestDatabase = await freshDatabase();
     const proxy = await temporalProxy();
     const lock = await holdRolloutLock(db.url);
@@ -65,7 +65,8 @@ describe('a stalled tunnel to Temporal', () => {
       const detected = (async () => {
         while (!ended) {
           const waits = await pendingWaits(handle).catch(() => []);
-          const timedOut = (w: Waiting) => w.activity === 'applyStep scan' && /heartbeat timeout/i.test(`${w.lastFailure}`);
+          const timedOut = (w: Waiting) =>
+            w.activity === 'applyStep scan' && /heartbeat timeout/i.test(`${w.lastFailure}`);
           if (waits.some(timedOut)) return Date.now() - stalledAt;
           await new Promise((r) => setTimeout(r, 500));
         }
@@ -94,7 +95,7 @@ describe('a stalled tunnel to Temporal', () => {
     }
   });
 
-  test.concurrent('the worker\'s at its start: it ends with one line instead of hanging', async () => {
+  test.concurrent("the worker's at its start: it ends with one line instead of hanging", async () => {
     const proxy = await temporalProxy();
     const db = await freshDatabase();
     try {
@@ -113,7 +114,7 @@ describe('a stalled tunnel to Temporal', () => {
     }
   });
 
-  test.concurrent('the CLI\'s: connecting, and a call on a stalled connection, end in their bounds', async () => {
+  test.concurrent("the CLI's: connecting, and a call on a stalled connection, end in their bounds", async () => {
     const proxy = await temporalProxy();
     try {
       const env = envFor(null, { TEMPORAL_ADDRESS: proxy.address });

@@ -45,7 +45,11 @@ describe('Temporal dev server restarted mid-rollout', () => {
     const taskQueue = unique('tq-restart');
     const workerConnection = await NativeConnection.connect({ address });
     const worker = await createRolloutWorker({
-      connection: workerConnection, namespace: 'default', taskQueue, pool: db.pool, target: db.name,
+      connection: workerConnection,
+      namespace: 'default',
+      taskQueue,
+      pool: db.pool,
+      target: db.name,
       workflowBundle: { codePath: process.env.GR_TEST_WORKFLOW_BUNDLE ?? '' },
     });
     const running = worker.run();
@@ -72,7 +76,10 @@ describe('Temporal dev server restarted mid-rollout', () => {
       await lock.close();
       const final = await finalProgress(handle);
       await expectPacketNumbers(db.pool, final, true);
-      expect(final.gate.attempts.map((a) => [a.by, a.outcome])).toEqual([['eager operator', 'refused'], ['president', 'accepted']]);
+      expect(final.gate.attempts.map((a) => [a.by, a.outcome])).toEqual([
+        ['eager operator', 'refused'],
+        ['president', 'accepted'],
+      ]);
     } finally {
       await temporal.close();
       if (worker.getState() === 'RUNNING') worker.shutdown();

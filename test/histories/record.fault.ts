@@ -32,7 +32,11 @@ async function scanRollout(h: Harness): Promise<WorkflowHandle> {
   return h.start({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
 }
 
-async function cancelWhen(h: Harness, handle: WorkflowHandle, ready: Parameters<Harness['waitFor']>[1]): Promise<WorkflowHandle> {
+async function cancelWhen(
+  h: Harness,
+  handle: WorkflowHandle,
+  ready: Parameters<Harness['waitFor']>[1],
+): Promise<WorkflowHandle> {
   await handle.signal('gateOpened', { id: 'c1', by: 'president' });
   await h.waitFor(handle, ready);
   await handle.cancel();
@@ -97,8 +101,14 @@ const paths: Path[] = [
     state: 'COMPENSATED',
     async drive(h) {
       await ratify(h.db.pool);
-      await h.db.pool.query("insert into governance_domain (domain_code, title, steward_role) values ('GD31', 'late', 'steward_gd31')");
-      const handle = await h.startOpened({ seedScript: { path: PRODUCTION_SEED, sha256: fileSha256(PRODUCTION_SEED) } });
+      await h.db.pool.query(
+        'insert into governance_domain (domain_code, ' +
+          "title, steward_role) values ('GD31', 'late', " +
+          "'steward_gd31')",
+      );
+      const handle = await h.startOpened({
+        seedScript: { path: PRODUCTION_SEED, sha256: fileSha256(PRODUCTION_SEED) },
+      });
       return handle;
     },
   },
@@ -108,7 +118,11 @@ const paths: Path[] = [
     state: 'FAILED',
     async drive(h) {
       await ratify(h.db.pool);
-      await h.db.pool.query("insert into governance_domain (domain_code, title, steward_role) values ('GD31', 'late', 'steward_gd31')");
+      await h.db.pool.query(
+        'insert into governance_domain (domain_code, ' +
+          "title, steward_role) values ('GD31', 'late', " +
+          "'steward_gd31')",
+      );
       const handle = await h.startOpened();
       return handle;
     },
@@ -119,7 +133,8 @@ const paths: Path[] = [
     async drive(h) {
       await ratify(h.db.pool);
       await h.db.pool.query(
-        "insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by) values ('domain:GD07', 'someone', 'APR-OTHER-1', 'hand')",
+        'insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by) values ' +
+          "('domain:GD07', 'someone', 'APR-OTHER-1', 'hand')",
       );
       const handle = await h.startOpened();
       return handle;
@@ -143,7 +158,10 @@ const paths: Path[] = [
     async drive(h) {
       await ratify(h.db.pool);
       const snapshotRef = await takeSnapshot(h.db.pool);
-      const handle = await h.startOpened({ seedScript: { path: PRODUCTION_SEED, sha256: fileSha256(PRODUCTION_SEED) }, scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+      const handle = await h.startOpened({
+        seedScript: { path: PRODUCTION_SEED, sha256: fileSha256(PRODUCTION_SEED) },
+        scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef },
+      });
       return handle;
     },
   },
@@ -161,7 +179,11 @@ const paths: Path[] = [
     name: 'invalid-input',
     state: 'FAILED',
     async drive(h) {
-      return h.client.workflow.start('rolloutWorkflow', { taskQueue: h.taskQueue, workflowId: `invalid-${h.target}`, args: [{ target: h.target, apr: "x'; --" }] });
+      return h.client.workflow.start('rolloutWorkflow', {
+        taskQueue: h.taskQueue,
+        workflowId: `invalid-${h.target}`,
+        args: [{ target: h.target, apr: "x'; --" }],
+      });
     },
   },
 ];
@@ -178,9 +200,14 @@ describe('recorded histories of every path: no secrets, and they replay on the c
       expect(plain).toContain(h.target); // the payloads were decoded: the target is named in the input
       expect(plain).not.toContain(testPassword());
       expect(plain).not.toMatch(/postgres(ql)?:\/\/[^"\s]*:[^"\s]*@/);
-      await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.GR_TEST_WORKFLOW_BUNDLE ?? '' } }, historyFromText(json), handle.workflowId);
+      await Worker.runReplayHistory(
+        { workflowBundle: { codePath: process.env.GR_TEST_WORKFLOW_BUNDLE ?? '' } },
+        historyFromText(json),
+        handle.workflowId,
+      );
       if (RECORD) writeFileSync(path.join(__dirname, `${name}.json`), json);
-      if (state === 'COMPLETED') expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(30);
+      if (state === 'COMPLETED')
+        expect(await count(h.db.pool, 'select count(*) as n from ' + 'governance_object_ownership')).toBe(30);
     } finally {
       await h.teardown();
     }

@@ -7,7 +7,9 @@ import { DefaultLogger, Runtime, Worker, makeTelemetryFilterString } from '@temp
 import { historyFromText } from './format';
 import { searchableHistory } from './secrets';
 
-const files = readdirSync(__dirname).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(__dirname)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 const replayOptions = () => ({ workflowBundle: { codePath: process.env.GR_TEST_WORKFLOW_BUNDLE ?? '' } });
 
@@ -16,7 +18,9 @@ describe('recorded histories replay deterministically', () => {
     try {
       Runtime.install({
         logger: new DefaultLogger('ERROR'),
-        telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+        telemetryOptions: {
+          logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
+        },
       });
     } catch {
       // installed already in this process
@@ -25,15 +29,26 @@ describe('recorded histories replay deterministically', () => {
 
   test('every path is recorded', () => {
     expect(files.map((f) => f.replace(/\.json$/, ''))).toEqual([
-      'cancel-after-cursor', 'cancel-after-scan', 'cancel-after-seed', 'cancel-before-gate',
-      'drift-refused', 'failed-verification', 'footprint-refused', 'gate-refused-then-accepted', 'happy', 'invalid-input',
-      'preflight-refused', 'second-rollout-refused', 'seed-script',
+      'cancel-after-cursor',
+      'cancel-after-scan',
+      'cancel-after-seed',
+      'cancel-before-gate',
+      'drift-refused',
+      'failed-verification',
+      'footprint-refused',
+      'gate-refused-then-accepted',
+      'happy',
+      'invalid-input',
+      'preflight-refused',
+      'second-rollout-refused',
+      'seed-script',
     ]);
   });
 
   test('all of them replay on the current workflow code, with no credentials inside', async () => {
     const texts = files.map((f) => ({ name: f, text: readFileSync(path.join(__dirname, f), 'utf8') }));
-    for (const { text } of texts) expect(searchableHistory(text)).not.toMatch(/postgres(ql)?:\/\/[^"\s]*:[^"\s]*@|password/i);
+    for (const { text } of texts)
+      expect(searchableHistory(text)).not.toMatch(/postgres(ql)?:\/\/[^"\s]*:[^"\s]*@|password/i);
     const histories = texts.map(({ name, text }) => ({ workflowId: name, history: historyFromText(text) }));
     const results = Worker.runReplayHistories(replayOptions(), histories);
     const failures: string[] = [];
@@ -47,7 +62,12 @@ describe('recorded histories replay deterministically', () => {
   });
 
   test('a history the code no longer matches fails the replay (so this test can fail)', async () => {
-    const text = readFileSync(path.join(__dirname, 'happy.json'), 'utf8').replace(/"name": "applyStep"/g, '"name": "applyStepRenamed"');
-    await expect(Worker.runReplayHistory(replayOptions(), historyFromText(text), 'tampered')).rejects.toThrow(/[Nn]ondetermin/);
+    const text = readFileSync(path.join(__dirname, 'happy.json'), 'utf8').replace(
+      /"name": "applyStep"/g,
+      '"name": "applyStepRenamed"',
+    );
+    await expect(Worker.runReplayHistory(replayOptions(), historyFromText(text), 'tampered')).rejects.toThrow(
+      /[Nn]ondetermin/,
+    );
   });
 });

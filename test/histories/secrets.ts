@@ -9,6 +9,8 @@ export function testPassword(): string {
 
 /** A history file's text with every base64 payload (inputs, results, signals, queries) decoded beside it. */
 export function searchableHistory(text: string): string {
-  const decoded = [...text.matchAll(/"data": "([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1] ?? '', 'base64').toString('utf8'));
+  const decoded = [...text.matchAll(/"data": "([A-Za-z0-9+/=]+)"/g)].map((m) =>
+    Buffer.from(m[1] ?? '', 'base64').toString('utf8'),
+  );
   return [text, ...decoded].join('\n');
 }

@@ -27,4 +27,11 @@ export const nastyString = fc.oneof(
   fc.constantFrom(...INJECTIONS).chain((inj) => fc.string({ maxLength: 10 }).map((s) => `APR-${s}${inj}`)),
 );
 /** Wrong types as well as strings. */
-export const nastyValue = fc.oneof(nastyString, fc.anything(), fc.integer(), fc.double(), fc.constant(null), fc.constant(undefined));
+export const nastyValue = fc.oneof(
+  nastyString,
+  fc.anything(),
+  fc.integer(),
+  fc.double(),
+  fc.constant(null),
+  fc.constant(undefined),
+);

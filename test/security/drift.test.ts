@@ -40,7 +40,9 @@ describe('drift between the gate and the seed is refused with a clear reason and
 
   test('gap not as expected at the gate: the preflight refuses before the seed runs, naming the view', async () => {
     const h = await harness({ ratified: true });
-    await h.db.pool.query("insert into governed_object (object_code, domain_code, object_type) values ('GD01-O8', 'GD01', 'table')");
+    await h.db.pool.query(
+      "insert into governed_object (object_code, domain_code, object_type) values ('GD01-O8', 'GD01', 'table')",
+    );
     const before = await fingerprint(h.db.pool);
     const final = await h.run();
     expect(final.state).toBe('FAILED');
@@ -51,16 +53,22 @@ describe('drift between the gate and the seed is refused with a clear reason and
 
   // The seed's own guard is the second line: drift that lands after the preflight read, here a preflight
   // that let it through, is refused there.
-  const passPreflight: ActivityWrapper = (real) => ({ preflight: async (i) => ({ ...(await real.preflight(i)), verdict: 'GO', refusals: [] }) });
+  const passPreflight: ActivityWrapper = (real) => ({
+    preflight: async (i) => ({ ...(await real.preflight(i)), verdict: 'GO', refusals: [] }),
+  });
 
   test('gap not as expected: a governed object appeared, past the preflight', async () => {
     const h = await harness({ wrap: passPreflight, ratified: true });
-    await h.db.pool.query("insert into governed_object (object_code, domain_code, object_type) values ('GD01-O8', 'GD01', 'table')");
+    await h.db.pool.query(
+      "insert into governed_object (object_code, domain_code, object_type) values ('GD01-O8', 'GD01', 'table')",
+    );
     const before = await fingerprint(h.db.pool);
     const handle = await h.startOpened();
     const final = await finalProgress(handle);
     expect(final.state).toBe('FAILED');
-    expect(final.reason).toMatch(/F6 seed guard refused: ospa=1 gap=211 own=0 conflict=0 \(needs ospa>=1 gap=210 own=0 conflict=0\)/);
+    expect(final.reason).toMatch(
+      /F6 seed guard refused: ospa=1 gap=211 own=0 conflict=0 \(needs ospa>=1 gap=210 own=0 conflict=0\)/,
+    );
     await expectRefusedOnce(handle, /gap=211/);
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
@@ -75,9 +83,16 @@ describe('drift between the gate and the seed is refused with a clear reason and
     const handle = await h.startOpened({ expected: { own: 2, gap: 209 } });
     const final = await finalProgress(handle);
     expect(final.state).toBe('FAILED');
-    expect(final.reason).toMatch(/F6 seed guard refused: ospa=1 gap=209 own=2 conflict=1 \(needs ospa>=1 gap=209 own=2 conflict=0\)/);
+    expect(final.reason).toMatch(
+      /F6 seed guard refused: ospa=1 gap=209 own=2 conflict=1 \(needs ospa>=1 gap=209 own=2 conflict=0\)/,
+    );
     await expectRefusedOnce(handle, /conflict=1/);
-    expect(await count(h.db.pool, "select count(*) as n from governance_object_ownership where created_by = 'F6_OWNERSHIP_SEED_COMMIT'")).toBe(0);
+    expect(
+      await count(
+        h.db.pool,
+        "select count(*) as n from governance_object_ownership where created_by = 'F6_OWNERSHIP_SEED_COMMIT'",
+      ),
+    ).toBe(0);
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
 });

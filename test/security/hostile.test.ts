@@ -55,9 +55,21 @@ describe('hostile input: the zod schemas', () => {
     assertProperty(nastyValue, (v) => safeOrClear(WorkflowId, v, SAFE_ID));
     assertProperty(nastyValue, (v) => safeOrClear(TargetName, v, SAFE_TARGET));
     // And the well-formed ones are accepted, so the formats are not simply rejecting everything.
-    assertProperty(fc.stringMatching(/^APR-[A-Z0-9]{1,10}(-[A-Z0-9]{1,10}){0,3}$/), (v) => expect(AprCode.parse(v)).toBe(v), 200);
-    assertProperty(fc.stringMatching(/^SNAP-\d{8}T\d{6}Z-[0-9a-f]{8}$/), (v) => expect(SnapshotRef.parse(v)).toBe(v), 200);
-    assertProperty(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,60}$/), (v) => expect(WorkflowId.parse(v)).toBe(v), 200);
+    assertProperty(
+      fc.stringMatching(/^APR-[A-Z0-9]{1,10}(-[A-Z0-9]{1,10}){0,3}$/),
+      (v) => expect(AprCode.parse(v)).toBe(v),
+      200,
+    );
+    assertProperty(
+      fc.stringMatching(/^SNAP-\d{8}T\d{6}Z-[0-9a-f]{8}$/),
+      (v) => expect(SnapshotRef.parse(v)).toBe(v),
+      200,
+    );
+    assertProperty(
+      fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,60}$/),
+      (v) => expect(WorkflowId.parse(v)).toBe(v),
+      200,
+    );
   });
 
   test('ruleset documents: codes and domains keep their formats; free text stays text', () => {
@@ -67,7 +79,10 @@ describe('hostile input: the zod schemas', () => {
         version: fc.oneof(nastyValue, fc.integer({ min: -5, max: 2_000_000 })),
         description: nastyValue,
         state: fc.oneof(nastyValue, fc.constant('candidate')),
-        domains: fc.oneof(nastyValue, fc.array(fc.oneof(nastyString, fc.constantFrom('GD01', 'GD02')), { maxLength: 40 })),
+        domains: fc.oneof(
+          nastyValue,
+          fc.array(fc.oneof(nastyString, fc.constantFrom('GD01', 'GD02')), { maxLength: 40 }),
+        ),
         extra: nastyValue,
       },
       { requiredKeys: [] },
@@ -88,11 +103,25 @@ describe('hostile input: the zod schemas', () => {
     assertProperty(fc.oneof(fc.record({ id: nastyValue, by: nastyValue }, { requiredKeys: [] }), nastyValue), (v) => {
       const parsed = GateClaim.safeParse(v);
       // zod counts characters (code points), not UTF-16 units: 100 + 200 of them at the most.
-      if (parsed.success) expect(Array.from(parsed.data.id).length + Array.from(parsed.data.by).length).toBeLessThanOrEqual(300);
+      if (parsed.success)
+        expect(Array.from(parsed.data.id).length + Array.from(parsed.data.by).length).toBeLessThanOrEqual(300);
     });
-    const scan = fc.record({ ruleset: fc.oneof(nastyValue, fc.constant(CLONE_SCAN_RULESET)), snapshotRef: nastyValue, cursorName: nastyValue }, { requiredKeys: [] });
+    const scan = fc.record(
+      {
+        ruleset: fc.oneof(nastyValue, fc.constant(CLONE_SCAN_RULESET)),
+        snapshotRef: nastyValue,
+        cursorName: nastyValue,
+      },
+      { requiredKeys: [] },
+    );
     const draft = fc.record(
-      { target: fc.oneof(nastyValue, fc.constant('t1')), apr: fc.oneof(nastyValue, fc.constant(APR)), scan, expected: nastyValue, gateTimeoutMs: nastyValue },
+      {
+        target: fc.oneof(nastyValue, fc.constant('t1')),
+        apr: fc.oneof(nastyValue, fc.constant(APR)),
+        scan,
+        expected: nastyValue,
+        gateTimeoutMs: nastyValue,
+      },
       { requiredKeys: [] },
     );
     assertProperty(fc.oneof(draft, nastyValue), (v) => {
@@ -115,7 +144,9 @@ describe('hostile input: `rollout start` argument handling, in process', () => {
     const rulesetText = fc.oneof(
       nastyString,
       fc.jsonValue().map((j) => JSON.stringify(j)),
-      fc.record({ code: nastyString, version: fc.integer(), domains: fc.array(nastyString, { maxLength: 5 }) }).map((r) => JSON.stringify(r)),
+      fc
+        .record({ code: nastyString, version: fc.integer(), domains: fc.array(nastyString, { maxLength: 5 }) })
+        .map((r) => JSON.stringify(r)),
       fc.constant(JSON.stringify(CLONE_SCAN_RULESET)),
     );
     const opts = fc.record({
@@ -123,7 +154,9 @@ describe('hostile input: `rollout start` argument handling, in process', () => {
       scan: fc.boolean(),
       ruleset: fc.option(rulesetText, { nil: undefined }),
       snapshotRef: fc.option(fc.oneof(nastyString, fc.constant('SNAP-20261124T101500Z-1a2b3c4d')), { nil: undefined }),
-      gateTimeout: fc.option(fc.oneof(nastyString, fc.constantFrom('7d', '90s', '1.5h', '0s', '99999999999d')), { nil: undefined }),
+      gateTimeout: fc.option(fc.oneof(nastyString, fc.constantFrom('7d', '90s', '1.5h', '0s', '99999999999d')), {
+        nil: undefined,
+      }),
     });
     let accepted = 0;
     fc.assert(
@@ -155,17 +188,41 @@ describe('hostile input: the workflow itself', () => {
     const before = await fingerprint(h.db.pool);
     const invalid = fc
       .sample(
-        fc.record({ target: fc.oneof(nastyValue, fc.constant(h.target)), apr: nastyValue, scan: nastyValue, expected: nastyValue }, { requiredKeys: [] }),
+        fc.record(
+          {
+            target: fc.oneof(nastyValue, fc.constant(h.target)),
+            apr: nastyValue,
+            scan: nastyValue,
+            expected: nastyValue,
+          },
+          { requiredKeys: [] },
+        ),
         { numRuns: 40, seed: 42 },
       )
       .filter((v) => !RolloutInput.safeParse(v).success);
-    const cases: unknown[] = [...invalid, null, 42, 'APR-BOOT-AUTHMODEL-1', [], { target: h.target, apr: "APR-1'; delete from os_proposal_approvals; --" },
-      { target: h.target, apr: APR, expected: { ospa_min: 0 } }, { target: h.target, apr: APR, scan: { ruleset: { ...CLONE_SCAN_RULESET, domains: ["GD01'--"] }, snapshotRef: 'x' } }];
+    const cases: unknown[] = [
+      ...invalid,
+      null,
+      42,
+      'APR-BOOT-AUTHMODEL-1',
+      [],
+      { target: h.target, apr: "APR-1'; delete from os_proposal_approvals; --" },
+      { target: h.target, apr: APR, expected: { ospa_min: 0 } },
+      {
+        target: h.target,
+        apr: APR,
+        scan: { ruleset: { ...CLONE_SCAN_RULESET, domains: ["GD01'--"] }, snapshotRef: 'x' },
+      },
+    ];
     const client = h.client;
     const taskQueue = h.taskQueue;
     const finals = await Promise.all(
       cases.map(async (raw) => {
-        const handle = await client.workflow.start('rolloutWorkflow', { taskQueue, workflowId: unique('hostile'), args: [raw] });
+        const handle = await client.workflow.start('rolloutWorkflow', {
+          taskQueue,
+          workflowId: unique('hostile'),
+          args: [raw],
+        });
         // Gate claims too: an invalid rollout must not get past them to any step.
         await handle.signal('gateOpened', { id: 'c', by: 'x' }).catch(() => undefined);
         return finalProgress(handle);
@@ -183,32 +240,52 @@ describe('hostile input: the workflow itself', () => {
     const h = await harness({ ratified: true });
     const snapshotRef = await takeSnapshot(h.db.pool);
     // NUL aside (jsonb cannot hold it: see the next test).
-    const text = `'); drop table os_proposal_approvals; -- "quoted" $$ \\ \u202e ÅÄÖ 🙂 ${INJECTIONS.join(' ')}`.replace(/\u0000/g, '');
+    const text =
+      `'); drop table os_proposal_approvals; -- "quoted" $$ \\ \u202e ÅÄÖ 🙂 ${INJECTIONS.join(' ')}`.replace(
+        /\u0000/g,
+        '',
+      );
     const description = Array.from(text).slice(0, 400).join(''); // whole code points: no lone surrogate
     const tables = await count(h.db.pool, "select count(*) as n from pg_tables where schemaname = 'public'");
     const final = await h.run({ scan: { ruleset: { ...CLONE_SCAN_RULESET, description }, snapshotRef } });
     expect(final.reason).toBeNull();
     expect(final.state).toBe('COMPLETED');
-    const stored = await h.db.pool.query<{ d: string }>("select definition->>'description' as d from governance_ruleset");
+    const stored = await h.db.pool.query<{ d: string }>(
+      "select definition->>'description' as d from governance_ruleset",
+    );
     expect(stored.rows).toEqual([{ d: description }]);
     expect(await count(h.db.pool, "select count(*) as n from pg_tables where schemaname = 'public'")).toBe(tables);
     expect(await count(h.db.pool, 'select count(*) as n from os_proposal_approvals')).toBe(1);
     expect(await count(h.db.pool, 'select count(*) as n from event_outbox')).toBe(0);
   });
 
-  test('a NUL or a lone surrogate in a ruleset description (jsonb cannot hold them) is refused as input, nothing written', async () => {
-    const h = await harness({ ratified: true });
-    const snapshotRef = await takeSnapshot(h.db.pool);
-    const before = await fingerprint(h.db.pool);
-    for (const description of ['a\u0000b', 'half \ud83d of an emoji']) {
-      const raw = { target: h.target, apr: APR, scan: { ruleset: { ...CLONE_SCAN_RULESET, description }, snapshotRef } };
-      expect(RolloutInput.safeParse(raw).success).toBe(false);
-      const handle = await h.client.workflow.start('rolloutWorkflow', { taskQueue: h.taskQueue, workflowId: unique('hostile-nul'), args: [raw] });
-      await handle.signal('gateOpened', { id: 'c', by: 'x' }).catch(() => undefined);
-      const final = (await finalProgress(handle)) as { state: string; reason: string | null };
-      expect(final).toMatchObject({ state: 'FAILED' });
-      expect(final.reason).toMatch(/^invalid input, nothing written: scan\.ruleset\.description: text must not hold NUL/);
-    }
-    expect(await fingerprint(h.db.pool)).toEqual(before);
-  });
+  test(
+    'a NUL or a lone surrogate in a ruleset description (jsonb cannot hold them) is refused as input, nothing ' +
+      'written',
+    async () => {
+      const h = await harness({ ratified: true });
+      const snapshotRef = await takeSnapshot(h.db.pool);
+      const before = await fingerprint(h.db.pool);
+      for (const description of ['a\u0000b', 'half \ud83d of an emoji']) {
+        const raw = {
+          target: h.target,
+          apr: APR,
+          scan: { ruleset: { ...CLONE_SCAN_RULESET, description }, snapshotRef },
+        };
+        expect(RolloutInput.safeParse(raw).success).toBe(false);
+        const handle = await h.client.workflow.start('rolloutWorkflow', {
+          taskQueue: h.taskQueue,
+          workflowId: unique('hostile-nul'),
+          args: [raw],
+        });
+        await handle.signal('gateOpened', { id: 'c', by: 'x' }).catch(() => undefined);
+        const final = (await finalProgress(handle)) as { state: string; reason: string | null };
+        expect(final).toMatchObject({ state: 'FAILED' });
+        expect(final.reason).toMatch(
+          /^invalid input, nothing written: scan\.ruleset\.description: text must not hold NUL/,
+        );
+      }
+      expect(await fingerprint(h.db.pool)).toEqual(before);
+    },
+  );
 });

@@ -17,7 +17,7 @@ describe('least privilege: the worker as rollout_operator', () => {
     await asAdmin('postgres', 'drop role if exists rollout_operator');
   });
 
-  test('the whole rollout with the scan completes with the packet\'s numbers', async () => {
+  test("the whole rollout with the scan completes with the packet's numbers", async () => {
     const h = await harness({ worker: false });
     const login = await operator(h.db.name);
     await h.startWorker(undefined, login.pool);
@@ -25,21 +25,55 @@ describe('least privilege: the worker as rollout_operator', () => {
     const snapshotRef = await takeSnapshot(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     expect(final.state).toBe('COMPLETED');
-    expect(final.metrics).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, direct: 30, inherited: 210, coverage_pct: 100 });
-    expect(final.steps.map((s) => s.detail)).toMatchObject([{ inserted: 30 }, { candidate_state: 5, candidate_object: 35 }, { changed: true }]);
+    expect(final.metrics).toMatchObject({
+      own: 30,
+      gap: 0,
+      conflict: 0,
+      gov_emit: 0,
+      direct: 30,
+      inherited: 210,
+      coverage_pct: 100,
+    });
+    expect(final.steps.map((s) => s.detail)).toMatchObject([
+      { inserted: 30 },
+      { candidate_state: 5, candidate_object: 35 },
+      { changed: true },
+    ]);
     // The grants are the contract's (rendered from it): the rollout needed nothing the contract does not name,
     // and the plan, checking the role's privileges against the contract, agrees.
-    const plan = await rollout(['plan', '--apr', 'APR-BOOT-AUTHMODEL-1', '--worker-role', 'rollout_operator'], envFor(h.db));
-    expect(plan.stdout).toMatch(/contract \(docs\/CONTRACT\.md\), checked against the live catalog for role rollout_operator:\n {2}GO/);
+    const plan = await rollout(
+      ['plan', '--apr', 'APR-BOOT-AUTHMODEL-1', '--worker-role', 'rollout_operator'],
+      envFor(h.db),
+    );
+    expect(plan.stdout).toMatch(
+      /contract \(docs\/CONTRACT\.md\), checked against the live catalog for role rollout_operator:\n {2}GO/,
+    );
   });
 
   test('the plan names a privilege the role lacks', async () => {
     const h = await harness({ worker: false });
     await operator(h.db.name); // the role and its grants
     await asAdmin(h.db.name, 'revoke delete on candidate_object from rollout_operator');
-    const plan = await rollout(['plan', '--apr', 'APR-BOOT-AUTHMODEL-1', '--worker-role', 'rollout_operator', '--scan', '--ruleset', path.join(REPO, 'examples', 'ruleset.clone.json'), '--snapshot-ref', await takeSnapshot(h.db.pool)], envFor(h.db));
+    const plan = await rollout(
+      [
+        'plan',
+        '--apr',
+        'APR-BOOT-AUTHMODEL-1',
+        '--worker-role',
+        'rollout_operator',
+        '--scan',
+        '--ruleset',
+        path.join(REPO, 'examples', 'ruleset.clone.json'),
+        '--snapshot-ref',
+        await takeSnapshot(h.db.pool),
+      ],
+      envFor(h.db),
+    );
     expect(plan.code).toBe(2);
-    expect(plan.stdout).toContain('NO-GO  public.candidate_object: role rollout_operator may not DELETE from it; the compensation deletes the rows it wrote: grant DELETE');
+    expect(plan.stdout).toContain(
+      'NO-GO  public.candidate_object: role rollout_operator may not DELETE from it; the compensation deletes the ' +
+        'rows it wrote: grant DELETE',
+    );
   });
 
   test('a cancel after the cursor advanced is compensated by the same role, every table as before', async () => {
@@ -47,7 +81,10 @@ describe('least privilege: the worker as rollout_operator', () => {
     const login = await operator(h.db.name);
     // The cursor step's activity is held once it committed, so the cancel lands after all three wrote.
     let committed = false;
-    await h.startWorker(onApply('cursor', async (real) => (await real(), (committed = true), holdUntilCancelled())), login.pool);
+    await h.startWorker(
+      onApply('cursor', async (real) => (await real(), (committed = true), holdUntilCancelled())),
+      login.pool,
+    );
     await h.ratify();
     const snapshotRef = await takeSnapshot(h.db.pool);
     const before = await fingerprint(h.db.pool);
@@ -78,7 +115,8 @@ describe('least privilege: the worker as rollout_operator', () => {
       "update system_issues set status = 'closed'",
       "update governance_domain set steward_role = 'robot'",
       "insert into governed_object (object_code, domain_code, object_type) values ('X', 'GD01', 'table')",
-      "insert into source_snapshot (snapshot_ref, inventory_hash, object_count) values ('SNAP-20250101T000000Z-00000000', 'x', 0)",
+      'insert into source_snapshot (snapshot_ref, inventory_hash, object_count) values ' +
+        "('SNAP-20250101T000000Z-00000000', 'x', 0)",
       "update governance_object_ownership set owner_role = 'robot'",
       "update governance_ruleset set definition = '{}'",
       "update scan_cursor set cursor_name = 'renamed'",
@@ -86,7 +124,8 @@ describe('least privilege: the worker as rollout_operator', () => {
       'truncate governance_object_ownership',
       'create table rollout_scratch (id int)',
       // Column-level: only the columns the contract says the seed fills.
-      "insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by, created_at) values ('x', 'y', 'APR-X-1', 'z', now())",
+      'insert into governance_object_ownership (object_ref, owner_role, ratified_apr, created_by, created_at) ' +
+        "values ('x', 'y', 'APR-X-1', 'z', now())",
       'select * from governed_object',
       // The ledger is appended to and marked reverted, never edited or deleted.
       'delete from governed_rollout.written',
@@ -96,7 +135,10 @@ describe('least privilege: the worker as rollout_operator', () => {
       'create table governed_rollout.scratch (id int)',
     ];
     for (const sql of forbidden) {
-      const err: unknown = await login.pool.query(sql).then(() => null, (e: unknown) => e);
+      const err: unknown = await login.pool.query(sql).then(
+        () => null,
+        (e: unknown) => e,
+      );
       if (!(err instanceof DatabaseError) || err.code !== '42501') {
         throw new Error(`expected permission denied (42501) for: ${sql}; got ${String(err)}`);
       }

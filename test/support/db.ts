@@ -65,7 +65,8 @@ export async function fingerprint(pool: Pool): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
   for (const { name } of tables) {
     const { rows } = await pool.query<{ n: string; digest: string }>(
-      `select count(*) as n, md5(coalesce(string_agg(t::text, E'\\n' order by t::text), '')) as digest from "${name}" t`,
+      `select count(*) as n, md5(coalesce(string_agg(t::text, E'\\n' order by t::text), '')) as digest from ` +
+        `"${name}" t`,
     );
     result[name] = `${rows[0]?.n}:${rows[0]?.digest}`;
   }

@@ -32,24 +32,38 @@ export function holdNthCall<I, O>(real: (input: I) => Promise<O>, n: number): (i
 type Wrapper = (real: RolloutActivities) => Partial<RolloutActivities>;
 type StepActivity = RolloutActivities['applyStep'];
 
-function around(activity: 'applyStep' | 'revertStep', name: StepName, fn: (real: () => Promise<Applied & Undone>, call: StepCall) => Promise<unknown>): Wrapper {
+function around(
+  activity: 'applyStep' | 'revertStep',
+  name: StepName,
+  fn: (real: () => Promise<Applied & Undone>, call: StepCall) => Promise<unknown>,
+): Wrapper {
   return (real) => ({
     [activity]: (call: StepCall) =>
-      call.step === name ? fn(() => (real[activity] as StepActivity)(call) as Promise<Applied & Undone>, call) : (real[activity] as StepActivity)(call),
+      call.step === name
+        ? fn(() => (real[activity] as StepActivity)(call) as Promise<Applied & Undone>, call)
+        : (real[activity] as StepActivity)(call),
   });
 }
 
 /** One step's apply in a chosen situation (held, delayed, followed by a change); the other steps run as they are. */
-export function onApply(name: StepName, fn: (real: () => Promise<Applied>, call: StepCall) => Promise<unknown>): Wrapper {
+export function onApply(
+  name: StepName,
+  fn: (real: () => Promise<Applied>, call: StepCall) => Promise<unknown>,
+): Wrapper {
   return around('applyStep', name, fn);
 }
 
 /** One step's compensation in a chosen situation. */
-export function onRevert(name: StepName, fn: (real: () => Promise<Undone>, call: StepCall) => Promise<unknown>): Wrapper {
+export function onRevert(
+  name: StepName,
+  fn: (real: () => Promise<Undone>, call: StepCall) => Promise<unknown>,
+): Wrapper {
   return around('revertStep', name, fn);
 }
 
-/** Several wrappers at once (they must touch different steps of the same activity only through `onApply`'s own dispatch). */
+/**
+ * Several wrappers at once (they must touch different steps of the same activity only through `onApply`'s own
+ * dispatch). */
 export function wrapAll(...wrappers: Wrapper[]): Wrapper {
   return (real) => {
     let acts: RolloutActivities = real;

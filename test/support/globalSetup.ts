@@ -13,7 +13,9 @@ import { WORKFLOWS_PATH } from '../../src/worker';
 import { TEMPLATE_DB } from './names';
 
 /** A Temporal server for the run, given the run's PostgreSQL (which the dev server does not wait for). */
-export type StartTemporal = (postgres: Promise<EmbeddedPostgres>) => Promise<Pick<TemporalServerProcess, 'address' | 'stop'>>;
+export type StartTemporal = (
+  postgres: Promise<EmbeddedPostgres>,
+) => Promise<Pick<TemporalServerProcess, 'address' | 'stop'>>;
 
 export default async function globalSetup(): Promise<void> {
   await setupServers(() => startTemporalDevServer());

@@ -28,7 +28,9 @@ function quietRuntime(): void {
   try {
     Runtime.install({
       logger: new DefaultLogger('ERROR'),
-      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+      telemetryOptions: {
+        logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
+      },
     });
   } catch {
     // already installed in this process by an earlier test file
@@ -60,8 +62,14 @@ export interface Harness {
   /** Claims the gate open through the openGate update: the recorded attempt, in one round trip. */
   openGate(handle: WorkflowHandle<typeof rolloutWorkflow>, by: string, id?: string): Promise<GateAttempt>;
   progress(handle: WorkflowHandle): Promise<RolloutProgress>;
-  waitFor(handle: WorkflowHandle, predicate: (p: RolloutProgress) => boolean, timeoutMs?: number): Promise<RolloutProgress>;
-  /** Runs a (further) worker on the same queue and database, e.g. after the first was stopped, or as another role's pool. */
+  waitFor(
+    handle: WorkflowHandle,
+    predicate: (p: RolloutProgress) => boolean,
+    timeoutMs?: number,
+  ): Promise<RolloutProgress>;
+  /**
+   * Runs a (further) worker on the same queue and database, e.g. after the first was stopped, or as another role's
+   * pool. */
   startWorker(wrap?: ActivityWrapper, pool?: Pool): Promise<() => Promise<void>>;
   stopWorker(): Promise<void>;
   teardown(): Promise<void>;
@@ -164,7 +172,10 @@ export async function rolloutHarness(options: HarnessOptions = {}): Promise<Harn
         if (predicate(last)) return last;
         await new Promise((r) => setTimeout(r, 100));
       }
-      throw new Error(`timed out waiting; last progress: ${JSON.stringify(last?.state)} ${JSON.stringify(last?.steps.map((s) => s.status))}`);
+      throw new Error(
+        `timed out waiting; last progress: ${JSON.stringify(last?.state)} ` +
+          JSON.stringify(last?.steps.map((s) => s.status)),
+      );
     },
     startWorker,
     async stopWorker() {
@@ -175,7 +186,10 @@ export async function rolloutHarness(options: HarnessOptions = {}): Promise<Harn
     },
     async teardown() {
       for (const handle of handles) {
-        const state = await handle.describe().then((d) => d.status.name).catch(() => 'UNKNOWN');
+        const state = await handle
+          .describe()
+          .then((d) => d.status.name)
+          .catch(() => 'UNKNOWN');
         if (state === 'RUNNING') await handle.terminate('test teardown').catch(() => undefined);
       }
       await harness.stopWorker();

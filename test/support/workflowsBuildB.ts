@@ -6,7 +6,10 @@ import { endingFailure, progressFromFailure, type RolloutInputDraft, type Rollou
 
 export const BUILD_B_MARK = '[build B]';
 
-const marked = (p: RolloutProgress): RolloutProgress => ({ ...p, reason: `${BUILD_B_MARK} ${p.reason ?? ''}`.trimEnd() });
+const marked = (p: RolloutProgress): RolloutProgress => ({
+  ...p,
+  reason: `${BUILD_B_MARK} ${p.reason ?? ''}`.trimEnd(),
+});
 
 export async function rolloutWorkflow(raw: RolloutInputDraft): Promise<RolloutProgress> {
   let final: RolloutProgress;

@@ -34,22 +34,40 @@ export async function install(): Promise<void> {
 export async function requireRehearsal(days: number, off: boolean): Promise<void> {
   await withDatabase(async (pool) => {
     await setRehearsalRule(pool, off ? null : { maxAgeDays: days });
-    print(off ? 'rehearsal no longer required on this target' : `rollouts on this target now require a completed clone rehearsal, at most ${days} days old`);
+    print(
+      off
+        ? 'rehearsal no longer required on this target'
+        : `rollouts on this target now require a completed clone rehearsal, at most ${days} days old`,
+    );
   });
 }
 
 export async function init(fixture: ScaledFixture, opts: InitOptions): Promise<void> {
   const metrics = await withDatabase(async (pool) => {
-    await initFixture(pool, { reset: Boolean(opts.reset), domains: fixture.domains, objectsPerDomain: fixture.objectsPerDomain });
+    await initFixture(pool, {
+      reset: Boolean(opts.reset),
+      domains: fixture.domains,
+      objectsPerDomain: fixture.objectsPerDomain,
+    });
     return measure(pool, 'APR-BOOT-AUTHMODEL-1');
   });
   if (opts.writeRuleset) writeJson(opts.writeRuleset, fixture.ruleset);
   if (opts.writeExpected) writeJson(opts.writeExpected, fixture.expected);
   if (opts.json) {
-    print(JSON.stringify({ domains: fixture.domains, inventoryRows: fixture.inventoryRows, metrics, expected: fixture.expected }));
+    print(
+      JSON.stringify({
+        domains: fixture.domains,
+        inventoryRows: fixture.inventoryRows,
+        metrics,
+        expected: fixture.expected,
+      }),
+    );
     return;
   }
-  const label = opts.scale === undefined ? 'clone fixture' : `scaled fixture (${fixture.domains} domains, ${fixture.inventoryRows} inventory rows)`;
+  const label =
+    opts.scale === undefined
+      ? 'clone fixture'
+      : `scaled fixture (${fixture.domains} domains, ${fixture.inventoryRows} inventory rows)`;
   print(`${label} loaded: ${formatMetrics(metrics)}`);
   print(`expected: ${JSON.stringify(fixture.expected)}`);
 }

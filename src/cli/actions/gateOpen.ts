@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
 import { GateClaim, openGateUpdate, type GateAttempt } from '../../shared';
 import { formatAttempt } from '../../format/progress';
 import { withTemporal } from '../context';
@@ -12,7 +17,8 @@ const ANSWER_TIMEOUT_MS = 90_000;
 
 // A closed rollout is said to be closed, with how it ended (the shared helper, as cancel says it).
 const ended = async (client: Client, workflowId: string): Promise<CliError> =>
-  (await closedError(client, workflowId)) ?? new CliError(`claim rejected, nothing recorded: rollout ${workflowId} is no longer waiting at the gate`);
+  (await closedError(client, workflowId)) ??
+  new CliError(`claim rejected, nothing recorded: rollout ${workflowId} is no longer waiting at the gate`);
 
 export async function gateOpen(workflowId: string, opts: { by: string; json?: boolean }): Promise<void> {
   const claim = GateClaim.parse({ id: randomUUID(), by: opts.by });
@@ -21,16 +27,25 @@ export async function gateOpen(workflowId: string, opts: { by: string; json?: bo
     const { execution } = await describeRollout(client, workflowId);
     if (execution.status !== 'RUNNING') throw await ended(client, workflowId);
     if (!(await anyPoller(client, execution.taskQueue))) {
-      throw new CliError(`no worker is polling task queue ${execution.taskQueue}: start one (rollout worker), then claim again; nothing was recorded`);
+      throw new CliError(
+        `no worker is polling task queue ${execution.taskQueue}: start one (rollout worker), then claim again; ` +
+          `nothing was recorded`,
+      );
     }
     const handle = rolloutHandle(client, workflowId, execution.runId);
     let attempt: GateAttempt;
     try {
-      attempt = await client.connection.withDeadline(Date.now() + ANSWER_TIMEOUT_MS, () => handle.executeUpdate(openGateUpdate, { args: [claim] }));
+      attempt = await client.connection.withDeadline(Date.now() + ANSWER_TIMEOUT_MS, () =>
+        handle.executeUpdate(openGateUpdate, { args: [claim] }),
+      );
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new CliError(`claim rejected, nothing recorded: ${err.cause?.message ?? err.message}`);
+      if (err instanceof WorkflowUpdateFailedError)
+        throw new CliError(`claim rejected, nothing recorded: ${err.cause?.message ?? err.message}`);
       if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-        throw new CliError(`no answer from ${workflowId} within ${ANSWER_TIMEOUT_MS / 1000}s: is a worker running (rollout worker)? Nothing was recorded`);
+        throw new CliError(
+          `no answer from ${workflowId} within ${ANSWER_TIMEOUT_MS / 1000}s: is a worker running (rollout worker)? ` +
+            `Nothing was recorded`,
+        );
       }
       // Temporal answers an update to an execution that closed meanwhile as "not found".
       if (err instanceof WorkflowNotFoundError) throw await ended(client, workflowId);

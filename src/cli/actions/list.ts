@@ -35,9 +35,21 @@ export function listed(info: WorkflowExecutionInfo): ListedRollout {
 
 function formatTable(rows: ListedRollout[]): string {
   const header = ['WORKFLOW ID', 'TEMPORAL', 'STATE', 'APR', 'TARGET', 'STARTED', 'CLOSED'];
-  const cells = rows.map((r) => [r.workflowId, r.status, r.state ?? '?', r.apr ?? '?', r.target ?? '?', r.startTime, r.closeTime ?? '-']);
+  const cells = rows.map((r) => [
+    r.workflowId,
+    r.status,
+    r.state ?? '?',
+    r.apr ?? '?',
+    r.target ?? '?',
+    r.startTime,
+    r.closeTime ?? '-',
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...cells.map(line)].join('\n');
 }
 

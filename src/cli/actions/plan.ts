@@ -16,7 +16,10 @@ export async function plan(opts: PlanOptions): Promise<void> {
   const input = RolloutInput.parse(startInput(opts, targetOf(cfg)));
   const databaseUrl = requireDatabaseUrl(cfg);
   // The catalog reads and the driver load once the input holds.
-  const [{ planRollout, readOnlyPool }, { formatPlan }] = await Promise.all([import('../../plan/plan.js'), import('../../plan/format.js')]);
+  const [{ planRollout, readOnlyPool }, { formatPlan }] = await Promise.all([
+    import('../../plan/plan.js'),
+    import('../../plan/format.js'),
+  ]);
   const pool = readOnlyPool(databaseUrl);
   try {
     const plan = await planRollout(pool, input, opts.workerRole ? { workerRole: opts.workerRole } : {});

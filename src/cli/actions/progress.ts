@@ -35,11 +35,16 @@ function visibleProgress({ execution, visible, summary, details }: Described, wh
     summary,
     details,
     source: 'visibility',
-    note: `${why}: this is what Temporal holds (the RolloutState search attribute, the details the rollout last recorded); the full progress needs a worker (rollout worker)`,
+    note:
+      `${why}: this is what Temporal holds (the RolloutState search attribute, the details the rollout last ` +
+      `recorded); the full progress needs a worker (rollout worker)`,
   };
 }
 
-export async function showProgress(workflowId: string, opts: { json?: boolean; watch?: boolean; interval: string }): Promise<void> {
+export async function showProgress(
+  workflowId: string,
+  opts: { json?: boolean; watch?: boolean; interval: string },
+): Promise<void> {
   const intervalMs = parseDuration(opts.interval);
   await withTemporal(async (client) => {
     if (opts.watch) {
@@ -51,7 +56,10 @@ export async function showProgress(workflowId: string, opts: { json?: boolean; w
       const handle = rolloutHandle(client, workflowId, described.execution.runId);
       const progress = await progressOf(client, handle, described.execution);
       // A step retrying (the rollout lock held elsewhere, a database away): what it waits for, from Temporal.
-      const waits = progress.state === 'RUNNING' || progress.state === 'COMPENSATING' ? await pendingWaits(handle).catch(() => []) : [];
+      const waits =
+        progress.state === 'RUNNING' || progress.state === 'COMPENSATING'
+          ? await pendingWaits(handle).catch(() => [])
+          : [];
       if (opts.json) print(JSON.stringify(waits.length > 0 ? { ...progress, waiting: waits } : progress, null, 2));
       else print([formatProgress(progress), ...waits.map(formatWaiting)].join('\n'));
     } catch (err) {
@@ -61,7 +69,10 @@ export async function showProgress(workflowId: string, opts: { json?: boolean; w
         opts.json
           ? JSON.stringify(seen, null, 2)
           : [
-              `${seen.workflowId}  ${seen.state ?? '?'}  target=${seen.target ?? '?'}  apr=${seen.apr ?? '?'}  (Temporal: ${seen.status})`,
+              `${seen.workflowId}  ${seen.state ?? '?'}  ` +
+                `target=${seen.target ?? '?'}  apr=${seen.apr ?? '?'}  ` +
+                `(Temporal: ` +
+                `${seen.status})`,
               ...(seen.details ? [seen.details.replace(/\*\*/g, '').replace(/\n\n/g, '\n')] : []),
               seen.note,
             ].join('\n'),

@@ -21,9 +21,13 @@ function render(packet: Packet, format: string): string {
 /** The packet the target's ledger keeps: when Temporal has forgotten the rollout, or always for --format evidence. */
 async function fromLedger(id: string, format: string): Promise<void> {
   const cfg = config();
-  if (!cfg.databaseUrl) throw new CliError(`Temporal has no rollout ${id}: set DATABASE_URL to read its evidence from the target's ledger`);
+  if (!cfg.databaseUrl)
+    throw new CliError(`Temporal has no rollout ${id}: set DATABASE_URL to read its evidence from the target's ledger`);
   const stored = await storedEvidence(id);
-  if (!stored) throw new CliError(`no rollout ${id} in Temporal, and no evidence for it in the target's ledger: check the id and DATABASE_URL`);
+  if (!stored)
+    throw new CliError(
+      `no rollout ${id} in Temporal, and no evidence for it in the target's ledger: check the id and DATABASE_URL`,
+    );
   if (format === 'evidence') {
     print(JSON.stringify(stored.evidence, null, 2));
     return;
@@ -36,7 +40,9 @@ async function fromLedger(id: string, format: string): Promise<void> {
   print(format === 'json' ? JSON.stringify(json, null, 2) : render(packet, format));
 }
 
-/** `rollout report verify FILE`: exit 0 for an intact packet (equal to the stored copy when reachable), TAMPERED otherwise. */
+/**
+ * `rollout report verify FILE`: exit 0 for an intact packet (equal to the stored copy when reachable), TAMPERED
+ * otherwise. */
 export async function verify(file: string): Promise<void> {
   const outcome = await verifyEvidence(readEvidenceFile(file), config().databaseUrl);
   for (const line of outcome.lines) print(line);
@@ -48,7 +54,11 @@ export async function report(workflowId: string, opts: { format: string; runId?:
   const ui = temporalUiBase(process.env);
   try {
     await withTemporal(async (client, cfg) => {
-      const { execution, progress } = await observe(client, workflowId, opts.runId ? await workflowIdArg(opts.runId) : undefined);
+      const { execution, progress } = await observe(
+        client,
+        workflowId,
+        opts.runId ? await workflowIdArg(opts.runId) : undefined,
+      );
       const { input, approvals } = await recorded(client, workflowId, execution.runId);
       const namespace = cfg.temporal.namespace;
       const uiUrl = workflowUrl(ui, namespace, workflowId, execution.runId);

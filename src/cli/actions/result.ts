@@ -13,7 +13,8 @@ export async function result(workflowId: string, opts: { json?: boolean }): Prom
       // stdout keeps the result alone (for --json); why it is not a success goes to stderr, with the next step.
       const why = final.reason ? `: ${final.reason.replace(/\s+/g, ' ')}` : '';
       process.stderr.write(
-        `rollout: ${workflowId} ended ${final.state} (exit ${process.exitCode})${why}. Next: rollout report ${workflowId} shows each step's numbers and what was undone\n`,
+        `rollout: ${workflowId} ended ${final.state} (exit ${process.exitCode})${why}. Next: rollout report ` +
+          `${workflowId} shows each step's numbers and what was undone\n`,
       );
     }
   });

@@ -20,12 +20,19 @@ export async function runWorker(opts: { makeCurrent?: boolean }): Promise<void> 
     await pool.query('select 1');
     const bundle = await loadWorkflowBundle();
     // Temporal refuses a '.' in a deployment name; a target's task queue has them (127.0.0.1-5432-directus).
-    const deployment = { deploymentName: cfg.worker.deploymentName ?? taskQueue.replace(/\./g, '_'), buildId: cfg.worker.buildId ?? buildIdOf(bundle.code) };
+    const deployment = {
+      deploymentName: cfg.worker.deploymentName ?? taskQueue.replace(/\./g, '_'),
+      buildId: cfg.worker.buildId ?? buildIdOf(bundle.code),
+    };
     const connection = await connectWorker(cfg);
     try {
       // The workflow upserts them on every state change; without them its tasks would fail.
       const added = await ensureSearchAttributes(connection.operatorService, cfg.temporal.namespace);
-      if (added.length > 0) log.info(`registered search attributes ${added.join(', ')} in namespace ${cfg.temporal.namespace}`, { event: 'search-attributes', added });
+      if (added.length > 0)
+        log.info(`registered search attributes ${added.join(', ')} in namespace ${cfg.temporal.namespace}`, {
+          event: 'search-attributes',
+          added,
+        });
       const worker = await createRolloutWorker({
         connection,
         namespace: cfg.temporal.namespace,
@@ -54,18 +61,23 @@ export async function runWorker(opts: { makeCurrent?: boolean }): Promise<void> 
       const current =
         routing.made === 'current'
           ? 'new rollouts come to this build'
-          : `new rollouts go to build ${routing.current}; this one serves the rollouts pinned to it (rollout worker --make-current moves new ones here)`;
-      log.info(`worker for target ${target} on task queue ${taskQueue}, build ${deployment.buildId}: ${current}; SIGINT or SIGTERM stops it`, {
-        event: 'ready',
-        target,
-        taskQueue,
-        ...deployment,
-        current: routing.made === 'current',
-        bundle: bundle.source,
-        // Since the process started: what a replacement worker costs.
-        readyMs: Math.round(performance.now()),
-        metrics: cfg.worker.metricsAddress ? `http://${cfg.worker.metricsAddress}/metrics` : null,
-      });
+          : `new rollouts go to build ${routing.current}; this one serves the rollouts pinned to it (rollout ` +
+            `worker --make-current moves new ones here)`;
+      log.info(
+        `worker for target ${target} on task queue ${taskQueue}, build ${deployment.buildId}: ${current}; SIGINT or ` +
+          `SIGTERM stops it`,
+        {
+          event: 'ready',
+          target,
+          taskQueue,
+          ...deployment,
+          current: routing.made === 'current',
+          bundle: bundle.source,
+          // Since the process started: what a replacement worker costs.
+          readyMs: Math.round(performance.now()),
+          metrics: cfg.worker.metricsAddress ? `http://${cfg.worker.metricsAddress}/metrics` : null,
+        },
+      );
       await running;
       log.info('worker stopped', { event: 'stopped', target, buildId: deployment.buildId });
     } finally {

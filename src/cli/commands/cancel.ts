@@ -8,7 +8,10 @@ export function register(program: Command): void {
     .description('cancel a rollout: before the gate nothing was written; after it, every completed step is compensated')
     .argument('<id>', 'workflow id')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  rollout cancel rollout-db-5432-directus && rollout result rollout-db-5432-directus')
+    .addHelpText(
+      'after',
+      '\nExample:\n  rollout cancel rollout-db-5432-directus && rollout result rollout-db-5432-directus',
+    )
     .action(
       action(async (idArg: string, opts: { json?: boolean }) => {
         const workflowId = await workflowIdArg(idArg);

@@ -5,10 +5,16 @@ import { action } from '../errors';
 export function register(program: Command): void {
   program
     .command('result')
-    .description('wait for the rollout to end, print its final progress, and exit by how it ended (0 only for COMPLETED)')
+    .description(
+      'wait for the rollout to end, print its final progress, and exit by how it ended (0 only for COMPLETED)',
+    )
     .argument('<id>', 'workflow id')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  rollout result rollout-db-5432-directus --json || echo "not COMPLETED: the exit code says how it ended"')
+    .addHelpText(
+      'after',
+      '\nExample:\n  rollout result rollout-db-5432-directus --json || echo "not COMPLETED: the exit code says how ' +
+        'it ended"',
+    )
     .action(
       action(async (idArg: string, opts: { json?: boolean }) => {
         const workflowId = await workflowIdArg(idArg);

@@ -48,15 +48,32 @@ export async function startOwnPostgres(opts: OwnPostgresOptions = {}): Promise<O
   if (ids) chownSync(pwFile, ids.uid, ids.gid);
   const port = await freePort();
   const run = (tool: string, args: string[]) => {
-    const r = spawnSync(path.join(BIN, tool), args, { encoding: 'utf8', ...(ids ?? {}), env: { PATH: process.env.PATH, LC_ALL: 'C' } });
+    const r = spawnSync(path.join(BIN, tool), args, {
+      encoding: 'utf8',
+      ...(ids ?? {}),
+      env: { PATH: process.env.PATH, LC_ALL: 'C' },
+    });
     if (r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed: ${r.stdout} ${r.stderr}`);
   };
-  run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--no-sync']);
+  run('initdb', [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '--auth=scram-sha-256',
+    `--pwfile=${pwFile}`,
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
   opts.prepare?.(parent, (file) => {
     if (ids) chownSync(file, ids.uid, ids.gid);
   });
-  const settings = Object.entries(opts.settings ?? {}).map(([k, v]) => ` -c ${k}=${v}`).join('');
-  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${parent} -c fsync=off -c synchronous_commit=off${settings}`;
+  const settings = Object.entries(opts.settings ?? {})
+    .map(([k, v]) => ` -c ${k}=${v}`)
+    .join('');
+  const options =
+    `-p ${port} -c listen_addresses=127.0.0.1 -k ` + `${parent} -c fsync=off -c ` + `synchronous_commit=off${settings}`;
   const start = () => run('pg_ctl', ['-D', dataDir, '-o', options, '-l', path.join(parent, 'log'), '-w', 'start']);
   const stop = () => run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
   start();

@@ -32,14 +32,18 @@ export function quietRuntime(): void {
   try {
     Runtime.install({
       logger: new DefaultLogger('ERROR'),
-      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+      telemetryOptions: {
+        logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
+      },
     });
   } catch {
     // installed already in this process
   }
 }
 
-export async function temporalClient(address = temporalAddress()): Promise<{ client: Client; close: () => Promise<void> }> {
+export async function temporalClient(
+  address = temporalAddress(),
+): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await Connection.connect({ address });
   return { client: new Client({ connection }), close: () => connection.close() };
 }
@@ -87,9 +91,22 @@ export async function expectCompensatedBaseline(
 /** The packet's numbers after Phase 1 (and Phase 2 with a scan), in progress and in the tables. */
 export async function expectPacketNumbers(pool: Pool, final: RolloutProgress, scanned: boolean): Promise<void> {
   expect(final.state).toBe('COMPLETED');
-  expect(final.metrics).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0, direct: 30, inherited: 210, coverage_pct: 100 });
+  expect(final.metrics).toMatchObject({
+    own: 30,
+    gap: 0,
+    conflict: 0,
+    gov_emit: 0,
+    direct: 30,
+    inherited: 210,
+    coverage_pct: 100,
+  });
   // Nothing applied twice, nothing lost.
-  expect(await count(pool, "select count(*) as n from governance_object_ownership where created_by = 'F6_OWNERSHIP_SEED_COMMIT'")).toBe(30);
+  expect(
+    await count(
+      pool,
+      "select count(*) as n from governance_object_ownership where created_by = 'F6_OWNERSHIP_SEED_COMMIT'",
+    ),
+  ).toBe(30);
   if (!scanned) return;
   expect(await count(pool, 'select count(*) as n from governance_ruleset')).toBe(1);
   expect(await count(pool, 'select count(*) as n from candidate_state')).toBe(5);

@@ -9,7 +9,9 @@ const { createPool } = require('../../../dist/db/pool.js');
 async function main() {
   Runtime.install({
     logger: new DefaultLogger('ERROR'),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
+    },
   });
   const env = process.env;
   const pool = createPool(env.DATABASE_URL);
