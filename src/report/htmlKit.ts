@@ -52,32 +52,19 @@ export function deltaBars(d: {
   const x = (v: number) => Math.max(1, Math.round((v / max) * width));
   const colour = d.ok === null ? '#8a94a6' : d.ok ? '#2e7d32' : '#c62828';
   const label =
-    `before ${before ?? 'not measured'}, after ` + `${after ?? 'not measured'}, expected ` + `${expected ?? 'not set'}`;
-  return html`<svg
-    class="bars"
-    width="${width + 4}"
-    height="24"
-    viewBox="0 0 ${width + 4} 24"
-    role="img"
-    aria-label="${label}"
-  >
-    <title>${label}</title>
-    ${before === null ? '' : html`<rect x="0" y="2" width="${x(before)}" height="8" fill="#c5ccd6" />`}
-    ${after === null ? '' : html`<rect x="0" y="13" width="${x(after)}" height="8" fill="${colour}" />`}
-    ${
-      expected === null
-        ? ''
-        : html`<line
-            x1="${x(expected)}"
-            x2="${x(expected)}"
-            y1="0"
-            y2="24"
-            stroke="#1b1f24"
-            stroke-width="2"
-            stroke-dasharray="3 2"
-          />`
-    }
-  </svg>`;
+    `before ${before ?? 'not measured'}, after ${after ?? 'not measured'}, ` + `expected ${expected ?? 'not set'}`;
+  return html`<svg class="bars" width="${width + 4}" height="24" viewBox="0 0 ${width + 4} 24" role="img"
+aria-label="${label}">
+<title>${label}</title>
+${before === null ? '' : html`<rect x="0" y="2" width="${x(before)}" height="8" fill="#c5ccd6"/>`}
+${after === null ? '' : html`<rect x="0" y="13" width="${x(after)}" height="8" fill="${colour}"/>`}
+${
+  expected === null
+    ? ''
+    : html`<line x1="${x(expected)}" x2="${x(expected)}" y1="0" y2="24"
+ stroke="#1b1f24" stroke-width="2" stroke-dasharray="3 2"/>`
+}
+</svg>`;
 }
 
 /** The page's only styles, inline: a Content-Security-Policy keeps it from fetching anything at all. */
