@@ -184,32 +184,25 @@ describe('exit codes, closed rollouts, --json and pipes', () => {
     await scenarios[name]();
   });
 
-  test(
-    'a rollout that ends as a Temporal workflow failure ' +
-      'carrying its final progress reads the same ' +
-      'everywhere',
-    async () => {
-      // Every ending but COMPLETED fails the execution in Temporal, its final progress in the failure's details.
-      const handle = await h.client.workflow.start(WORKFLOW_TYPE, {
-        taskQueue: h.taskQueue,
-        workflowId: unique('failing'),
-        args: [{ target: h.target, apr: 'not-an-apr' }],
-      });
-      const result = await rollout(['result', handle.workflowId, '--json'], env);
-      expect(result.code).toBe(EXIT_CODES.FAILED.code);
-      const final = JSON.parse(result.stdout) as RolloutProgress;
-      expect([final.workflowId, final.state]).toEqual([handle.workflowId, 'FAILED']);
-      expect(final.reason).toContain('invalid input');
-      expect((await handle.describe()).status.name).toBe('FAILED');
-      const progress = await rollout(['progress', handle.workflowId, '--json'], env);
-      expect(JSON.parse(progress.stdout)).toEqual(final);
-      const report = JSON.parse(
-        (await rollout(['report', handle.workflowId, '--format', 'json'], env)).stdout,
-      ) as Packet;
-      expect(report.rollout).toMatchObject({ state: 'FAILED' });
-      expectOneLineError(await rollout(['cancel', handle.workflowId], env), /is closed: FAILED, invalid input/);
-    },
-  );
+  test('a rollout ending as a workflow failure that carries its final progress reads the same everywhere', async () => {
+    // Every ending but COMPLETED fails the execution in Temporal, its final progress in the failure's details.
+    const handle = await h.client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue: h.taskQueue,
+      workflowId: unique('failing'),
+      args: [{ target: h.target, apr: 'not-an-apr' }],
+    });
+    const result = await rollout(['result', handle.workflowId, '--json'], env);
+    expect(result.code).toBe(EXIT_CODES.FAILED.code);
+    const final = JSON.parse(result.stdout) as RolloutProgress;
+    expect([final.workflowId, final.state]).toEqual([handle.workflowId, 'FAILED']);
+    expect(final.reason).toContain('invalid input');
+    expect((await handle.describe()).status.name).toBe('FAILED');
+    const progress = await rollout(['progress', handle.workflowId, '--json'], env);
+    expect(JSON.parse(progress.stdout)).toEqual(final);
+    const report = JSON.parse((await rollout(['report', handle.workflowId, '--format', 'json'], env)).stdout) as Packet;
+    expect(report.rollout).toMatchObject({ state: 'FAILED' });
+    expectOneLineError(await rollout(['cancel', handle.workflowId], env), /is closed: FAILED, invalid input/);
+  });
 
   test('--json on every command that prints a result', async () => {
     const snapshot = await rollout(['snapshot', 'create', '--json'], env);

@@ -23,6 +23,7 @@ import { holdUntilCancelled, onApply } from './support/faults';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
 import { unique } from './support/names';
 import { finalProgress } from '../src/cli/execution';
+import { stepOf } from './support/packet';
 
 const RULESET = path.join(REPO, 'examples', 'ruleset.clone.json');
 const BIN = path.join(REPO, 'bin', 'rollout.js');
@@ -624,45 +625,9 @@ describe('help and the pure formatters', () => {
     reason: null,
     gate: { accepted: true, openedBy: 'ops', acceptedAt: '2026-11-24T10:00:00.000Z', attempts: [] },
     steps: [
-      {
-        name: 'seed',
-        status: 'done',
-        before: null,
-        after: null,
-        sqlSha256: 'a'.repeat(64),
-        sql: [],
-        detail: { inserted: 30 },
-        compensation: null,
-        footprint: null,
-        compensationFootprint: null,
-        error: null,
-      },
-      {
-        name: 'scan',
-        status: 'running',
-        before: null,
-        after: null,
-        sqlSha256: null,
-        sql: [],
-        detail: {},
-        compensation: null,
-        footprint: null,
-        compensationFootprint: null,
-        error: null,
-      },
-      {
-        name: 'cursor',
-        status: 'pending',
-        before: null,
-        after: null,
-        sqlSha256: null,
-        sql: [],
-        detail: {},
-        compensation: null,
-        footprint: null,
-        compensationFootprint: null,
-        error: null,
-      },
+      stepOf('seed', { status: 'done', sqlSha256: 'a'.repeat(64), detail: { inserted: 30 } }),
+      stepOf('scan', { status: 'running' }),
+      stepOf('cursor'),
     ],
     baseline: null,
     metrics: null,

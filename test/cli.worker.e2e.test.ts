@@ -36,83 +36,78 @@ describe('rollout worker', () => {
     await db.drop();
   });
 
-  test(
-    'starts from the prebuilt bundle, logs JSON lines, serves metrics; a second build waits until made ' +
-      'current, then takes new rollouts',
-    async () => {
-      db = await freshDatabase();
-      const metricsAddress = `127.0.0.1:${await freePort()}`;
-      const env = envFor(db, { ROLLOUT_METRICS_ADDRESS: metricsAddress });
-      const first = await startCliWorker(env);
-      workers.push(first);
+  test('prebuilt bundle, JSON logs, metrics; a second build takes new rollouts once made current', async () => {
+    db = await freshDatabase();
+    const metricsAddress = `127.0.0.1:${await freePort()}`;
+    const env = envFor(db, { ROLLOUT_METRICS_ADDRESS: metricsAddress });
+    const first = await startCliWorker(env);
+    workers.push(first);
 
-      const ready = logOf(first).find((l) => l.event === 'ready');
-      const prebuilt = readFileSync(path.join(REPO, 'dist', 'workflow-bundle.js'), 'utf8');
-      expect(ready).toMatchObject({
-        level: 'INFO',
-        bundle: 'prebuilt',
-        current: true,
-        buildId: buildIdOf(prebuilt),
-        deploymentName: env.TEMPORAL_TASK_QUEUE,
-        taskQueue: env.TEMPORAL_TASK_QUEUE,
-        metrics: `http://${metricsAddress}/metrics`,
-      });
-      expect(ready?.readyMs).toEqual(expect.any(Number));
-      expect(first.output()).not.toMatch(/webpack|asset workflow-bundle|modules by path/);
+    const ready = logOf(first).find((l) => l.event === 'ready');
+    const prebuilt = readFileSync(path.join(REPO, 'dist', 'workflow-bundle.js'), 'utf8');
+    expect(ready).toMatchObject({
+      level: 'INFO',
+      bundle: 'prebuilt',
+      current: true,
+      buildId: buildIdOf(prebuilt),
+      deploymentName: env.TEMPORAL_TASK_QUEUE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      metrics: `http://${metricsAddress}/metrics`,
+    });
+    expect(ready?.readyMs).toEqual(expect.any(Number));
+    expect(first.output()).not.toMatch(/webpack|asset workflow-bundle|modules by path/);
 
-      const metrics = await fetch(`http://${metricsAddress}/metrics`);
-      expect(metrics.status).toBe(200);
-      expect(await metrics.text()).toMatch(/^temporal_\w+/m);
+    const metrics = await fetch(`http://${metricsAddress}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^temporal_\w+/m);
 
-      // A rollout reaches the versioned worker through the ordinary commands; its events are JSON lines too.
-      const id = lastLine((await rollout(['start', '--apr', 'APR-BOOT-AUTHMODEL-1'], env)).stdout);
-      expect(lastLine((await rollout(['gate-open', id, '--by', 'ops'], env)).stdout)).toBe('refused');
-      expect((await rollout(['cancel', id], env)).code).toBe(0);
-      expect((await rollout(['result', id], env)).code).toBe(4);
-      // The evidence names the build the run was pinned to.
-      const packet = JSON.parse((await rollout(['report', id, '--format', 'json'], env)).stdout) as Packet;
-      expect(packet.temporal.buildId).toBe(buildIdOf(prebuilt));
-      expect((await rollout(['report', id], env)).stdout).toContain(
-        `| Worker build | \`${buildIdOf(prebuilt)}\` (the run is pinned to it) |`,
-      );
+    // A rollout reaches the versioned worker through the ordinary commands; its events are JSON lines too.
+    const id = lastLine((await rollout(['start', '--apr', 'APR-BOOT-AUTHMODEL-1'], env)).stdout);
+    expect(lastLine((await rollout(['gate-open', id, '--by', 'ops'], env)).stdout)).toBe('refused');
+    expect((await rollout(['cancel', id], env)).code).toBe(0);
+    expect((await rollout(['result', id], env)).code).toBe(4);
+    // The evidence names the build the run was pinned to.
+    const packet = JSON.parse((await rollout(['report', id, '--format', 'json'], env)).stdout) as Packet;
+    expect(packet.temporal.buildId).toBe(buildIdOf(prebuilt));
+    expect((await rollout(['report', id], env)).stdout).toContain(
+      `| Worker build | \`${buildIdOf(prebuilt)}\` (the run is pinned to it) |`,
+    );
 
-      // Another build on the same deployment: it serves, but new rollouts stay with the current build.
-      const secondEnv = {
-        ...env,
-        ROLLOUT_BUILD_ID: 'next-build',
-        ROLLOUT_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
-      };
-      const second = await startCliWorker(secondEnv);
-      workers.push(second);
-      expect(logOf(second).find((l) => l.event === 'ready')).toMatchObject({ buildId: 'next-build', current: false });
-      expect(logOf(second).find((l) => l.event === 'ready')?.message).toContain(
-        `new rollouts go to build ${buildIdOf(prebuilt)}`,
-      );
+    // Another build on the same deployment: it serves, but new rollouts stay with the current build.
+    const secondEnv = {
+      ...env,
+      ROLLOUT_BUILD_ID: 'next-build',
+      ROLLOUT_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+    };
+    const second = await startCliWorker(secondEnv);
+    workers.push(second);
+    expect(logOf(second).find((l) => l.event === 'ready')).toMatchObject({ buildId: 'next-build', current: false });
+    expect(logOf(second).find((l) => l.event === 'ready')?.message).toContain(
+      `new rollouts go to build ${buildIdOf(prebuilt)}`,
+    );
 
-      // Deploying it: with --make-current, new rollouts are pinned to it.
-      expect(await second.stop()).toBe(0);
-      const promoted = await startCliWorker(
-        { ...secondEnv, ROLLOUT_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` },
-        ['--make-current'],
-      );
-      workers.push(promoted);
-      expect(logOf(promoted).find((l) => l.event === 'ready')).toMatchObject({ buildId: 'next-build', current: true });
-      const next = lastLine((await rollout(['start', '--apr', 'APR-BOOT-AUTHMODEL-1'], env)).stdout);
-      expect(lastLine((await rollout(['gate-open', next, '--by', 'ops'], env)).stdout)).toBe('refused');
-      expect(
-        (JSON.parse((await rollout(['report', next, '--format', 'json'], env)).stdout) as Packet).temporal.buildId,
-      ).toBe('next-build');
-      expect(await rollout(['cancel', next], env)).toMatchObject({ code: 0 });
-      expect((await rollout(['result', next], env)).code).toBe(4);
-      expect(await promoted.stop()).toBe(0);
-      expect(await first.stop()).toBe(0);
-      const log = logOf(first);
-      expect(log.map((l) => l.message)).toContainEqual(expect.stringMatching(/^rollout waiting-for-gate: /));
-      expect(log.map((l) => l.message)).toContainEqual(expect.stringMatching(/^rollout compensated: /));
-      expect(log[log.length - 1]).toMatchObject({ event: 'stopped', level: 'INFO' });
-      for (const line of log) expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    },
-  );
+    // Deploying it: with --make-current, new rollouts are pinned to it.
+    expect(await second.stop()).toBe(0);
+    const promoted = await startCliWorker({ ...secondEnv, ROLLOUT_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` }, [
+      '--make-current',
+    ]);
+    workers.push(promoted);
+    expect(logOf(promoted).find((l) => l.event === 'ready')).toMatchObject({ buildId: 'next-build', current: true });
+    const next = lastLine((await rollout(['start', '--apr', 'APR-BOOT-AUTHMODEL-1'], env)).stdout);
+    expect(lastLine((await rollout(['gate-open', next, '--by', 'ops'], env)).stdout)).toBe('refused');
+    expect(
+      (JSON.parse((await rollout(['report', next, '--format', 'json'], env)).stdout) as Packet).temporal.buildId,
+    ).toBe('next-build');
+    expect(await rollout(['cancel', next], env)).toMatchObject({ code: 0 });
+    expect((await rollout(['result', next], env)).code).toBe(4);
+    expect(await promoted.stop()).toBe(0);
+    expect(await first.stop()).toBe(0);
+    const log = logOf(first);
+    expect(log.map((l) => l.message)).toContainEqual(expect.stringMatching(/^rollout waiting-for-gate: /));
+    expect(log.map((l) => l.message)).toContainEqual(expect.stringMatching(/^rollout compensated: /));
+    expect(log[log.length - 1]).toMatchObject({ event: 'stopped', level: 'INFO' });
+    for (const line of log) expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
 
   test(
     'a log pipe that closes stops the worker gracefully: ' + 'the in-flight notice finishes, exit 0, no stack trace',

@@ -11,6 +11,7 @@ import { createPool, poolTarget } from '../src/db/pool';
 import { startOwnPostgres, type OwnPostgres } from './faults/support/ownPostgres';
 import { rollout } from './support/cli';
 import { temporalAddress } from './support/harness';
+import { selfSignedCertificate } from './support/tls';
 
 interface Session {
   db: string;
@@ -52,27 +53,7 @@ describe('connections as psql makes them', () => {
     cert = path.join(dir, 'server.crt');
     const key = path.join(dir, 'server.key');
     // A self-signed certificate for the name localhost only (not 127.0.0.1), so verify-full can fail on the name.
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '2',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost',
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCertificate(key, cert, '/CN=localhost', 'DNS:localhost');
     chmodSync(key, 0o600);
     [withSsl, plain] = await Promise.all([
       startOwnPostgres({
@@ -149,25 +130,7 @@ describe('connections as psql makes them', () => {
         execFileSync('mkdir', ['-p', path.join(otherHome, '.postgresql')]);
         const otherKey = path.join(otherHome, 'k.pem');
         const otherCert = path.join(otherHome, '.postgresql', 'root.crt');
-        execFileSync(
-          'openssl',
-          [
-            'req',
-            '-x509',
-            '-newkey',
-            'rsa:2048',
-            '-nodes',
-            '-keyout',
-            otherKey,
-            '-out',
-            otherCert,
-            '-days',
-            '2',
-            '-subj',
-            '/CN=someone-else',
-          ],
-          { stdio: 'ignore' },
-        );
+        selfSignedCertificate(otherKey, otherCert, '/CN=someone-else');
         await expect(session(uri(withSsl, '?sslmode=require'), { HOME: otherHome })).rejects.toThrow(
           /self[- ]signed|unable to verify|certificate/,
         );

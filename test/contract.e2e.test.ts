@@ -12,6 +12,7 @@ import { APR, count, fingerprint, takeSnapshot } from './support/db';
 import { holdUntilCancelled, onApply } from './support/faults';
 import { CLONE_SCAN_RULESET, useHarness } from './support/harness';
 import { finalProgress } from '../src/cli/execution';
+import { PACKET_SEEDED } from './support/packet';
 
 const RULESET = path.join(REPO, 'examples', 'ruleset.clone.json');
 const PRODUCTION_SEED = path.join(REPO, 'test', 'fixtures', 'production_seed.sql');
@@ -141,15 +142,7 @@ describe("production's own seed script, through --seed-sql", () => {
         scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef },
       });
       expect(final.state).toBe('COMPLETED');
-      expect(final.metrics).toMatchObject({
-        own: 30,
-        gap: 0,
-        conflict: 0,
-        gov_emit: 0,
-        direct: 30,
-        inherited: 210,
-        coverage_pct: 100,
-      });
+      expect(final.metrics).toMatchObject(PACKET_SEEDED);
       expect(final.steps[0]?.detail).toMatchObject({ inserted: 30, alreadyPresent: false, seedScriptSha256: digest });
       expect(final.steps[0]?.sql).toContainEqual({ name: PRODUCTION_SEED, sha256: digest });
       expect(final.steps[1]?.detail).toMatchObject({ candidate_state: 5, candidate_object: 35 });
@@ -214,38 +207,33 @@ describe("production's own seed script, through --seed-sql", () => {
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
 
-  test(
-    'a script whose transaction also files a system ' +
-      'issue: its seed rows compensated, FAILED naming what ' +
-      'stays',
-    async () => {
-      const h = await harness({ ratified: true });
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'seed-sql-'));
-      const file = path.join(dir, 'commit_ready_f6_ownership_seed.sql');
-      // Production's script as a careless hand might extend it: one more write, inside its own transaction.
-      writeFileSync(
-        file,
-        readFileSync(PRODUCTION_SEED, 'utf8').replace(
-          /^COMMIT;$/m,
-          "INSERT INTO system_issues (title) VALUES ('F6 seeded');\nCOMMIT;",
-        ),
-      );
-      const issues = await count(h.db.pool, 'select count(*) as n from system_issues');
-      const final = await h.run({ seedScript: { path: file, sha256: sha256(file) } });
-      expect(final.state).toBe('FAILED');
-      expect(final.reason).toMatch(
-        /committed writes outside the seed's footprint \(rows carrying its transaction's id\)/,
-      );
-      expect(final.reason).toContain("public.system_issues: 1 row(s) inserted, outside the step's footprint");
-      expect(final.reason).toContain("public.system_issue_audit: 1 row(s) inserted, outside the step's footprint");
-      expect(final.reason).toMatch(
-        /the 30 seed row\(s\) the ledger records are compensated, the rest must be undone by hand; 30 row\(s\) undone$/,
-      );
-      expect(final.steps[0]).toMatchObject({ status: 'compensated', compensation: { deleted: 30 } });
-      expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(0);
-      expect(await count(h.db.pool, 'select count(*) as n from system_issues')).toBe(issues + 1);
-    },
-  );
+  test('a script that also files a system issue: seed rows compensated, FAILED naming what stays', async () => {
+    const h = await harness({ ratified: true });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'seed-sql-'));
+    const file = path.join(dir, 'commit_ready_f6_ownership_seed.sql');
+    // Production's script as a careless hand might extend it: one more write, inside its own transaction.
+    writeFileSync(
+      file,
+      readFileSync(PRODUCTION_SEED, 'utf8').replace(
+        /^COMMIT;$/m,
+        "INSERT INTO system_issues (title) VALUES ('F6 seeded');\nCOMMIT;",
+      ),
+    );
+    const issues = await count(h.db.pool, 'select count(*) as n from system_issues');
+    const final = await h.run({ seedScript: { path: file, sha256: sha256(file) } });
+    expect(final.state).toBe('FAILED');
+    expect(final.reason).toMatch(
+      /committed writes outside the seed's footprint \(rows carrying its transaction's id\)/,
+    );
+    expect(final.reason).toContain("public.system_issues: 1 row(s) inserted, outside the step's footprint");
+    expect(final.reason).toContain("public.system_issue_audit: 1 row(s) inserted, outside the step's footprint");
+    expect(final.reason).toMatch(
+      /the 30 seed row\(s\) the ledger records are compensated, the rest must be undone by hand; 30 row\(s\) undone$/,
+    );
+    expect(final.steps[0]).toMatchObject({ status: 'compensated', compensation: { deleted: 30 } });
+    expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(0);
+    expect(await count(h.db.pool, 'select count(*) as n from system_issues')).toBe(issues + 1);
+  });
 
   test('a script that changes between start and run is refused, nothing written', async () => {
     const h = await harness({ ratified: true });

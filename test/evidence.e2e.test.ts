@@ -12,6 +12,7 @@ import { LEDGER_SOURCE } from '../src/cli/evidence';
 import { envFor, lastLine, REPO, rollout } from './support/cli';
 import { APR, count, fingerprint, ratify, takeSnapshot } from './support/db';
 import { CLONE_SCAN_RULESET, rolloutHarness, type Harness } from './support/harness';
+import { PACKET_SEEDED } from './support/packet';
 
 const PRODUCTION_SEED = path.join(REPO, 'test', 'fixtures', 'production_seed.sql');
 
@@ -49,15 +50,7 @@ describe('evidence that lasts and proves itself', () => {
         workflowId: final.workflowId,
         rolloutId: final.rolloutId,
       });
-      expect(printed.evidence.body.metrics).toMatchObject({
-        own: 30,
-        gap: 0,
-        conflict: 0,
-        gov_emit: 0,
-        direct: 30,
-        inherited: 210,
-        coverage_pct: 100,
-      });
+      expect(printed.evidence.body.metrics).toMatchObject(PACKET_SEEDED);
       expect(printed.evidence.body.gate.approvals).toEqual([
         expect.objectContaining({ proposal_code: APR, approved_by: 'president@l4', approval_level: 'L4' }),
       ]);
@@ -130,61 +123,57 @@ describe('evidence that lasts and proves itself', () => {
       return prod;
     }
 
-    test(
-      'refused without a rehearsal, with one of other SQL, with one that did not complete; completes with a ' +
-        'matching one',
-      async () => {
-        const prod = await production();
-        const before = await fingerprint(prod.db.pool);
+    test('refused without one, with other SQL, with one not completed; completes with a matching one', async () => {
+      const prod = await production();
+      const before = await fingerprint(prod.db.pool);
 
-        const none = await prod.run();
-        expect(none.state).toBe('FAILED');
-        expect(none.reason).toMatch(
-          /^preflight refused, nothing written: rehearsal: expected the evidence of a completed clone rehearsal/,
-        );
+      const none = await prod.run();
+      expect(none.state).toBe('FAILED');
+      expect(none.reason).toMatch(
+        /^preflight refused, nothing written: rehearsal: expected the evidence of a completed clone rehearsal/,
+      );
 
-        const sha = createHash('sha256').update(readFileSync(PRODUCTION_SEED)).digest('hex');
-        const otherSql = await rehearse({ path: PRODUCTION_SEED, sha256: sha });
-        const refusedSql = await prod.run({ rehearsal: otherSql });
-        expect(refusedSql.state).toBe('FAILED');
-        expect(refusedSql.reason).toMatch(/the rehearsal ran other seed SQL/);
+      const sha = createHash('sha256').update(readFileSync(PRODUCTION_SEED)).digest('hex');
+      const otherSql = await rehearse({ path: PRODUCTION_SEED, sha256: sha });
+      const refusedSql = await prod.run({ rehearsal: otherSql });
+      expect(refusedSql.state).toBe('FAILED');
+      expect(refusedSql.reason).toMatch(/the rehearsal ran other seed SQL/);
 
-        const good = await rehearse();
-        const notCompleted = JSON.parse(JSON.stringify(good)) as Evidence;
-        (notCompleted.body.rollout as { state: string }).state = 'COMPENSATED';
-        const refusedEdited = await prod.run({ rehearsal: notCompleted });
-        expect(refusedEdited.reason).toMatch(
-          /rehearsal evidence is not intact: \/body\/rollout\/state differs from the sealed value/,
-        );
-        expect(await fingerprint(prod.db.pool)).toEqual(before);
+      const good = await rehearse();
+      const notCompleted = JSON.parse(JSON.stringify(good)) as Evidence;
+      (notCompleted.body.rollout as { state: string }).state = 'COMPENSATED';
+      const refusedEdited = await prod.run({ rehearsal: notCompleted });
+      expect(refusedEdited.reason).toMatch(
+        /rehearsal evidence is not intact: \/body\/rollout\/state differs from the sealed value/,
+      );
+      expect(await fingerprint(prod.db.pool)).toEqual(before);
 
-        const final = await prod.run({ rehearsal: good });
-        expect(final.state).toBe('COMPLETED');
-        expect(final.metrics).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0 });
-        const stored = await prod.db.pool.query<{ packet: Evidence }>(
-          'select packet from governed_rollout.evidence where rollout_id = $1',
-          [final.rolloutId],
-        );
-        expect(stored.rows[0]?.packet.body.rehearsal).toMatchObject({
-          digest: good.digest,
-          state: 'COMPLETED',
-          metrics: good.body.metrics,
-        });
-        // The production report shows the rehearsal and the production numbers side by side.
-        const report = await rollout(
-          ['report', final.workflowId],
-          envFor(prod.db, { TEMPORAL_TASK_QUEUE: prod.taskQueue }),
-        );
-        expect(report.stdout).toContain('## Rehearsal and production, side by side');
-        expect(report.stdout).toMatch(
-          new RegExp(
-            `\\| numbers \\| own=30 gap=0 conflict=0 gov_emit=0 coverage_pct=100 .* \\| own=30 gap=0 conflict=0 ` +
-              `gov_emit=0 coverage_pct=100 .* \\|`,
-          ),
-        );
-        expect(report.stdout).toContain(good.digest);
-      },
-    );
+      const final = await prod.run({ rehearsal: good });
+      expect(final.state).toBe('COMPLETED');
+      expect(final.metrics).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0 });
+      const stored = await prod.db.pool.query<{ packet: Evidence }>(
+        'select packet from governed_rollout.evidence where rollout_id = $1',
+        [final.rolloutId],
+      );
+      expect(stored.rows[0]?.packet.body.rehearsal).toMatchObject({
+        digest: good.digest,
+        state: 'COMPLETED',
+        metrics: good.body.metrics,
+      });
+      // The production report shows the rehearsal and the production numbers side by side.
+      const report = await rollout(
+        ['report', final.workflowId],
+        envFor(prod.db, { TEMPORAL_TASK_QUEUE: prod.taskQueue }),
+      );
+      expect(report.stdout).toContain('## Rehearsal and production, side by side');
+      expect(report.stdout).toMatch(
+        new RegExp(
+          `\\| numbers \\| own=30 gap=0 conflict=0 gov_emit=0 coverage_pct=100 .* \\| own=30 gap=0 conflict=0 ` +
+            `gov_emit=0 coverage_pct=100 .* \\|`,
+        ),
+      );
+      expect(report.stdout).toContain(good.digest);
+    });
 
     test('a rehearsal that ended COMPENSATED does not stand', async () => {
       const clone = await rolloutHarness();

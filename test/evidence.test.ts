@@ -4,19 +4,10 @@ import { buildEvidence, rehearsalProblems, type Evidence } from '../src/evidence
 import { verifySealed } from '../src/evidence/seal';
 import { plannedSql } from '../src/steps/manifest';
 import { RolloutInput, type RolloutProgress } from '../src/shared';
+import { SEEDED_METRICS, stepOf } from './support/packet';
 
 const input = RolloutInput.parse({ target: 'clone', apr: 'APR-BOOT-AUTHMODEL-1' });
-const metrics = {
-  ospa: 1,
-  own: 30,
-  gap: 0,
-  conflict: 0,
-  gov_emit: 0,
-  gov_types_active: 0,
-  direct: 30,
-  inherited: 210,
-  coverage_pct: 100,
-};
+const metrics = SEEDED_METRICS;
 const progress: RolloutProgress = {
   workflowId: 'rollout-clone',
   runId: 'run-1',
@@ -26,21 +17,7 @@ const progress: RolloutProgress = {
   state: 'COMPLETED',
   reason: null,
   gate: { accepted: true, openedBy: 'ops', acceptedAt: '2026-11-28T00:00:01.000Z', attempts: [] },
-  steps: [
-    {
-      name: 'seed',
-      status: 'done',
-      before: null,
-      after: metrics,
-      sqlSha256: 'a'.repeat(64),
-      sql: [],
-      detail: { inserted: 30 },
-      compensation: null,
-      footprint: null,
-      compensationFootprint: null,
-      error: null,
-    },
-  ],
+  steps: [stepOf('seed', { status: 'done', after: metrics, sqlSha256: 'a'.repeat(64), detail: { inserted: 30 } })],
   baseline: { ...metrics, own: 0, gap: 210, direct: 0, inherited: 0, coverage_pct: 0 },
   metrics,
   evidence: null,

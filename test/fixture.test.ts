@@ -11,6 +11,7 @@ import { seed } from '../src/steps/seed';
 import { Expected } from '../src/shared';
 import type { Pool } from '../src/db/pool';
 import { APR, count, fingerprint, freshDatabase, ratify, type TestDatabase } from './support/db';
+import { SEEDED_METRICS } from './support/packet';
 
 const SEED_SQL = path.resolve(__dirname, '..', 'sql', 'commit_ready_f6_ownership_seed.sql');
 const ROLLBACK = "DELETE FROM governance_object_ownership WHERE created_by='F6_OWNERSHIP_SEED_COMMIT'";
@@ -33,17 +34,7 @@ async function numbers(pool: Parameters<typeof measure>[0], apr: string): Promis
   return { ...(await measure(pool, apr)) };
 }
 
-const SEEDED = {
-  ospa: 1,
-  own: 30,
-  gap: 0,
-  conflict: 0,
-  gov_emit: 0,
-  gov_types_active: 0,
-  direct: 30,
-  inherited: 210,
-  coverage_pct: 100,
-};
+const SEEDED = SEEDED_METRICS;
 
 interface PsqlOptions {
   /** The APR passed as -v ratified_apr; null leaves the variable unset. */
@@ -160,50 +151,46 @@ describe('clone fixture and the psql seed script, on the real PostgreSQL', () =>
   });
 
   describe('Phase 1 seed by hand with psql', () => {
-    test(
-      'after ratification: the packet deltas, then a rerun refuses, then the packet rollback restores the ' +
-        'baseline',
-      async () => {
-        const { pool } = db;
-        await ratify(pool);
-        expect(await numbers(pool, APR)).toEqual(RATIFIED_BASELINE);
-        const ratified = await fingerprint(pool);
+    test("ratified: the packet's deltas, a rerun refuses, the packet's rollback restores the baseline", async () => {
+      const { pool } = db;
+      await ratify(pool);
+      expect(await numbers(pool, APR)).toEqual(RATIFIED_BASELINE);
+      const ratified = await fingerprint(pool);
 
-        const run = runSeedPsql(db.url);
-        expect(run.stderr).toBe('');
-        expect(run.status).toBe(0);
-        expect(await numbers(pool, APR)).toEqual(SEEDED);
-        expect(
-          await count(
-            pool,
-            "select count(*) as n from governance_object_ownership where created_by = 'F6_OWNERSHIP_SEED_COMMIT' and " +
-              'ratified_apr = $1',
-            [APR],
-          ),
-        ).toBe(30);
-        // Each domain is owned by its steward, nothing else is owned directly.
-        expect(
-          await count(
-            pool,
-            `select count(*) as n from governance_object_ownership w
+      const run = runSeedPsql(db.url);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(await numbers(pool, APR)).toEqual(SEEDED);
+      expect(
+        await count(
+          pool,
+          "select count(*) as n from governance_object_ownership where created_by = 'F6_OWNERSHIP_SEED_COMMIT' and " +
+            'ratified_apr = $1',
+          [APR],
+        ),
+      ).toBe(30);
+      // Each domain is owned by its steward, nothing else is owned directly.
+      expect(
+        await count(
+          pool,
+          `select count(*) as n from governance_object_ownership w
              join governance_domain d on w.object_ref = 'domain:' || d.domain_code and w.owner_role = d.steward_role`,
-          ),
-        ).toBe(30);
-        expect(await count(pool, 'select count(*) as n from event_outbox')).toBe(0);
+        ),
+      ).toBe(30);
+      expect(await count(pool, 'select count(*) as n from event_outbox')).toBe(0);
 
-        // Self-guarding: a second run finds own=30 gap=0 and writes nothing.
-        const seeded = await fingerprint(pool);
-        const rerun = runSeedPsql(db.url);
-        expect(rerun.status).not.toBe(0);
-        expect(rerun.stderr).toContain('guard refused: ospa=1 gap=0 own=30 conflict=0');
-        expect(await fingerprint(pool)).toEqual(seeded);
+      // Self-guarding: a second run finds own=30 gap=0 and writes nothing.
+      const seeded = await fingerprint(pool);
+      const rerun = runSeedPsql(db.url);
+      expect(rerun.status).not.toBe(0);
+      expect(rerun.stderr).toContain('guard refused: ospa=1 gap=0 own=30 conflict=0');
+      expect(await fingerprint(pool)).toEqual(seeded);
 
-        const rollback = await pool.query(ROLLBACK);
-        expect(rollback.rowCount).toBe(30);
-        expect(await numbers(pool, APR)).toEqual(RATIFIED_BASELINE);
-        expect(await fingerprint(pool)).toEqual(ratified);
-      },
-    );
+      const rollback = await pool.query(ROLLBACK);
+      expect(rollback.rowCount).toBe(30);
+      expect(await numbers(pool, APR)).toEqual(RATIFIED_BASELINE);
+      expect(await fingerprint(pool)).toEqual(ratified);
+    });
 
     test('piped on stdin (`-f -`), as the packet channel runs it', async () => {
       await ratify(db.pool);

@@ -7,6 +7,7 @@ import { APR, count, fingerprint, takeSnapshot } from './support/db';
 import { onApply, wrapAll } from './support/faults';
 import { CLONE_SCAN_RULESET, useHarness } from './support/harness';
 import { asAdmin, useOperatorLogin } from './support/roles';
+import { PACKET_SEEDED, PACKET_STEP_DETAILS } from './support/packet';
 
 /** Ordinary traffic of a live governance database, on its own sessions, every 200 ms until stopped. */
 function liveTraffic(pool: Pool): { stop(): Promise<{ events: number; issues: number }> } {
@@ -86,71 +87,55 @@ describe('footprint: the rollout proves its own writes on a live database', () =
   const harness = useHarness();
   const operator = useOperatorLogin();
 
-  test(
-    'live traffic throughout (events, issues, a dispatcher, approvals of another proposal): COMPLETED, 0 rows ' +
-      'of its own there',
-    async () => {
-      // An approval for another proposal lands mid-rollout, and one more of this APR: people keep working.
-      const h = await harness({
-        wrap: wrapAll(
-          onApply('scan', async (real) => {
-            await h?.db.pool.query(
-              "insert into os_proposal_approvals (proposal_code, approved_by) values ('APR-OTHER-7', 'l2 quorum')",
-            );
-            return real();
-          }),
-          onApply('cursor', async (real) => {
-            await h?.db.pool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [
-              APR,
-              'l2 member',
-            ]);
-            return real();
-          }),
-        ),
-      });
-      await h.ratify();
-      const snapshotRef = await takeSnapshot(h.db.pool);
-      const base = {
-        events: await count(h.db.pool, 'select count(*) as n from event_outbox'),
-        issues: await count(h.db.pool, 'select count(*) as n from system_issues'),
-      };
-      const traffic = liveTraffic(h.db.pool);
-      let final: RolloutProgress;
-      let made: { events: number; issues: number };
-      try {
-        await new Promise((r) => setTimeout(r, 500));
-        final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
-      } finally {
-        made = await traffic.stop();
-      }
-      expect(final.state).toBe('COMPLETED');
-      expect(final.metrics).toMatchObject({
-        own: 30,
-        gap: 0,
-        conflict: 0,
-        gov_emit: 0,
-        direct: 30,
-        inherited: 210,
-        coverage_pct: 100,
-      });
-      expect(final.steps.map((s) => s.detail)).toMatchObject([
-        { inserted: 30 },
-        { candidate_state: 5, candidate_object: 35 },
-        { changed: true },
-      ]);
-      expect(made.events).toBeGreaterThan(2);
-      // The tables grew by exactly what the traffic wrote: the rollout's own rows there are 0, and its proofs say so.
-      expect(await count(h.db.pool, 'select count(*) as n from event_outbox')).toBe(base.events + made.events);
-      expect(await count(h.db.pool, 'select count(*) as n from system_issues')).toBe(base.issues + made.issues);
-      expect(await count(h.db.pool, 'select count(*) as n from os_proposal_approvals')).toBe(3);
-      expect(sealedWrites(final)).toEqual([]);
-      expect(final.steps[0]?.footprint?.measured).toEqual([
-        { relation: 'governance_object_ownership', insert: 30, update: 0, delete: 0 },
-        { relation: 'governed_rollout.step_done', insert: 1, update: 0, delete: 0 },
-        { relation: 'governed_rollout.written', insert: 1, update: 0, delete: 0 },
-      ]);
-    },
-  );
+  test('live traffic throughout (events, issues, a dispatcher, approvals): COMPLETED, none of it its own', async () => {
+    // An approval for another proposal lands mid-rollout, and one more of this APR: people keep working.
+    const h = await harness({
+      wrap: wrapAll(
+        onApply('scan', async (real) => {
+          await h?.db.pool.query(
+            "insert into os_proposal_approvals (proposal_code, approved_by) values ('APR-OTHER-7', 'l2 quorum')",
+          );
+          return real();
+        }),
+        onApply('cursor', async (real) => {
+          await h?.db.pool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [
+            APR,
+            'l2 member',
+          ]);
+          return real();
+        }),
+      ),
+    });
+    await h.ratify();
+    const snapshotRef = await takeSnapshot(h.db.pool);
+    const base = {
+      events: await count(h.db.pool, 'select count(*) as n from event_outbox'),
+      issues: await count(h.db.pool, 'select count(*) as n from system_issues'),
+    };
+    const traffic = liveTraffic(h.db.pool);
+    let final: RolloutProgress;
+    let made: { events: number; issues: number };
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+    } finally {
+      made = await traffic.stop();
+    }
+    expect(final.state).toBe('COMPLETED');
+    expect(final.metrics).toMatchObject(PACKET_SEEDED);
+    expect(final.steps.map((s) => s.detail)).toMatchObject(PACKET_STEP_DETAILS);
+    expect(made.events).toBeGreaterThan(2);
+    // The tables grew by exactly what the traffic wrote: the rollout's own rows there are 0, and its proofs say so.
+    expect(await count(h.db.pool, 'select count(*) as n from event_outbox')).toBe(base.events + made.events);
+    expect(await count(h.db.pool, 'select count(*) as n from system_issues')).toBe(base.issues + made.issues);
+    expect(await count(h.db.pool, 'select count(*) as n from os_proposal_approvals')).toBe(3);
+    expect(sealedWrites(final)).toEqual([]);
+    expect(final.steps[0]?.footprint?.measured).toEqual([
+      { relation: 'governance_object_ownership', insert: 30, update: 0, delete: 0 },
+      { relation: 'governed_rollout.step_done', insert: 1, update: 0, delete: 0 },
+      { relation: 'governed_rollout.written', insert: 1, update: 0, delete: 0 },
+    ]);
+  });
 
   const triggers: { table: string; on: 'insert' | 'update'; step: StepName; issues: number }[] = [
     { table: 'governance_object_ownership', on: 'insert', step: 'seed', issues: 30 },
@@ -162,8 +147,7 @@ describe('footprint: the rollout proves its own writes on a live database', () =
   ];
 
   test.each(triggers)(
-    'a trigger on $table that files system_issues: the $step step never commits, every table as before, the ' +
-      'reason names system_issues',
+    'a trigger on $table filing system_issues: the $step step never commits, the reason names it',
     async ({ table, on, step, issues }) => {
       // The trigger appears after the preflight, right before the step: what the footprint alone must catch.
       const h = await harness({
@@ -201,44 +185,40 @@ describe('footprint: the rollout proves its own writes on a live database', () =
     },
   );
 
-  test(
-    'row level security hides the seed rows from the worker: rolled back before COMMIT, the reason names the ' +
-      'table and the ledger',
-    async () => {
-      const h = await harness({ worker: false });
-      const login = await operator(h.db.name);
-      const db = h.db.name;
-      await h.startWorker(
-        onApply('seed', async (real) => {
-          // The worker's role may insert ownership rows but sees only rows whose owner_role it is.
-          await asAdmin(
-            db,
-            `
+  test('RLS hides the seed rows from the worker: rolled back, naming the table and the ledger', async () => {
+    const h = await harness({ worker: false });
+    const login = await operator(h.db.name);
+    const db = h.db.name;
+    await h.startWorker(
+      onApply('seed', async (real) => {
+        // The worker's role may insert ownership rows but sees only rows whose owner_role it is.
+        await asAdmin(
+          db,
+          `
           alter table governance_object_ownership enable row level security;
           create policy seed_insert on governance_object_ownership for insert to rollout_operator with check (true);
           create policy own_rows on governance_object_ownership for select to rollout_operator
             using (owner_role = current_user);`,
-          );
-          return real();
-        }),
-        login.pool,
-      );
-      await h.ratify();
-      const before = await fingerprint(h.db.pool);
-      const inserted = await tupleCounters(h.db.pool, 'n_tup_ins');
-      const deleted = await tupleCounters(h.db.pool, 'n_tup_del');
-      const final = await h.run();
-      expect(final.state).toBe('FAILED');
-      expect(final.reason).toContain('governance_object_ownership: 30 row(s) inserted, the ledger records 0');
-      expect(final.reason).toContain('nothing was written, nothing needed undoing');
-      expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(0);
-      expect(await fingerprint(h.db.pool)).toEqual(before);
-      expect(
-        await deletesAfterFlush(h.db.pool, {
-          table: 'governance_object_ownership',
-          atLeast: (inserted.governance_object_ownership ?? 0) + 30,
-        }),
-      ).toEqual(deleted);
-    },
-  );
+        );
+        return real();
+      }),
+      login.pool,
+    );
+    await h.ratify();
+    const before = await fingerprint(h.db.pool);
+    const inserted = await tupleCounters(h.db.pool, 'n_tup_ins');
+    const deleted = await tupleCounters(h.db.pool, 'n_tup_del');
+    const final = await h.run();
+    expect(final.state).toBe('FAILED');
+    expect(final.reason).toContain('governance_object_ownership: 30 row(s) inserted, the ledger records 0');
+    expect(final.reason).toContain('nothing was written, nothing needed undoing');
+    expect(await count(h.db.pool, 'select count(*) as n from governance_object_ownership')).toBe(0);
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+    expect(
+      await deletesAfterFlush(h.db.pool, {
+        table: 'governance_object_ownership',
+        atLeast: (inserted.governance_object_ownership ?? 0) + 30,
+      }),
+    ).toEqual(deleted);
+  });
 });

@@ -6,6 +6,7 @@ import { envFor, rollout } from './support/cli';
 import { fingerprint } from './support/db';
 import { holdRolloutLock } from './faults/support/processWorker';
 import { useHarness } from './support/harness';
+import { PACKET_SEEDED } from './support/packet';
 
 describe('a rollout lock held elsewhere', () => {
   const harness = useHarness();
@@ -50,15 +51,7 @@ describe('a rollout lock held elsewhere', () => {
         expect(watched.stdout).toMatch(new RegExp(waiting));
         const final = await handle.result();
         expect(final.state).toBe('COMPLETED');
-        expect(final.metrics).toMatchObject({
-          own: 30,
-          gap: 0,
-          conflict: 0,
-          gov_emit: 0,
-          direct: 30,
-          inherited: 210,
-          coverage_pct: 100,
-        });
+        expect(final.metrics).toMatchObject(PACKET_SEEDED);
       } finally {
         await lock.close();
       }

@@ -4,7 +4,8 @@
 import { buildPacket, type PacketSource } from '../src/report/packet';
 import { renderHtml } from '../src/report/html';
 import { escapeHtml } from '../src/report/htmlKit';
-import type { Metrics, RolloutProgress, StepProgress } from '../src/shared';
+import type { Metrics, RolloutProgress } from '../src/shared';
+import { stepOf } from './support/packet';
 
 const EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&';
 
@@ -13,19 +14,6 @@ function metrics(own: number, gap: number): Metrics {
   const coverage_pct = own ? 100 : 0;
   return { ospa: 1, own, gap, conflict: 0, gov_emit: 0, gov_types_active: 0, direct: own, inherited, coverage_pct };
 }
-
-const SKIPPED: Omit<StepProgress, 'name'> = {
-  status: 'skipped',
-  before: null,
-  after: null,
-  sqlSha256: null,
-  sql: [],
-  detail: {},
-  compensation: null,
-  footprint: null,
-  compensationFootprint: null,
-  error: null,
-};
 
 function source(text: string, uiUrl = 'http://localhost:8080/x'): PacketSource {
   const progress: RolloutProgress = {
@@ -60,8 +48,8 @@ function source(text: string, uiUrl = 'http://localhost:8080/x'): PacketSource {
         },
         compensationFootprint: null,
       },
-      { ...SKIPPED, name: 'scan' },
-      { ...SKIPPED, name: 'cursor' },
+      stepOf('scan', { status: 'skipped' }),
+      stepOf('cursor', { status: 'skipped' }),
     ],
     baseline: metrics(0, 210),
     metrics: metrics(0, 210),

@@ -71,62 +71,54 @@ describe('compensation, end to end: cancel after each step restores every table 
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
 
-  test(
-    'a seed that would write more rows than the packet says is rolled back by its footprint: FAILED, nothing ' +
-      'written',
-    async () => {
-      const h = await harness({ ratified: true });
-      // A 31st domain with no objects: the guard's numbers (gap 210, own 0, conflict 0) still hold, so the
-      // seed's insert writes 31 rows; its footprint (exactly the packet's 30) refuses them before COMMIT.
-      await h.db.pool.query(
-        "insert into governance_domain (domain_code, title, steward_role) values ('GD31', 'late domain', " +
-          "'steward_gd31')",
-      );
-      const before = await fingerprint(h.db.pool);
-      const final = await h.run();
-      expect(final.state).toBe('FAILED');
-      expect(final.reason).toMatch(/governance_object_ownership: 31 row\(s\) inserted, the packet expects exactly 30/);
-      expect(final.reason).toMatch(/nothing was written, nothing needed undoing/);
-      expect(final.steps[0]).toMatchObject({ status: 'compensated', compensation: { deleted: 0 } });
-      expect(await fingerprint(h.db.pool)).toEqual(before);
-    },
-  );
+  test('a seed writing more rows than the packet says is rolled back by its footprint: nothing written', async () => {
+    const h = await harness({ ratified: true });
+    // A 31st domain with no objects: the guard's numbers (gap 210, own 0, conflict 0) still hold, so the
+    // seed's insert writes 31 rows; its footprint (exactly the packet's 30) refuses them before COMMIT.
+    await h.db.pool.query(
+      "insert into governance_domain (domain_code, title, steward_role) values ('GD31', 'late domain', " +
+        "'steward_gd31')",
+    );
+    const before = await fingerprint(h.db.pool);
+    const final = await h.run();
+    expect(final.state).toBe('FAILED');
+    expect(final.reason).toMatch(/governance_object_ownership: 31 row\(s\) inserted, the packet expects exactly 30/);
+    expect(final.reason).toMatch(/nothing was written, nothing needed undoing/);
+    expect(final.steps[0]).toMatchObject({ status: 'compensated', compensation: { deleted: 0 } });
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
 
   // The check that guards compensation is itself guarded: a compensation that leaves rows behind while the
   // packet's four numbers look restored must not end COMPENSATED. (Remove the remains check from
   // src/workflows/saga.ts and this test goes red.)
-  test(
-    'a compensation that leaves candidate rows behind is caught by what remains of the ledger: FAILED, naming ' +
-      'the tables',
-    async () => {
-      const h = await harness({
-        wrap: wrapAll(
-          onApply('cursor', () => holdUntilCancelled()),
-          onRevert('scan', async () => ({
-            undone: 0,
-            detail: { deleted: 0 },
-            sql: [],
-            sqlSha256: '0'.repeat(64),
-            footprint: NO_WRITES,
-          })),
-        ),
-      });
-      const snapshotRef = await baselineReady(h.db.pool);
-      const handle = await h.startOpened({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
-      await h.waitFor(handle, stepDone('scan'));
-      await handle.cancel();
-      const final = await finalProgress(handle);
-      // own, gap, conflict and gov_emit are back: the seed's compensation ran. The candidates are not.
-      expect(final.metrics).toMatchObject({ own: 0, gap: 210, conflict: 0, gov_emit: 0 });
-      expect(final.state).toBe('FAILED');
-      const left = (name: string, rows: number) =>
-        `baseline not restored: ${name}: ${rows} row\\(s\\) this rollout wrote remain`;
-      expect(final.reason).toMatch(
-        new RegExp(
-          `compensation could not verify: ` +
-            `${[left('candidate_object', 35), left('candidate_state', 5), left('candidate_scan_run', 1)].join('; ')}$`,
-        ),
-      );
-    },
-  );
+  test('a compensation leaving candidates behind is caught by what remains of the ledger: FAILED', async () => {
+    const h = await harness({
+      wrap: wrapAll(
+        onApply('cursor', () => holdUntilCancelled()),
+        onRevert('scan', async () => ({
+          undone: 0,
+          detail: { deleted: 0 },
+          sql: [],
+          sqlSha256: '0'.repeat(64),
+          footprint: NO_WRITES,
+        })),
+      ),
+    });
+    const snapshotRef = await baselineReady(h.db.pool);
+    const handle = await h.startOpened({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
+    await h.waitFor(handle, stepDone('scan'));
+    await handle.cancel();
+    const final = await finalProgress(handle);
+    // own, gap, conflict and gov_emit are back: the seed's compensation ran. The candidates are not.
+    expect(final.metrics).toMatchObject({ own: 0, gap: 210, conflict: 0, gov_emit: 0 });
+    expect(final.state).toBe('FAILED');
+    const left = (name: string, rows: number) =>
+      `baseline not restored: ${name}: ${rows} row\\(s\\) this rollout wrote remain`;
+    expect(final.reason).toMatch(
+      new RegExp(
+        `compensation could not verify: ` +
+          `${[left('candidate_object', 35), left('candidate_state', 5), left('candidate_scan_run', 1)].join('; ')}$`,
+      ),
+    );
+  });
 });

@@ -5,6 +5,7 @@ import { attempt, onApply, wrapAll } from './support/faults';
 import { CLONE_SCAN_RULESET, type ActivityWrapper, type Harness, useHarness } from './support/harness';
 import { unique } from './support/names';
 import { finalProgress } from '../src/cli/execution';
+import { PACKET_SEEDED } from './support/packet';
 
 const candidateRows = `select md5(coalesce(string_agg(x, ',' order by x), '')) as n from (
   select 's' || xmin::text || ctid::text as x from candidate_state
@@ -140,15 +141,7 @@ describe('guards, idempotency and retries, end to end', () => {
         final.rolloutId,
       ]),
     ).toBe(1);
-    expect(final.metrics).toMatchObject({
-      own: 30,
-      gap: 0,
-      conflict: 0,
-      gov_emit: 0,
-      direct: 30,
-      inherited: 210,
-      coverage_pct: 100,
-    });
+    expect(final.metrics).toMatchObject(PACKET_SEEDED);
     expect(
       await count(
         h.db.pool,

@@ -49,121 +49,113 @@ async function listedUnder(query: string, workflowId: string): Promise<void> {
 describe("the rollout through Temporal's own tools", () => {
   const harness = useHarness();
 
-  test(
-    'temporal workflow update execute --name openGate answers refused, then accepted; list --query finds each ' +
-      'state',
-    async () => {
-      let release: () => void = () => undefined;
-      const seedHeld = new Promise<void>((resolve) => (release = resolve));
-      const h = await harness({ wrap: onApply('seed', async (real) => (await seedHeld, real())) });
-      const workflowId = unique('native');
-      const input = RolloutInput.parse({ target: h.target, apr: APR });
-      await temporal([
-        'workflow',
-        'start',
-        '--type',
-        'rolloutWorkflow',
-        '--task-queue',
-        h.taskQueue,
-        '--workflow-id',
-        workflowId,
-        '--input',
-        JSON.stringify(input),
-      ]);
-      await listedUnder(
-        `RolloutState='WAITING_FOR_GATE' AND RolloutApr='${APR}' AND RolloutTarget='${h.target}'`,
-        workflowId,
-      );
+  test('temporal workflow update openGate: refused, then accepted; list --query finds each state', async () => {
+    let release: () => void = () => undefined;
+    const seedHeld = new Promise<void>((resolve) => (release = resolve));
+    const h = await harness({ wrap: onApply('seed', async (real) => (await seedHeld, real())) });
+    const workflowId = unique('native');
+    const input = RolloutInput.parse({ target: h.target, apr: APR });
+    await temporal([
+      'workflow',
+      'start',
+      '--type',
+      'rolloutWorkflow',
+      '--task-queue',
+      h.taskQueue,
+      '--workflow-id',
+      workflowId,
+      '--input',
+      JSON.stringify(input),
+    ]);
+    await listedUnder(
+      `RolloutState='WAITING_FOR_GATE' AND RolloutApr='${APR}' AND RolloutTarget='${h.target}'`,
+      workflowId,
+    );
 
-      const openGate = async (id: string, by: string) =>
-        (
-          (await temporal([
-            'workflow',
-            'update',
-            'execute',
-            '--workflow-id',
-            workflowId,
-            '--name',
-            'openGate',
-            '--input',
-            JSON.stringify({ id, by }),
-          ])) as { result: GateAttempt }
-        ).result;
-      expect(await openGate('c1', 'eager operator')).toMatchObject({ id: 'c1', outcome: 'refused', ospa: 0 });
-      await h.ratify();
-      expect(await openGate('c2', 'president')).toMatchObject({ id: 'c2', outcome: 'accepted', ospa: 1 });
-      await listedUnder("RolloutState='RUNNING'", workflowId);
-      // The gate no longer waits: the validator rejects the claim.
-      await expect(openGate('c3', 'late')).rejects.toThrow(/the gate is no longer waiting/);
+    const openGate = async (id: string, by: string) =>
+      (
+        (await temporal([
+          'workflow',
+          'update',
+          'execute',
+          '--workflow-id',
+          workflowId,
+          '--name',
+          'openGate',
+          '--input',
+          JSON.stringify({ id, by }),
+        ])) as { result: GateAttempt }
+      ).result;
+    expect(await openGate('c1', 'eager operator')).toMatchObject({ id: 'c1', outcome: 'refused', ospa: 0 });
+    await h.ratify();
+    expect(await openGate('c2', 'president')).toMatchObject({ id: 'c2', outcome: 'accepted', ospa: 1 });
+    await listedUnder("RolloutState='RUNNING'", workflowId);
+    // The gate no longer waits: the validator rejects the claim.
+    await expect(openGate('c3', 'late')).rejects.toThrow(/the gate is no longer waiting/);
 
-      release();
-      await listedUnder("RolloutState='COMPLETED' AND ExecutionStatus='Completed'", workflowId);
-      const final = await finalProgress(h.client.workflow.getHandle(workflowId));
-      expect(final.gate.attempts.map((a) => [a.id, a.outcome])).toEqual([
-        ['c1', 'refused'],
-        ['c2', 'accepted'],
-      ]);
-      // After the end, `rollout gate-open` says so in one line: closed, how, and the exit code for it.
-      const late = await rollout(
-        ['gate-open', workflowId, '--by', 'late'],
-        envFor(null, { TEMPORAL_TASK_QUEUE: h.taskQueue }),
-      );
-      expectOneLineError(
-        late,
-        new RegExp(
-          `^rollout: rollout ${workflowId} is closed: COMPLETED; nothing was sent\\. rollout report ${workflowId} ` +
-            `shows how it ended`,
-        ),
-      );
-      expect(late.code).toBe(7);
-    },
-  );
+    release();
+    await listedUnder("RolloutState='COMPLETED' AND ExecutionStatus='Completed'", workflowId);
+    const final = await finalProgress(h.client.workflow.getHandle(workflowId));
+    expect(final.gate.attempts.map((a) => [a.id, a.outcome])).toEqual([
+      ['c1', 'refused'],
+      ['c2', 'accepted'],
+    ]);
+    // After the end, `rollout gate-open` says so in one line: closed, how, and the exit code for it.
+    const late = await rollout(
+      ['gate-open', workflowId, '--by', 'late'],
+      envFor(null, { TEMPORAL_TASK_QUEUE: h.taskQueue }),
+    );
+    expectOneLineError(
+      late,
+      new RegExp(
+        `^rollout: rollout ${workflowId} is closed: COMPLETED; nothing was sent\\. rollout report ${workflowId} ` +
+          `shows how it ended`,
+      ),
+    );
+    expect(late.code).toBe(7);
+  });
 
-  test(
-    'with the worker stopped, rollout list and rollout progress answer with the state, without waiting for a ' +
-      'worker',
-    async () => {
-      const h = await harness();
-      const handle = await h.start();
-      expect(await h.openGate(handle, 'eager operator')).toMatchObject({ outcome: 'refused' });
-      const env = envFor(null, { TEMPORAL_TASK_QUEUE: h.taskQueue });
-      await listedUnder("RolloutState='WAITING_FOR_GATE'", handle.workflowId);
-      await h.stopWorker();
+  test('with the worker stopped, rollout list and progress answer with the state at once', async () => {
+    const h = await harness();
+    const handle = await h.start();
+    expect(await h.openGate(handle, 'eager operator')).toMatchObject({ outcome: 'refused' });
+    const env = envFor(null, { TEMPORAL_TASK_QUEUE: h.taskQueue });
+    await listedUnder("RolloutState='WAITING_FOR_GATE'", handle.workflowId);
+    await h.stopWorker();
 
-      let began = Date.now();
-      const list = await rollout(['list', '--json'], env);
-      expect(Date.now() - began).toBeLessThan(ANSWERS_WITHOUT_WORKER_MS);
-      expect(list.code).toBe(0);
-      expect(JSON.parse(list.stdout)).toEqual([
-        expect.objectContaining({
-          workflowId: handle.workflowId,
-          status: 'RUNNING',
-          state: 'WAITING_FOR_GATE',
-          target: h.target,
-          apr: APR,
-        }),
-      ]);
-
-      began = Date.now();
-      const progress = await rollout(['progress', handle.workflowId, '--json'], env);
-      expect(Date.now() - began).toBeLessThan(ANSWERS_WITHOUT_WORKER_MS);
-      expect({ code: progress.code, stderr: progress.stderr }).toEqual({ code: 0, stderr: '' });
-      expect(JSON.parse(progress.stdout)).toMatchObject({
+    let began = Date.now();
+    const list = await rollout(['list', '--json'], env);
+    expect(Date.now() - began).toBeLessThan(ANSWERS_WITHOUT_WORKER_MS);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({
         workflowId: handle.workflowId,
+        status: 'RUNNING',
         state: 'WAITING_FOR_GATE',
         target: h.target,
         apr: APR,
-        source: 'visibility',
-        details: expect.stringContaining('last claim refused (by eager operator, ospa=0)') as unknown,
-      });
-      const text = await rollout(['progress', handle.workflowId], env);
-      expect(text.stdout).toMatch(/WAITING_FOR_GATE/);
-      expect(text.stdout).toContain(
-        'waiting at the gate for people to ratify APR-BOOT-AUTHMODEL-1; last claim refused (by eager operator, ospa=0)',
-      );
-      expect(text.stdout).toMatch(/no worker .*answered the progress query|no worker is polling/);
-    },
-  );
+      }),
+    ]);
+
+    began = Date.now();
+    const progress = await rollout(['progress', handle.workflowId, '--json'], env);
+    expect(Date.now() - began).toBeLessThan(ANSWERS_WITHOUT_WORKER_MS);
+    expect({ code: progress.code, stderr: progress.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(progress.stdout)).toMatchObject({
+      workflowId: handle.workflowId,
+      state: 'WAITING_FOR_GATE',
+      target: h.target,
+      apr: APR,
+      source: 'visibility',
+      details: expect.stringContaining('last claim refused (by eager operator, ospa=0)') as unknown,
+    });
+    const text = await rollout(['progress', handle.workflowId], env);
+    expect(text.stdout).toMatch(/WAITING_FOR_GATE/);
+    expect(text.stdout).toContain(
+      'waiting at the gate for people to ratify APR-BOOT-AUTHMODEL-1; last claim refused (by eager operator, ospa=0)',
+    );
+    expect(text.stdout).toMatch(/no worker .*answered the progress query|no worker is polling/);
+  });
 
   test('a server without the search attributes gets them from ensureSearchAttributes, once', async () => {
     const bare = await startTemporalDevServer({ searchAttributes: false });

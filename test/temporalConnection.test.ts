@@ -1,5 +1,4 @@
 // A Temporal connection that fails says why in its one line: refused, DNS, TLS, the credentials.
-import { execFileSync } from 'node:child_process';
 import http2 from 'node:http2';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +8,7 @@ import { describeNativeConnectError, describeTemporalFailure } from '../src/infr
 import { envFor, expectOneLineError, rollout } from './support/cli';
 import { freshDatabase } from './support/db';
 import { temporalAddress } from './support/harness';
+import { selfSignedCertificate } from './support/tls';
 
 const env = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
@@ -24,25 +24,7 @@ describe('Temporal connection errors keep their cause', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gr-tls-'));
     const key = path.join(dir, 'key.pem');
     const cert = path.join(dir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '2',
-        '-subj',
-        '/CN=localhost',
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCertificate(key, cert, '/CN=localhost');
     // A TLS endpoint with a self-signed certificate, where a Temporal frontend would be.
     tlsServer = http2.createSecureServer({ key: readFileSync(key), cert: readFileSync(cert) });
     tlsServer.on('tlsClientError', () => undefined);

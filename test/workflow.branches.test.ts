@@ -66,31 +66,26 @@ describe('workflow branches (stubbed activities where a real fault is impractica
     expect((await finalProgress(handle)).state).toBe('COMPLETED');
   });
 
-  test(
-    'an openGate claim still being checked when the ' +
-      'rollout is cancelled is answered, before the ' +
-      'rollout ends',
-    async () => {
-      const h = await harness({ wrap: () => ({ readGate: () => holdUntilCancelled() }) });
-      const handle = await h.start();
-      const answer = h.openGate(handle, 'ops', 'p1');
-      const deadline = Date.now() + 30_000;
-      while (!(await handle.describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'readGate')) {
-        if (Date.now() > deadline) throw new Error('the gate was never read');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      await handle.cancel();
-      expect(await answer).toMatchObject({
-        id: 'p1',
-        outcome: 'ignored',
-        ospa: null,
-        reason: 'the rollout is COMPENSATED: the gate is no longer waiting',
-      });
-      const final = await finalProgress(handle);
-      expect(final.state).toBe('COMPENSATED');
-      expect(final.gate.attempts.map((a) => [a.id, a.outcome])).toEqual([['p1', 'ignored']]);
-    },
-  );
+  test('an openGate claim being checked when the rollout is cancelled is answered before it ends', async () => {
+    const h = await harness({ wrap: () => ({ readGate: () => holdUntilCancelled() }) });
+    const handle = await h.start();
+    const answer = h.openGate(handle, 'ops', 'p1');
+    const deadline = Date.now() + 30_000;
+    while (!(await handle.describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'readGate')) {
+      if (Date.now() > deadline) throw new Error('the gate was never read');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await handle.cancel();
+    expect(await answer).toMatchObject({
+      id: 'p1',
+      outcome: 'ignored',
+      ospa: null,
+      reason: 'the rollout is COMPENSATED: the gate is no longer waiting',
+    });
+    const final = await finalProgress(handle);
+    expect(final.state).toBe('COMPENSATED');
+    expect(final.gate.attempts.map((a) => [a.id, a.outcome])).toEqual([['p1', 'ignored']]);
+  });
 
   test('a compensation that fails transiently is retried until it succeeds', async () => {
     const revertAttempts: number[] = [];
@@ -145,24 +140,20 @@ describe('workflow branches (stubbed activities where a real fault is impractica
     expect(final.steps[0]?.status).toBe('failed');
   });
 
-  test(
-    'a governance event type switched on after the preflight: the step verifies it before COMMIT and writes ' +
-      'nothing',
-    async () => {
-      const flip = (active: boolean) =>
-        h?.db.pool.query("update event_type_registry set active = $1 where event_domain = 'governance'", [active]);
-      const h = await harness({ wrap: onApply('seed', async (real) => (await flip(true), real())), ratified: true });
-      const before = await fingerprint(h.db.pool);
-      const final = await h.run();
-      await flip(false);
-      expect(final.state).toBe('FAILED');
-      expect(final.reason).toMatch(
-        new RegExp(
-          /^verification failed before COMMIT, rolled back, nothing written: gov_types_active=\d+, exp/.source +
-            /ected 0; nothing was written/.source,
-        ),
-      );
-      expect(await fingerprint(h.db.pool)).toEqual(before);
-    },
-  );
+  test('a governance event type switched on after the preflight: refused before COMMIT, nothing written', async () => {
+    const flip = (active: boolean) =>
+      h?.db.pool.query("update event_type_registry set active = $1 where event_domain = 'governance'", [active]);
+    const h = await harness({ wrap: onApply('seed', async (real) => (await flip(true), real())), ratified: true });
+    const before = await fingerprint(h.db.pool);
+    const final = await h.run();
+    await flip(false);
+    expect(final.state).toBe('FAILED');
+    expect(final.reason).toMatch(
+      new RegExp(
+        /^verification failed before COMMIT, rolled back, nothing written: gov_types_active=\d+, exp/.source +
+          /ected 0; nothing was written/.source,
+      ),
+    );
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
 });

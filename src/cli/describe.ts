@@ -6,7 +6,7 @@ import { ZodError } from 'zod';
 import { CALL_BOUND_MS } from '../clientBounds';
 import { DatabaseUnreachable } from '../db/unreachable';
 import { describeIssues } from '../shared/input';
-import { CliError, describeMessage } from './errors';
+import { CliError, describeMessage } from './cliError';
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', '57P03']);
 

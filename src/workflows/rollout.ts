@@ -19,7 +19,7 @@ import { OnePerDatabase } from './database';
 import { CANCELLED_BEFORE_GATE, Ending } from './ending';
 import { Gate, ospaOf } from './gate';
 import { ProgressBook, text } from './progress';
-import { reads } from './proxies';
+import { preflight } from './preflight';
 import { Saga } from './saga';
 
 /** COMPLETED returns the final progress; every other ending fails the execution with it (shared/outcome.ts). */
@@ -34,14 +34,10 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
   const book = new ProgressBook({ target: text(raw?.target), apr: text(raw?.apr), scan: Boolean(raw?.scan) });
   const gate = new Gate(book);
   const end = new Ending(book, gate);
-  setHandler(progressQuery, () => book.progress, {
-    description: "the rollout's state, gate attempts, steps and numbers",
-  });
-  setHandler(openGateUpdate, (claim) => gate.claim(claim), {
-    validator: (claim) => gate.validate(claim),
-    description:
-      'claim that people opened the gate; answers the recorded attempt (accepted or refused, with the ospa seen)',
-  });
+  setHandler(progressQuery, () => book.progress, { description: "the rollout's state, gate attempts, steps, numbers" });
+  const validator = (claim: unknown) => gate.validate(claim);
+  const description = 'claim that people opened the gate; answers the attempt (accepted or refused, the ospa seen)';
+  setHandler(openGateUpdate, (claim) => gate.claim(claim), { validator, description });
   setHandler(gateOpenedSignal, (claim) => gate.offer(claim), { description: 'the same claim as openGate, unanswered' });
 
   const parsed = RolloutInput.safeParse(raw);
@@ -56,12 +52,9 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
     // The gate: nothing is written before a claim holds against os_proposal_approvals.
     const readOspa = ospaOf(target, apr, (approvals) => (end.approvals = approvals));
     const onRefused = () => end.notices.announce('gate-refused');
-    if (!(await gate.open({ apr, ospa_min: expected.ospa_min, timeoutMs: input.gateTimeoutMs, readOspa, onRefused }))) {
-      return await end.with(
-        'EXPIRED',
-        'the gate timeout passed without an accepted gate-open claim: nothing was written',
-      );
-    }
+    const expired = 'the gate timeout passed without an accepted gate-open claim: nothing was written';
+    const rule = { apr, ospa_min: expected.ospa_min, timeoutMs: input.gateTimeoutMs, readOspa, onRefused };
+    if (!(await gate.open(rule))) return await end.with('EXPIRED', expired);
     end.notices.announce('gate-accepted');
   } catch (err) {
     if (isCancellation(err)) return end.with('COMPENSATED', CANCELLED_BEFORE_GATE);
@@ -71,16 +64,8 @@ async function rollout(raw: RolloutInputDraft): Promise<RolloutProgress> {
   const saga = new Saga(book, { target, rolloutId: book.progress.rolloutId, input: stepInputOf(input) });
   try {
     book.setState('RUNNING');
-    const elder = await database.recheck();
-    if (elder) return await end.with('FAILED', elder);
-    // The contract and every step's prerequisites, read before the first write, as the worker meets them.
-    const pre = await reads.preflight.executeWithOptions(
-      { summary: "preflight: the contract and every step's prerequisites, read only" },
-      [input],
-    );
-    if (pre.verdict !== 'GO' || !pre.metrics)
-      return await end.with('FAILED', `preflight refused, nothing written: ${pre.refusals.join('; ')}`);
-    book.setBaseline(pre.metrics);
+    const refused = await preflight(book, database, input);
+    if (refused) return await end.with('FAILED', refused);
     for (const name of STEP_NAMES.filter((n) => runsStep(n, input))) await saga.run(name);
     return await end.with('COMPLETED', null);
   } catch (err) {

@@ -159,32 +159,28 @@ describe('the CLI as an operator runs it, against the server proper', () => {
     await db?.drop();
   });
 
-  test(
-    "rollout worker (the compose worker service's command), start, gate-open, result, with the libpq " +
-      'environment only',
-    async () => {
-      db = await freshDatabase();
-      const url = new URL(db.url);
-      const env = envFor(null, {
-        PGHOST: url.hostname,
-        PGPORT: url.port,
-        PGUSER: decodeURIComponent(url.username),
-        PGPASSWORD: decodeURIComponent(url.password),
-        PGDATABASE: db.name,
-      });
-      worker = await startCliWorker(env);
-      const started = await rollout(['start', '--apr', 'APR-BOOT-AUTHMODEL-1'], env);
-      expect(started.stderr).toBe('');
-      const id = lastLine(started.stdout);
-      expect(id).toBe(`rollout-${url.hostname}-${url.port}-${db.name}`);
-      await ratify(db.pool);
-      const opened = await rollout(['gate-open', id, '--by', 'ops on call'], env);
-      expect(opened.stdout).toMatch(/accepted/);
-      const result = await rollout(['result', id, '--json'], env);
-      expect(JSON.parse(result.stdout)).toMatchObject({ state: 'COMPLETED' });
-      expect(await tableNumbers(db.pool)).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0 });
-    },
-  );
+  test("rollout worker (compose's command), start, gate-open, result, with the libpq environment only", async () => {
+    db = await freshDatabase();
+    const url = new URL(db.url);
+    const env = envFor(null, {
+      PGHOST: url.hostname,
+      PGPORT: url.port,
+      PGUSER: decodeURIComponent(url.username),
+      PGPASSWORD: decodeURIComponent(url.password),
+      PGDATABASE: db.name,
+    });
+    worker = await startCliWorker(env);
+    const started = await rollout(['start', '--apr', 'APR-BOOT-AUTHMODEL-1'], env);
+    expect(started.stderr).toBe('');
+    const id = lastLine(started.stdout);
+    expect(id).toBe(`rollout-${url.hostname}-${url.port}-${db.name}`);
+    await ratify(db.pool);
+    const opened = await rollout(['gate-open', id, '--by', 'ops on call'], env);
+    expect(opened.stdout).toMatch(/accepted/);
+    const result = await rollout(['result', id, '--json'], env);
+    expect(JSON.parse(result.stdout)).toMatchObject({ state: 'COMPLETED' });
+    expect(await tableNumbers(db.pool)).toMatchObject({ own: 30, gap: 0, conflict: 0, gov_emit: 0 });
+  });
 });
 
 describe('rollout list on SQL visibility', () => {
@@ -221,45 +217,40 @@ describe('rollout list on SQL visibility', () => {
   });
 
   // The attributes the setup registered, upserted by the workflow, queried with the CLI an operator uses.
-  test(
-    'temporal workflow list --query ' +
-      '"RolloutState=\'WAITING_FOR_GATE\'" finds the ' +
-      'rollout waiting at the gate',
-    async () => {
-      const h = await harness();
-      const cli = temporalCliPath();
-      const ids = async (query: string): Promise<string[]> => {
-        const { stdout } = await execFileAsync(cli, [
-          'workflow',
-          'list',
-          '--address',
-          temporalAddress(),
-          '--namespace',
-          settings.namespace,
-          '--query',
-          query,
-          '-o',
-          'json',
-        ]);
-        const rows = JSON.parse(stdout.trim() || '[]') as { execution?: { workflowId?: string } }[];
-        return rows.map((r) => r.execution?.workflowId ?? '');
-      };
-      const until = async (query: string, present: boolean, id: string): Promise<void> => {
-        for (let i = 0; i < 80; i += 1) {
-          if ((await ids(query)).includes(id) === present) return;
-          await new Promise((r) => setTimeout(r, 250));
-        }
-        throw new Error(`${query}: ${id} ${present ? 'never listed' : 'still listed'}`);
-      };
-      const handle = await h.start();
-      const id = handle.workflowId;
-      await until(`RolloutState='WAITING_FOR_GATE' AND RolloutTarget='${h.target}'`, true, id);
-      await until("RolloutApr='APR-BOOT-AUTHMODEL-1' AND RolloutState='WAITING_FOR_GATE'", true, id);
-      await h.ratify();
-      await openGate(handle);
-      await finalProgress(handle);
-      await until(`RolloutState='COMPLETED' AND RolloutTarget='${h.target}'`, true, id);
-      await until("RolloutState='WAITING_FOR_GATE'", false, id);
-    },
-  );
+  test('temporal workflow list --query on RolloutState finds the rollout waiting at the gate', async () => {
+    const h = await harness();
+    const cli = temporalCliPath();
+    const ids = async (query: string): Promise<string[]> => {
+      const { stdout } = await execFileAsync(cli, [
+        'workflow',
+        'list',
+        '--address',
+        temporalAddress(),
+        '--namespace',
+        settings.namespace,
+        '--query',
+        query,
+        '-o',
+        'json',
+      ]);
+      const rows = JSON.parse(stdout.trim() || '[]') as { execution?: { workflowId?: string } }[];
+      return rows.map((r) => r.execution?.workflowId ?? '');
+    };
+    const until = async (query: string, present: boolean, id: string): Promise<void> => {
+      for (let i = 0; i < 80; i += 1) {
+        if ((await ids(query)).includes(id) === present) return;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`${query}: ${id} ${present ? 'never listed' : 'still listed'}`);
+    };
+    const handle = await h.start();
+    const id = handle.workflowId;
+    await until(`RolloutState='WAITING_FOR_GATE' AND RolloutTarget='${h.target}'`, true, id);
+    await until("RolloutApr='APR-BOOT-AUTHMODEL-1' AND RolloutState='WAITING_FOR_GATE'", true, id);
+    await h.ratify();
+    await openGate(handle);
+    await finalProgress(handle);
+    await until(`RolloutState='COMPLETED' AND RolloutTarget='${h.target}'`, true, id);
+    await until("RolloutState='WAITING_FOR_GATE'", false, id);
+  });
 });

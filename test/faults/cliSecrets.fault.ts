@@ -3,9 +3,8 @@
 // searched for the database password; then a few dozen generated hostile `start` arguments.
 import fc from 'fast-check';
 import type { RolloutProgress } from '../../src/shared';
-import { lastLine, rollout, startCliWorker, type CliWorker } from '../support/cli';
+import { envFor, lastLine, rollout, startCliWorker, type CliWorker } from '../support/cli';
 import { fingerprint, freshDatabase, ratify, type TestDatabase } from '../support/db';
-import { temporalAddress } from '../support/harness';
 import { unique } from '../support/names';
 import { searchableHistory, testPassword } from '../histories/secrets';
 import { historyToText } from '../histories/format';
@@ -25,13 +24,7 @@ describe('the CLI: no secrets anywhere, hostile arguments refused', () => {
 
   test('a whole rollout by CLI: the password is in no output, history or progress', async () => {
     db = await freshDatabase();
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: db.url,
-      TEMPORAL_ADDRESS: temporalAddress(),
-      TEMPORAL_TASK_QUEUE: unique('cli-secret'),
-    };
+    const env = envFor(db, { TEMPORAL_TASK_QUEUE: unique('cli-secret') });
     worker = await startCliWorker(env);
     const outputs: string[] = [];
     const run = async (args: string[]) => {
@@ -70,13 +63,7 @@ describe('the CLI: no secrets anywhere, hostile arguments refused', () => {
       `written`,
     async () => {
       db = await freshDatabase();
-      const env = {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DATABASE_URL: db.url,
-        TEMPORAL_ADDRESS: temporalAddress(),
-        TEMPORAL_TASK_QUEUE: unique('cli-hostile'),
-      };
+      const env = envFor(db, { TEMPORAL_TASK_QUEUE: unique('cli-hostile') });
       const before = await fingerprint(db.pool);
       const arg = fc.oneof(
         fc.constantFrom(...INJECTIONS.filter((s) => !s.includes('\u0000'))),

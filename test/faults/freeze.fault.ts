@@ -18,7 +18,7 @@ import {
   openGate,
   OTHER_SNAPSHOT,
   startScanRollout,
-  temporalClient,
+  useTemporalClient,
 } from './support/rollouts';
 
 type Frozen = 'seed' | 'scan' | 'cursor' | 'compensate seed';
@@ -49,13 +49,7 @@ afterAll(() => {
 });
 
 describe('a worker frozen mid-transaction, a second worker running', () => {
-  let temporal: Awaited<ReturnType<typeof temporalClient>>;
-  beforeAll(async () => {
-    temporal = await temporalClient();
-  });
-  afterAll(async () => {
-    await temporal.close();
-  });
+  const temporal = useTemporalClient();
 
   test.concurrent.each<Frozen>(['seed', 'scan', 'cursor', 'compensate seed'])(
     'frozen in %s: the rollout ends with the packet numbers (or every table as before), the frozen worker writes ' +
@@ -77,7 +71,7 @@ describe('a worker frozen mid-transaction, a second worker running', () => {
         const before = await fingerprint(db.pool);
         const first = await startProcessWorker(where);
         workers.push(first);
-        const handle = await startScanRollout(temporal.client, {
+        const handle = await startScanRollout(temporal().client, {
           taskQueue: where.taskQueue,
           target: db.name,
           snapshotRef,

@@ -18,7 +18,7 @@ import { holdRolloutLock, startProcessWorker, waitForBlockedBackend } from './su
 import type { ProcessWorker, RolloutLock } from './support/processWorker';
 import { addOtherSnapshot, expectCompensatedBaseline, expectPacketNumbers, moveCursorAway } from './support/rollouts';
 import { openGate, stepsDone } from './support/rollouts';
-import { startScanRollout, temporalClient } from './support/rollouts';
+import { startScanRollout, useTemporalClient } from './support/rollouts';
 
 type Stalled = 'readGate' | 'applyStep seed' | 'applyStep scan' | 'applyStep cursor' | 'revertStep seed';
 // The write activities in the order they take the rollout lock, the cursor step refused (the cursor moved).
@@ -147,13 +147,7 @@ async function holdAt(c: Case, db: TestDatabase, handle: RolloutHandle, lock: Ro
 }
 
 describe('a stalled tunnel between the worker and PostgreSQL', () => {
-  let temporal: Awaited<ReturnType<typeof temporalClient>>;
-  beforeAll(async () => {
-    temporal = await temporalClient();
-  });
-  afterAll(async () => {
-    await temporal.close();
-  });
+  const temporal = useTemporalClient();
 
   const name = 'stalled in $stalled (psql: $psql), healing after $healAfterMs ms: the rollout ends right';
   test.concurrent.each(cases)(
@@ -177,7 +171,7 @@ describe('a stalled tunnel between the worker and PostgreSQL', () => {
         workers.push(await startProcessWorker(where));
         const sha256 = createHash('sha256').update(readFileSync(PRODUCTION_SEED)).digest('hex');
         const seedScript = c.psql ? { path: PRODUCTION_SEED, sha256 } : undefined;
-        const handle = await startScanRollout(temporal.client, { ...where, snapshotRef, seedScript });
+        const handle = await startScanRollout(temporal().client, { ...where, snapshotRef, seedScript });
 
         const release = await holdAt(c, db, handle, lock, tableLock);
         proxy.stall();

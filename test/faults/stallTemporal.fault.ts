@@ -11,7 +11,7 @@ import { unique } from '../support/names';
 import { startStallProxy, type StallProxy } from '../support/stallProxy';
 import { holdRolloutLock, startProcessWorker, waitForBlockedBackend } from './support/processWorker';
 import type { ProcessWorker } from './support/processWorker';
-import { expectPacketNumbers, openGate, startScanRollout, stepsDone, temporalClient } from './support/rollouts';
+import { expectPacketNumbers, openGate, startScanRollout, stepsDone, useTemporalClient } from './support/rollouts';
 
 const HEAL_MS = 20_000;
 const END_BOUND_MS = 120_000;
@@ -30,13 +30,7 @@ afterAll(() => {
 });
 
 describe('a stalled tunnel to Temporal', () => {
-  let temporal: Awaited<ReturnType<typeof temporalClient>>;
-  beforeAll(async () => {
-    temporal = await temporalClient();
-  });
-  afterAll(async () => {
-    await temporal.close();
-  });
+  const temporal = useTemporalClient();
 
   test.concurrent("the worker's, while the scan commits: completed once it heals, each step once", async () => {
     const db: TestDatabase = await freshDatabase();
@@ -49,7 +43,7 @@ describe('a stalled tunnel to Temporal', () => {
       await ratify(db.pool);
       const snapshotRef = await takeSnapshot(db.pool);
       workers.push(await startProcessWorker(where));
-      const handle = await startScanRollout(temporal.client, { ...where, snapshotRef });
+      const handle = await startScanRollout(temporal().client, { ...where, snapshotRef });
       await openGate(handle);
       await waitForBlockedBackend(db.url, 'advisory');
       await lock.passOne(); // the seed
@@ -122,7 +116,7 @@ describe('a stalled tunnel to Temporal', () => {
       // A rollout that waits at the gate, for `result` to wait on.
       const db = await freshDatabase();
       try {
-        const handle = await startScanRollout(temporal.client, {
+        const handle = await startScanRollout(temporal().client, {
           taskQueue: unique('tq-none'),
           target: db.name,
           workflowId: id,

@@ -8,7 +8,7 @@ import {
   waitForBlockedBackend,
   type ProcessWorker,
 } from './support/processWorker';
-import { expectPacketNumbers, openGate, OTHER_SNAPSHOT, startScanRollout, temporalClient } from './support/rollouts';
+import { expectPacketNumbers, openGate, OTHER_SNAPSHOT, startScanRollout, useTemporalClient } from './support/rollouts';
 import { finalProgress } from '../../src/cli/execution';
 
 type Activity = 'readGate' | 'seed' | 'scan' | 'cursor' | 'compensate cursor' | 'compensate scan' | 'compensate seed';
@@ -29,13 +29,7 @@ const cases: { activity: Activity; kills: number }[] = [
 ];
 
 describe('worker process SIGKILLed mid-activity, a fresh worker takes over', () => {
-  let temporal: Awaited<ReturnType<typeof temporalClient>>;
-  beforeAll(async () => {
-    temporal = await temporalClient();
-  });
-  afterAll(async () => {
-    await temporal.close();
-  });
+  const temporal = useTemporalClient();
 
   test.concurrent.each(cases)(
     "killed $kills time(s) in $activity: the rollout ends with the packet's numbers",
@@ -56,7 +50,7 @@ describe('worker process SIGKILLed mid-activity, a fresh worker takes over', () 
         const compensating = COMPENSATIONS.has(activity);
         const before = await fingerprint(db.pool);
         workers.push(await startProcessWorker(where));
-        const handle = await startScanRollout(temporal.client, {
+        const handle = await startScanRollout(temporal().client, {
           taskQueue: where.taskQueue,
           target: db.name,
           snapshotRef,

@@ -3,7 +3,8 @@
 // src/workflows/ use patched()/deprecatePatch(); re-record with docs/RELIABILITY.md's command.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DefaultLogger, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
+import { quietRuntime } from '../support/harness';
 import { historyFromText } from './format';
 import { searchableHistory } from './secrets';
 
@@ -14,18 +15,7 @@ const files = readdirSync(__dirname)
 const replayOptions = () => ({ workflowBundle: { codePath: process.env.GR_TEST_WORKFLOW_BUNDLE ?? '' } });
 
 describe('recorded histories replay deterministically', () => {
-  beforeAll(() => {
-    try {
-      Runtime.install({
-        logger: new DefaultLogger('ERROR'),
-        telemetryOptions: {
-          logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
-        },
-      });
-    } catch {
-      // installed already in this process
-    }
-  });
+  beforeAll(quietRuntime);
 
   test('every path is recorded', () => {
     expect(files.map((f) => f.replace(/\.json$/, ''))).toEqual([

@@ -38,43 +38,39 @@ describe('the gate cannot be opened by signals, and duplicates are harmless', ()
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
 
-  test(
-    'the openGate update answers each claim; the validator rejects malformed and late ones, leaving nothing in ' +
-      'history',
-    async () => {
-      const h = await harness({
-        wrap: onApply('seed', async (real) => {
-          await new Promise((r) => setTimeout(r, 1000));
-          return real();
-        }),
-      });
-      const handle = await h.start();
-      expect(await h.openGate(handle, 'eager operator', 'u1')).toMatchObject({ id: 'u1', outcome: 'refused', ospa: 0 });
-      for (const malformed of [{ id: 'm1' }, { id: 7, by: ['x'] }, { id: 'm3', by: 'me', force: true }]) {
-        const rejected = await handle
-          .executeUpdate(openGateUpdate, { args: [malformed as never] })
-          .catch((err: unknown) => err);
-        expect(rejected).toBeInstanceOf(WorkflowUpdateFailedError);
-        expect((rejected as WorkflowUpdateFailedError).cause?.message).toMatch(/^malformed claim: /);
-      }
-      await h.ratify();
-      expect(await h.openGate(handle, 'president', 'u2')).toMatchObject({ id: 'u2', outcome: 'accepted', ospa: 1 });
-      await h.waitFor(handle, (p) => p.state === 'RUNNING');
-      await expect(h.openGate(handle, 'late', 'u3')).rejects.toMatchObject({
-        cause: { message: 'the rollout is RUNNING: the gate is no longer waiting' },
-      });
-      const final = await finalProgress(handle);
-      expect(final.state).toBe('COMPLETED');
-      expect(final.gate.attempts.map((a) => [a.id, a.outcome])).toEqual([
-        ['u1', 'refused'],
-        ['u2', 'accepted'],
-      ]);
-      // Rejected updates are not written to history: only the two answered claims were accepted there.
-      const events = (await handle.fetchHistory()).events ?? [];
-      expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(2);
-      expect(events.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes)).toHaveLength(2);
-    },
-  );
+  test('openGate answers each claim; its validator rejects malformed and late ones, nothing in history', async () => {
+    const h = await harness({
+      wrap: onApply('seed', async (real) => {
+        await new Promise((r) => setTimeout(r, 1000));
+        return real();
+      }),
+    });
+    const handle = await h.start();
+    expect(await h.openGate(handle, 'eager operator', 'u1')).toMatchObject({ id: 'u1', outcome: 'refused', ospa: 0 });
+    for (const malformed of [{ id: 'm1' }, { id: 7, by: ['x'] }, { id: 'm3', by: 'me', force: true }]) {
+      const rejected = await handle
+        .executeUpdate(openGateUpdate, { args: [malformed as never] })
+        .catch((err: unknown) => err);
+      expect(rejected).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((rejected as WorkflowUpdateFailedError).cause?.message).toMatch(/^malformed claim: /);
+    }
+    await h.ratify();
+    expect(await h.openGate(handle, 'president', 'u2')).toMatchObject({ id: 'u2', outcome: 'accepted', ospa: 1 });
+    await h.waitFor(handle, (p) => p.state === 'RUNNING');
+    await expect(h.openGate(handle, 'late', 'u3')).rejects.toMatchObject({
+      cause: { message: 'the rollout is RUNNING: the gate is no longer waiting' },
+    });
+    const final = await finalProgress(handle);
+    expect(final.state).toBe('COMPLETED');
+    expect(final.gate.attempts.map((a) => [a.id, a.outcome])).toEqual([
+      ['u1', 'refused'],
+      ['u2', 'accepted'],
+    ]);
+    // Rejected updates are not written to history: only the two answered claims were accepted there.
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(2);
+    expect(events.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes)).toHaveLength(2);
+  });
 
   test('a flood of claims (and the same claim id twice) costs one read per batch and opens the gate once', async () => {
     let reads = 0;

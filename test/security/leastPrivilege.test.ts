@@ -8,6 +8,7 @@ import { CLONE_SCAN_RULESET, useHarness } from '../support/harness';
 import { asAdmin, useOperatorLogin } from '../support/roles';
 import { envFor, REPO, rollout } from '../support/cli';
 import { finalProgress } from '../../src/cli/execution';
+import { PACKET_SEEDED, PACKET_STEP_DETAILS } from '../support/packet';
 
 describe('least privilege: the worker as rollout_operator', () => {
   const harness = useHarness();
@@ -25,20 +26,8 @@ describe('least privilege: the worker as rollout_operator', () => {
     const snapshotRef = await takeSnapshot(h.db.pool);
     const final = await h.run({ scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef } });
     expect(final.state).toBe('COMPLETED');
-    expect(final.metrics).toMatchObject({
-      own: 30,
-      gap: 0,
-      conflict: 0,
-      gov_emit: 0,
-      direct: 30,
-      inherited: 210,
-      coverage_pct: 100,
-    });
-    expect(final.steps.map((s) => s.detail)).toMatchObject([
-      { inserted: 30 },
-      { candidate_state: 5, candidate_object: 35 },
-      { changed: true },
-    ]);
+    expect(final.metrics).toMatchObject(PACKET_SEEDED);
+    expect(final.steps.map((s) => s.detail)).toMatchObject(PACKET_STEP_DETAILS);
     // The grants are the contract's (rendered from it): the rollout needed nothing the contract does not name,
     // and the plan, checking the role's privileges against the contract, agrees.
     const plan = await rollout(

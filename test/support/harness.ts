@@ -22,7 +22,8 @@ import { useEach } from './each';
 import { unique } from './names';
 
 let runtimeInstalled = false;
-function quietRuntime(): void {
+/** Worker logs at ERROR only, once per process. */
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {

@@ -82,99 +82,83 @@ describe('the HTML report in a browser', () => {
     expect(await page.locator('img, script, iframe, object, link').count()).toBe(0);
   }
 
-  test(
-    'a completed rollout: the gate and who opened it, the approval rows, each number against the packet, the ' +
-      'digest',
-    async () => {
-      const h = await harness();
-      await ratify(h.db.pool);
-      await ratify(h.db.pool, APR, HOSTILE_APPROVER);
-      const handle = await h.start({
-        scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef: await takeSnapshot(h.db.pool) },
-      });
-      await h.openGate(handle, HOSTILE_OPERATOR);
-      const final = await finalProgress(handle);
-      expect(final.state).toBe('COMPLETED');
-      const opened = await openReport(h, final, 'completed');
-      const { page } = opened;
-      await expectSelfContained(opened);
+  test('a completed rollout: the gate, its approvals, each number against the packet, the digest', async () => {
+    const h = await harness();
+    await ratify(h.db.pool);
+    await ratify(h.db.pool, APR, HOSTILE_APPROVER);
+    const handle = await h.start({
+      scan: { ruleset: CLONE_SCAN_RULESET, snapshotRef: await takeSnapshot(h.db.pool) },
+    });
+    await h.openGate(handle, HOSTILE_OPERATOR);
+    const final = await finalProgress(handle);
+    expect(final.state).toBe('COMPLETED');
+    const opened = await openReport(h, final, 'completed');
+    const { page } = opened;
+    await expectSelfContained(opened);
 
-      expect(await text(page, '.verdict')).toMatch(
-        /^COMPLETED Completed: every step ran and matched the packet's numbers\./,
-      );
-      expect(await text(page, '#card-coverage_pct')).toMatch(/^100 %\s+ownership coverage/);
-      expect(await text(page, '#card-own')).toMatch(/^30\s+ownership rows \(before: 0\)/);
-      expect(await text(page, '#card-gap')).toMatch(/^0\s+objects with no owner \(before: 210\)/);
+    expect(await text(page, '.verdict')).toMatch(
+      /^COMPLETED Completed: every step ran and matched the packet's numbers\./,
+    );
+    expect(await text(page, '#card-coverage_pct')).toMatch(/^100 %\s+ownership coverage/);
+    expect(await text(page, '#card-own')).toMatch(/^30\s+ownership rows \(before: 0\)/);
+    expect(await text(page, '#card-gap')).toMatch(/^0\s+objects with no owner \(before: 210\)/);
 
-      // The gate: who opened it, exactly as typed, and the approval rows as read.
-      expect(await text(page, '#gate')).toContain(
-        `Opened by ${HOSTILE_OPERATOR} at ${final.gate.acceptedAt}, with 2 approval row(s) found.`,
-      );
-      const approvals = await text(page, '#approvals');
-      expect(approvals).toContain('president@l4');
-      expect(approvals).toContain(HOSTILE_APPROVER);
-      expect(approvals).toContain(APR);
+    // The gate: who opened it, exactly as typed, and the approval rows as read.
+    expect(await text(page, '#gate')).toContain(
+      `Opened by ${HOSTILE_OPERATOR} at ${final.gate.acceptedAt}, with 2 approval row(s) found.`,
+    );
+    const approvals = await text(page, '#approvals');
+    expect(approvals).toContain('president@l4');
+    expect(approvals).toContain(HOSTILE_APPROVER);
+    expect(approvals).toContain(APR);
 
-      // Phase 1: the packet's deltas, expected and actual, each as expected.
-      const seed = (name: string) => row(page, 'phase-seed', name);
-      expect(await seed('own')).toEqual([expect.stringMatching(/^own/), '0 → 30', '0 → 30', '', '✔ as expected']);
-      expect(await seed('gap')).toEqual([expect.stringMatching(/^gap/), '210 → 0', '210 → 0', '', '✔ as expected']);
-      expect(await seed('conflict')).toEqual([
-        expect.stringMatching(/^conflict/),
-        '0 → 0',
-        '0 → 0',
-        '',
-        '✔ as expected',
-      ]);
-      expect(await seed('gov_emit')).toEqual([
-        expect.stringMatching(/^gov_emit/),
-        '0 → 0',
-        '0 → 0',
-        '',
-        '✔ as expected',
-      ]);
-      expect((await seed('direct')).slice(1)).toEqual(['30', '0 → 30', '', '✔ as expected']);
-      expect((await seed('inherited')).slice(1)).toEqual(['210', '0 → 210', '', '✔ as expected']);
-      expect((await seed('coverage_pct')).slice(1, 3)).toEqual(['100', expect.stringMatching(/→ 100$/)]);
-      // What the seed's transaction wrote, declared beside measured: its 30 rows, its ledger, nothing else.
-      expect(await row(page, 'phase-seed', 'governance_object_ownership', 'footprint')).toEqual([
-        'governance_object_ownership',
-        '30 / 0 / 0',
-        '30 / 0 / 0',
-      ]);
-      expect(await page.locator('#phase-seed table.footprint tbody tr').count()).toBe(3);
-      // Each number's chart is drawn, and says the same numbers to a screen reader.
-      expect(await page.locator('#phase-seed svg.bars').first().getAttribute('aria-label')).toBe(
-        'before 0, after 30, expected 30',
-      );
-      // Phase 2: 5 candidate_state + 35 candidate_object per ruleset version, one scan run appended.
-      expect((await row(page, 'phase-scan', 'candidate_state')).slice(1)).toEqual(['5', '5', '', '✔ as expected']);
-      // Without a number in the input, the step holds candidate_object to the inventory's own count.
-      expect((await row(page, 'phase-scan', 'candidate_object')).slice(1)).toEqual([
-        "the inventory's count",
-        '35',
-        '',
-        '✔ as expected',
-      ]);
-      expect((await row(page, 'phase-scan', 'candidate_scan_run')).slice(1)).toEqual([
-        '1 appended',
-        '1 appended',
-        '',
-        '✔ as expected',
-      ]);
-      expect(await text(page, '#compensation')).toContain('None: nothing needed undoing.');
+    // Phase 1: the packet's deltas, expected and actual, each as expected.
+    const seed = (name: string) => row(page, 'phase-seed', name);
+    expect(await seed('own')).toEqual([expect.stringMatching(/^own/), '0 → 30', '0 → 30', '', '✔ as expected']);
+    expect(await seed('gap')).toEqual([expect.stringMatching(/^gap/), '210 → 0', '210 → 0', '', '✔ as expected']);
+    expect(await seed('conflict')).toEqual([expect.stringMatching(/^conflict/), '0 → 0', '0 → 0', '', '✔ as expected']);
+    expect(await seed('gov_emit')).toEqual([expect.stringMatching(/^gov_emit/), '0 → 0', '0 → 0', '', '✔ as expected']);
+    expect((await seed('direct')).slice(1)).toEqual(['30', '0 → 30', '', '✔ as expected']);
+    expect((await seed('inherited')).slice(1)).toEqual(['210', '0 → 210', '', '✔ as expected']);
+    expect((await seed('coverage_pct')).slice(1, 3)).toEqual(['100', expect.stringMatching(/→ 100$/)]);
+    // What the seed's transaction wrote, declared beside measured: its 30 rows, its ledger, nothing else.
+    expect(await row(page, 'phase-seed', 'governance_object_ownership', 'footprint')).toEqual([
+      'governance_object_ownership',
+      '30 / 0 / 0',
+      '30 / 0 / 0',
+    ]);
+    expect(await page.locator('#phase-seed table.footprint tbody tr').count()).toBe(3);
+    // Each number's chart is drawn, and says the same numbers to a screen reader.
+    expect(await page.locator('#phase-seed svg.bars').first().getAttribute('aria-label')).toBe(
+      'before 0, after 30, expected 30',
+    );
+    // Phase 2: 5 candidate_state + 35 candidate_object per ruleset version, one scan run appended.
+    expect((await row(page, 'phase-scan', 'candidate_state')).slice(1)).toEqual(['5', '5', '', '✔ as expected']);
+    // Without a number in the input, the step holds candidate_object to the inventory's own count.
+    expect((await row(page, 'phase-scan', 'candidate_object')).slice(1)).toEqual([
+      "the inventory's count",
+      '35',
+      '',
+      '✔ as expected',
+    ]);
+    expect((await row(page, 'phase-scan', 'candidate_scan_run')).slice(1)).toEqual([
+      '1 appended',
+      '1 appended',
+      '',
+      '✔ as expected',
+    ]);
+    expect(await text(page, '#compensation')).toContain('None: nothing needed undoing.');
 
-      // The digest, and how to verify a copy.
-      const stored = final.evidence as { digest: string };
-      expect(await text(page, '#digest')).toBe(stored.digest);
-      const evidence = await text(page, '#evidence');
-      expect(evidence).toContain(
-        `rollout report ${final.workflowId} --format evidence > evidence.json\nrollout report verify evidence.json`,
-      );
-      expect(evidence).toContain(`intact: digest ${stored.digest}`);
-      await page.close();
-    },
-  );
+    // The digest, and how to verify a copy.
+    const stored = final.evidence as { digest: string };
+    expect(await text(page, '#digest')).toBe(stored.digest);
+    const evidence = await text(page, '#evidence');
+    expect(evidence).toContain(
+      `rollout report ${final.workflowId} --format evidence > evidence.json\nrollout report verify evidence.json`,
+    );
+    expect(evidence).toContain(`intact: digest ${stored.digest}`);
+    await page.close();
+  });
 
   test('a compensated rollout: what was undone, the baseline restored', async () => {
     const h = await harness({ wrap: onApply('scan', () => holdUntilCancelled()) });

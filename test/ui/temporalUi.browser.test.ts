@@ -36,52 +36,48 @@ describe('the Temporal UI', () => {
     await server?.stop();
   });
 
-  test(
-    'a waiting rollout: its summary, current details and RolloutState on its page; the list filtered by ' +
-      'RolloutState finds it, and shows it Failed once compensated',
-    async () => {
-      const uiPort = await freePort();
-      server = await startTemporalDevServer({ uiPort });
-      h = await rolloutHarness({ address: server.address });
-      const handle = await h.start();
-      await h.openGate(handle, 'eager operator');
-      const summary = rolloutSummary(APR, h.target);
-      const ui = `http://127.0.0.1:${uiPort}/namespaces/default`;
+  test("a waiting rollout's summary, details, RolloutState; filtered by it; Failed once compensated", async () => {
+    const uiPort = await freePort();
+    server = await startTemporalDevServer({ uiPort });
+    h = await rolloutHarness({ address: server.address });
+    const handle = await h.start();
+    await h.openGate(handle, 'eager operator');
+    const summary = rolloutSummary(APR, h.target);
+    const ui = `http://127.0.0.1:${uiPort}/namespaces/default`;
 
-      browser = await launchChromium();
-      const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
-      mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
+    mkdirSync(ARTIFACTS, { recursive: true });
 
-      await page.goto(`${ui}/workflows/${encodeURIComponent(handle.workflowId)}`);
-      // The static summary, and the current details the workflow keeps (waiting at the gate, last claim refused).
-      await page.getByText('User Metadata', { exact: true }).click();
-      await rendered(page, summary);
-      await rendered(
-        page,
-        new RegExp(
-          /waiting at the gate for people to ratify APR-BOOT-AUTHMODEL-1; last claim refused \(by eage/.source +
-            /r operator, ospa=0\)/.source,
-        ),
-      );
-      await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-rollout-metadata.png'), fullPage: true });
-      // The rollout's own state, as a search attribute.
-      await page.getByText('Search Attributes', { exact: true }).click();
-      await page.getByText('RolloutState').first().waitFor({ timeout: 30_000 });
-      await page.getByText('WAITING_FOR_GATE').first().waitFor({ timeout: 30_000 });
-      await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-rollout-state.png'), fullPage: true });
+    await page.goto(`${ui}/workflows/${encodeURIComponent(handle.workflowId)}`);
+    // The static summary, and the current details the workflow keeps (waiting at the gate, last claim refused).
+    await page.getByText('User Metadata', { exact: true }).click();
+    await rendered(page, summary);
+    await rendered(
+      page,
+      new RegExp(
+        /waiting at the gate for people to ratify APR-BOOT-AUTHMODEL-1; last claim refused \(by eage/.source +
+          /r operator, ospa=0\)/.source,
+      ),
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-rollout-metadata.png'), fullPage: true });
+    // The rollout's own state, as a search attribute.
+    await page.getByText('Search Attributes', { exact: true }).click();
+    await page.getByText('RolloutState').first().waitFor({ timeout: 30_000 });
+    await page.getByText('WAITING_FOR_GATE').first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-rollout-state.png'), fullPage: true });
 
-      const query = encodeURIComponent("RolloutState='WAITING_FOR_GATE'");
-      await page.goto(`${ui}/workflows?query=${query}`);
-      await page.getByText(handle.workflowId).first().waitFor({ timeout: 30_000 });
-      await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-list-waiting.png'), fullPage: true });
+    const query = encodeURIComponent("RolloutState='WAITING_FOR_GATE'");
+    await page.goto(`${ui}/workflows?query=${query}`);
+    await page.getByText(handle.workflowId).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-list-waiting.png'), fullPage: true });
 
-      // Cancelled, it compensates: the list shows it Failed, not a green Completed.
-      await handle.cancel();
-      expect((await finalProgress(handle)).state).toBe('COMPENSATED');
-      await page.goto(`${ui}/workflows?query=${encodeURIComponent("RolloutState='COMPENSATED'")}`);
-      const row = page.getByRole('row').filter({ hasText: handle.workflowId });
-      await row.getByText('Failed').first().waitFor({ timeout: 30_000 });
-      await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-list-compensated.png'), fullPage: true });
-    },
-  );
+    // Cancelled, it compensates: the list shows it Failed, not a green Completed.
+    await handle.cancel();
+    expect((await finalProgress(handle)).state).toBe('COMPENSATED');
+    await page.goto(`${ui}/workflows?query=${encodeURIComponent("RolloutState='COMPENSATED'")}`);
+    const row = page.getByRole('row').filter({ hasText: handle.workflowId });
+    await row.getByText('Failed').first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'temporal-ui-list-compensated.png'), fullPage: true });
+  });
 });

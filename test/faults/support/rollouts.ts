@@ -1,13 +1,13 @@
 // What the fault tests share: a Temporal client, a rollout with the clone's scan, and the
 // packet's numbers checked on the database itself.
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { RolloutInput, gateOpenedSignal, type RolloutProgress } from '../../../src/shared';
 import { rolloutWorkflow } from '../../../src/workflows';
 import type { Pool } from '../../../src/db/pool';
 import { APR, count, fingerprint } from '../../support/db';
 import { CLONE_SCAN_RULESET, temporalAddress } from '../../support/harness';
 import { unique } from '../../support/names';
+import { PACKET_SEEDED } from '../../support/packet';
 
 export const OTHER_SNAPSHOT = 'SNAP-20250101T000000Z-0badcafe';
 
@@ -27,18 +27,21 @@ export async function stepsDone(pool: Pool): Promise<number> {
   return count(pool, 'select count(*) as n from governed_rollout.step_done where reverted_at is null');
 }
 
-/** Worker logs at ERROR only, as in the harness. */
-export function quietRuntime(): void {
-  try {
-    Runtime.install({
-      logger: new DefaultLogger('ERROR'),
-      telemetryOptions: {
-        logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
-      },
-    });
-  } catch {
-    // installed already in this process
-  }
+export { quietRuntime } from '../../support/harness';
+
+/** One client for a describe block's tests: `const temporal = useTemporalClient();`, then `temporal().client`. */
+export function useTemporalClient(): () => Awaited<ReturnType<typeof temporalClient>> {
+  let temporal: Awaited<ReturnType<typeof temporalClient>> | undefined;
+  beforeAll(async () => {
+    temporal = await temporalClient();
+  });
+  afterAll(async () => {
+    await temporal?.close();
+  });
+  return () => {
+    if (!temporal) throw new Error('the Temporal client is made in beforeAll');
+    return temporal;
+  };
 }
 
 export async function temporalClient(
@@ -91,15 +94,7 @@ export async function expectCompensatedBaseline(
 /** The packet's numbers after Phase 1 (and Phase 2 with a scan), in progress and in the tables. */
 export async function expectPacketNumbers(pool: Pool, final: RolloutProgress, scanned: boolean): Promise<void> {
   expect(final.state).toBe('COMPLETED');
-  expect(final.metrics).toMatchObject({
-    own: 30,
-    gap: 0,
-    conflict: 0,
-    gov_emit: 0,
-    direct: 30,
-    inherited: 210,
-    coverage_pct: 100,
-  });
+  expect(final.metrics).toMatchObject(PACKET_SEEDED);
   // Nothing applied twice, nothing lost.
   expect(
     await count(
