@@ -13,6 +13,12 @@ export function span(before: Cell, after: Cell): string {
   return `${String(before)} → ${missing(after) ? '—' : String(after)}`;
 }
 
+/** The packet's verification of a step, in words. */
+export function verdictText(v: { passed: boolean | null; problems: string[] }): string {
+  if (v.passed === null) return 'not verified (the step did not finish)';
+  return v.passed ? 'passed' : `FAILED: ${v.problems.join('; ')}`;
+}
+
 /** A recorded map (a step's detail, a compensation) as `key=value, ...`. */
 export function pairs(values: Record<string, Cell> | null | undefined): string {
   return Object.entries(values ?? {})

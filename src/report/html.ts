@@ -1,6 +1,6 @@
 // The packet as one self-contained page for the people who ratified the change and those who audit it:
 // no terminal, no network. The same model as the Markdown (packet.ts), another rendering of it.
-import { footprintTable, pairs, recordsTable, span } from './cells';
+import { footprintTable, pairs, recordsTable, span, verdictText } from './cells';
 import { STYLE, deltaBars, html, type Markup } from './htmlKit';
 import { TEMPORAL_SOURCE, type Delta, type Packet, type PhaseEvidence } from './packet';
 import type { FootprintProof, Metrics, RolloutState } from '../shared';
@@ -72,13 +72,7 @@ ${t.unprovable.length ? html`<p>Not provable (the worker's role cannot read them
 
 function phaseSection(p: PhaseEvidence): Markup {
   const recorded = Object.keys(p.detail).length > 0 ? html` Recorded: <code>${pairs(p.detail)}</code>.` : '';
-  const v = p.verification;
-  const verified =
-    v.passed === null
-      ? 'not verified (the step did not finish)'
-      : v.passed
-        ? 'passed'
-        : `FAILED: ${v.problems.join('; ')}`;
+  const verified = verdictText(p.verification);
   const tone: Tone =
     p.status === 'done' ? 'good' : p.status === 'compensated' ? 'undone' : p.status === 'failed' ? 'bad' : 'none';
   return html`<section id="phase-${p.step}"><h3>${p.title} ${badge(p.status, tone)}</h3>

@@ -1,5 +1,5 @@
 import { formatMetrics } from '../format/progress';
-import { footprintTable, pairs, recordsTable, span, type Cell } from './cells';
+import { footprintTable, pairs, recordsTable, span, verdictText, type Cell } from './cells';
 import { TEMPORAL_SOURCE, type Delta, type Packet, type PhaseEvidence } from './packet';
 import type { FootprintProof, Metrics } from '../shared';
 
@@ -40,13 +40,7 @@ function footprintRows(title: string, proof: FootprintProof | null): string[] {
 }
 
 function phaseSection(p: PhaseEvidence): string[] {
-  const v = p.verification;
-  const verdict =
-    v.passed === null
-      ? 'not verified (the step did not finish)'
-      : v.passed
-        ? 'passed'
-        : `FAILED: ${v.problems.join('; ')}`;
+  const verdict = verdictText(p.verification);
   const detail = pairs(p.detail);
   return [
     `## ${p.title}`,

@@ -74,6 +74,15 @@ export interface StepProgress {
   error: string | null;
 }
 
+/** A step nothing has happened to yet: pending, or skipped when the rollout does not run it. */
+export function emptyStep(
+  name: StepName,
+  status: Extract<StepStatus, 'pending' | 'skipped'> = 'pending',
+): StepProgress {
+  const nothing = { before: null, after: null, sqlSha256: null, compensation: null, footprint: null, error: null };
+  return { name, status, ...nothing, sql: [], detail: {}, compensationFootprint: null };
+}
+
 export type GateOutcome = 'accepted' | 'refused' | 'ignored';
 
 export interface GateAttempt {

@@ -8,6 +8,7 @@ import {
   RolloutStateAttribute,
   RolloutTargetAttribute,
   STEP_NAMES,
+  emptyStep,
   numbersLine,
   runsStep,
   type GateAttempt,
@@ -18,22 +19,6 @@ import {
   type StepProgress,
   type StoredEvidenceRef,
 } from '../shared';
-
-function newStep(name: StepName, enabled: boolean): StepProgress {
-  return {
-    name,
-    status: enabled ? 'pending' : 'skipped',
-    before: null,
-    after: null,
-    sqlSha256: null,
-    sql: [],
-    detail: {},
-    compensation: null,
-    footprint: null,
-    compensationFootprint: null,
-    error: null,
-  };
-}
 
 /** Untrusted raw input, shortened: it is shown before it is validated. */
 export function text(value: unknown): string {
@@ -64,7 +49,7 @@ export class ProgressBook {
       state: 'WAITING_FOR_GATE',
       reason: null,
       gate: { accepted: false, openedBy: null, acceptedAt: null, attempts: [] },
-      steps: STEP_NAMES.map((name) => newStep(name, runsStep(name, { scan }))),
+      steps: STEP_NAMES.map((name) => emptyStep(name, runsStep(name, { scan }) ? 'pending' : 'skipped')),
       baseline: null,
       metrics: null,
       evidence: null,

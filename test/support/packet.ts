@@ -1,4 +1,4 @@
-import type { Metrics, StepName, StepProgress } from '../../src/shared';
+import { emptyStep, type Metrics, type StepName, type StepProgress } from '../../src/shared/progress';
 
 // The packet's acceptance numbers on the clone, as the tests check them.
 
@@ -21,18 +21,5 @@ export const SEEDED_METRICS: Metrics = { ospa: 1, gov_types_active: 0, ...PACKET
 
 /** A step as progress records it, nothing done unless said. */
 export function stepOf(name: StepName, over: Partial<StepProgress> = {}): StepProgress {
-  return {
-    name,
-    status: 'pending',
-    before: null,
-    after: null,
-    sqlSha256: null,
-    sql: [],
-    detail: {},
-    compensation: null,
-    footprint: null,
-    compensationFootprint: null,
-    error: null,
-    ...over,
-  };
+  return { ...emptyStep(name), ...over };
 }
