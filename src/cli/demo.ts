@@ -129,7 +129,7 @@ export async function runDemo(out: Out): Promise<void> {
     out(indent(formatProgress(done)));
 
     out('');
-    out('== Rollout 2: a fresh clone, cancelled after its seed ==');
+    out('== Rollout 2: a fresh clone, cancelled once its seed is done: whatever it wrote is undone ==');
     const b = await stage('clone_b');
     await b.pool.query('insert into os_proposal_approvals (proposal_code, approved_by) values ($1, $2)', [
       APR,
