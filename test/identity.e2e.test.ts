@@ -17,6 +17,7 @@ describe('one rollout per database, by its identity', () => {
     const h = await harness();
     const first = await h.start();
     await h.waitFor(first, (p) => p.state === 'WAITING_FOR_GATE');
+    await h.searchable(first);
     const before = await fingerprint(h.db.pool);
 
     // The same database as `localhost` instead of 127.0.0.1: another target name, task queue and workflow id.

@@ -10,7 +10,6 @@ import { buildIdOf, bundleWorkflows } from '../src/workflowBundle';
 import { ratify } from './support/db';
 import { rolloutHarness, temporalAddress, type Harness } from './support/harness';
 import { BUILD_B_MARK } from './support/workflowsBuildB';
-import { RolloutDatabaseAttribute } from '../src/shared/searchAttributes';
 
 describe('pinned worker versions (Worker Deployments)', () => {
   let h: Harness;
@@ -42,15 +41,6 @@ describe('pinned worker versions (Worker Deployments)', () => {
     workers.push({ worker, running: worker.run() });
   }
 
-  async function searchable(workflowId: string): Promise<void> {
-    const query = `WorkflowId = '${workflowId}' AND ${RolloutDatabaseAttribute.name} IS NOT NULL`;
-    for (let i = 0; i < 300; i += 1) {
-      if ((await h.client.workflow.count(query)).count > 0) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${workflowId} never became searchable by its database`);
-  }
-
   const pinnedBuild = async (workflowId: string) =>
     (await h.client.workflow.getHandle(workflowId).describe()).raw.workflowExecutionInfo?.versioningInfo
       ?.deploymentVersion?.buildId;
@@ -70,7 +60,7 @@ describe('pinned worker versions (Worker Deployments)', () => {
     await h.waitFor(first, (p) => p.state === 'WAITING_FOR_GATE');
     // The first is found by its database in visibility before the second asks (two started in the same
     // instant both pass that check and the younger yields only after its gate: rollout.cluster covers it).
-    await searchable(first.workflowId);
+    await h.searchable(first);
     const second = await h.start();
     await h.waitFor(second, (p) => p.state === 'FAILED').catch(() => undefined);
 

@@ -172,6 +172,7 @@ const paths: Path[] = [
     async drive(h) {
       const first = await h.start();
       await h.waitFor(first, (p) => p.state === 'WAITING_FOR_GATE');
+      await h.searchable(first);
       return h.start();
     },
   },

@@ -5,6 +5,7 @@ import type { Pool } from '../../src/db/pool';
 import { rolloutDetails } from '../../src/cli/actions/start';
 import { finalProgress } from '../../src/cli/execution';
 import {
+  RolloutDatabaseAttribute,
   RolloutInput,
   TERMINAL_STATES,
   openGateUpdate,
@@ -68,6 +69,12 @@ export interface Harness {
     predicate: (p: RolloutProgress) => boolean,
     timeoutMs?: number,
   ): Promise<RolloutProgress>;
+  /**
+   * Waits until visibility finds the rollout by its database: a second rollout started after that is
+   * refused before its gate (two started in the same instant both pass that check; the younger yields
+   * after its gate).
+   */
+  searchable(handle: WorkflowHandle): Promise<void>;
   /**
    * Runs a (further) worker on the same queue and database, e.g. after the first was stopped, or as another role's
    * pool. */
@@ -147,6 +154,14 @@ export async function rolloutHarness(options: HarnessOptions = {}): Promise<Harn
       const handle = await harness.start(input);
       await harness.openGate(handle, 'president');
       return finalProgress(handle);
+    },
+    async searchable(handle) {
+      const query = `WorkflowId = '${handle.workflowId}' AND ${RolloutDatabaseAttribute.name} IS NOT NULL`;
+      for (let i = 0; i < 300; i += 1) {
+        if ((await client.workflow.count(query)).count > 0) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`${handle.workflowId} never became searchable by its database`);
     },
     async ratify() {
       await ratify(db.pool);
