@@ -127,21 +127,13 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
 }
 
 /**
- * The same candidate rows COPYed into empty copies of the candidate tables (same columns, indexes,
- * defaults, identities and foreign keys), in one transaction: what the write-half costs without the
- * scanner's reads and upserts. COPY is given the columns the scanner gives its INSERTs and nothing
- * more: the tables generate the ids (identity) and created_at (default) for both, as they do for the
- * scanner. The states' identity restarts at the scanner's first id, so the objects' file refers to the
- * states COPY itself created (the foreign key would refuse any other). Server-side files, so the server
- * reads what it wrote and no client library is needed.
+ * Empty copies of the candidate tables (same columns, indexes, defaults, identities and foreign keys) for the
+ * scanner's rows of this ruleset to be written into again, the states' identity restarted at the scanner's
+ * first id, so the objects' rows refer to the states written just before them (the foreign key would refuse
+ * any other). The tables generate the ids (identity) and created_at (default) for every writer, as they do
+ * for the scanner. Returns the number the statements below are given (COPY takes no bind parameters).
  */
-export async function copyBaseline(
-  client: PoolClient,
-  rulesetId: number,
-  dir: string,
-): Promise<{ ms: number; rows: number }> {
-  const states = `${dir}/candidate_state.copy`;
-  const objects = `${dir}/candidate_object.copy`;
+async function emptyCopies(client: PoolClient, rulesetId: number): Promise<number> {
   await client.query('drop table if exists bench_copy_object, bench_copy_state');
   await client.query('create table bench_copy_state (like candidate_state including all)');
   await client.query('create table bench_copy_object (like candidate_object including all)');
@@ -152,35 +144,79 @@ export async function copyBaseline(
     'alter table bench_copy_object add foreign key (candidate_state_id) references bench_copy_state ' +
       '(candidate_state_id)',
   );
-  // COPY takes no bind parameters: the id is a number we read, the paths are ours.
   const id = Math.trunc(rulesetId);
   const { rows } = await client.query<{ first: string; n: string; span: string }>(
     `select min(candidate_state_id) as first, count(*) as n,
             max(candidate_state_id) - min(candidate_state_id) + 1 as span
        from candidate_state where ruleset_id = ${id}`,
   );
-  const first = Number(rows[0]?.first);
   if (rows[0]?.n !== rows[0]?.span) {
     throw new Error(`the scanner's state ids are not contiguous: ${JSON.stringify(rows[0])}`);
   }
-  await client.query(`alter table bench_copy_state alter column candidate_state_id restart with ${first}`);
   await client.query(
-    `copy (select ruleset_id, domain_code, state, object_count from candidate_state
-            where ruleset_id = ${id} order by candidate_state_id) to '${states}'`,
+    `alter table bench_copy_state alter column candidate_state_id restart with ${Number(rows[0]?.first)}`,
   );
-  await client.query(
-    `copy (select o.candidate_state_id, o.object_ref, o.object_type from candidate_object o
-             join candidate_state s using (candidate_state_id)
-            where s.ruleset_id = ${id} order by o.candidate_object_id) to '${objects}'`,
-  );
+  return id;
+}
+
+// The scanner's rows of a ruleset, in the order it inserted them, with the columns it gives its INSERTs.
+const STATE_ROWS = (id: number) =>
+  `select ruleset_id, domain_code, state, object_count from candidate_state
+    where ruleset_id = ${id} order by candidate_state_id`;
+const OBJECT_ROWS = (id: number) =>
+  `select o.candidate_state_id, o.object_ref, o.object_type from candidate_object o
+     join candidate_state s using (candidate_state_id)
+    where s.ruleset_id = ${id} order by o.candidate_object_id`;
+
+/** Both statements in one transaction, timed from BEGIN to COMMIT; the copies dropped after. */
+async function timedWrite(client: PoolClient, statements: [string, string]): Promise<{ ms: number; rows: number }> {
   const t = performance.now();
   await client.query('begin');
-  const a = await client.query(`copy bench_copy_state (ruleset_id, domain_code, state, object_count) from '${states}'`);
-  const b = await client.query(
-    `copy bench_copy_object (candidate_state_id, object_ref, object_type) from '${objects}'`,
-  );
+  const a = await client.query(statements[0]);
+  const b = await client.query(statements[1]);
   await client.query('commit');
   const ms = performance.now() - t;
   await client.query('drop table bench_copy_object, bench_copy_state');
   return { ms, rows: (a.rowCount ?? 0) + (b.rowCount ?? 0) };
+}
+
+/**
+ * The same candidate rows COPYed into empty copies of the candidate tables, in one transaction: what the
+ * write-half costs without the scanner's reads and upserts. COPY is given the columns the scanner gives its
+ * INSERTs and nothing more. Server-side files, so the server reads what it wrote and no client library is needed.
+ */
+export async function copyBaseline(
+  client: PoolClient,
+  rulesetId: number,
+  dir: string,
+): Promise<{ ms: number; rows: number }> {
+  const states = `${dir}/candidate_state.copy`;
+  const objects = `${dir}/candidate_object.copy`;
+  const id = await emptyCopies(client, rulesetId);
+  await client.query(`copy (${STATE_ROWS(id)}) to '${states}'`);
+  await client.query(`copy (${OBJECT_ROWS(id)}) to '${objects}'`);
+  return timedWrite(client, [
+    `copy bench_copy_state (ruleset_id, domain_code, state, object_count) from '${states}'`,
+    `copy bench_copy_object (candidate_state_id, object_ref, object_type) from '${objects}'`,
+  ]);
+}
+
+/**
+ * The same rows again by plain `INSERT ... SELECT` from tables holding nothing else (temporary, filled
+ * beforehand, read in full): no view, no join, no ON CONFLICT, no RETURNING, no ledger. The floor of any
+ * writer that inserts row by row through the executor, as the scanner must, against COPY's batched inserts.
+ */
+export async function insertBaseline(client: PoolClient, rulesetId: number): Promise<{ ms: number; rows: number }> {
+  const id = await emptyCopies(client, rulesetId);
+  await client.query('drop table if exists bench_rows_state, bench_rows_object');
+  await client.query(`create temporary table bench_rows_state as ${STATE_ROWS(id)}`);
+  await client.query(`create temporary table bench_rows_object as ${OBJECT_ROWS(id)}`);
+  try {
+    return await timedWrite(client, [
+      'insert into bench_copy_state (ruleset_id, domain_code, state, object_count) select * from bench_rows_state',
+      'insert into bench_copy_object (candidate_state_id, object_ref, object_type) select * from bench_rows_object',
+    ]);
+  } finally {
+    await client.query('drop table bench_rows_state, bench_rows_object');
+  }
 }

@@ -25,7 +25,7 @@ import type { Metrics } from '../src/shared/progress';
 import { createRolloutWorker, WORKFLOWS_PATH } from '../src/worker';
 import type { rolloutWorkflow } from '../src/workflows';
 import { cliTable, startPairs, timePairs, workerPairs, type CliFigure } from './cli';
-import { copyBaseline, runDirect } from './direct';
+import { copyBaseline, insertBaseline, runDirect } from './direct';
 import { liveBench, liveTable, type LiveResult } from './live';
 import { explainBaseline, explainSeeded, type Plan } from './explain';
 import { spawnWorker, type WorkerMemory } from './workerMemory';
@@ -44,6 +44,8 @@ interface Args {
   live: { events: number; issues: number } | null;
   /** Runs of each CLI command and its baseline (0 skips them). */
   cliRounds: number;
+  /** At each size only the write-half against COPY and INSERT (b), none of the rollout's other figures. */
+  writeHalfOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -51,6 +53,7 @@ function parseArgs(argv: string[]): Args {
   let repeat = 3;
   let live: Args['live'] = null;
   let cliRounds = 10;
+  let writeHalfOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => argv[++i] ?? '';
@@ -59,6 +62,7 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--repeat') repeat = Number(next());
     else if (arg === '--cli-rounds') cliRounds = Number(next());
     else if (arg === '--cli-only') sizes = [];
+    else if (arg === '--write-half-only') writeHalfOnly = true;
     else if (arg === '--live') live = { events: 10_000_000, issues: 1_000_000 };
     else if (arg === '--live-rows') {
       const [events, issues] = next().split(',').map(Number);
@@ -66,7 +70,7 @@ function parseArgs(argv: string[]): Args {
     } else {
       throw new Error(
         `unknown argument ${arg}: use --sizes 30,1430,14290 --million --repeat 3 --live [--live-rows ` +
-          `10000000,1000000] --cli-rounds 10 --cli-only`,
+          `10000000,1000000] --cli-rounds 10 --cli-only --write-half-only`,
       );
     }
   }
@@ -77,7 +81,7 @@ function parseArgs(argv: string[]): Args {
   if (live && ![live.events, live.issues].every((n) => Number.isInteger(n) && n >= 0)) {
     throw new Error('--live-rows takes two non-negative integers: event_outbox rows,system_issues rows');
   }
-  return { sizes: [...new Set(sizes)], repeat, live, cliRounds };
+  return { sizes: [...new Set(sizes)], repeat, live, cliRounds, writeHalfOnly };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
@@ -118,21 +122,7 @@ interface SizeResult {
   };
   /** Best of the runs on each side (a shared machine only ever adds time); the medians' ratio beside it. */
   overhead: { ratio: number; addedMs: number; medianRatio: number };
-  /**
-   * The scanner's write-half against COPY of the same rows, pair by pair on fresh copies: `ratio` is COPY's
-   * time over the scanner's for the best of each, `medianRatio` the median of the pairs' ratios.
-   */
-  writeHalf: {
-    scannerMs: number;
-    copyMs: number;
-    rows: number;
-    scannerRowsPerS: number;
-    copyRowsPerS: number;
-    ratio: number;
-    medianRatio: number;
-    scannerRunsMs: number[];
-    copyRunsMs: number[];
-  };
+  writeHalf: WriteHalf;
   rerun: {
     firstScanMs: number;
     rerunMs: number;
@@ -150,6 +140,28 @@ interface SizeResult {
   guards: Record<string, number>;
   /** A real `rollout worker` process through one rollout of this size. */
   workerMemory: WorkerMemory;
+}
+
+/**
+ * The scanner's write-half against COPY of the same rows, and against a plain INSERT ... SELECT of them, on
+ * fresh copies, one of each per copy: `ratio` is COPY's time over the scanner's for the best of each,
+ * `medianRatio` the median of the pairs' ratios; `insertRatio` and `insertMedianRatio` the same for COPY over
+ * the plain INSERT (the floor of a writer that inserts through the executor, as the scanner does).
+ */
+interface WriteHalf {
+  scannerMs: number;
+  copyMs: number;
+  insertMs: number;
+  rows: number;
+  scannerRowsPerS: number;
+  copyRowsPerS: number;
+  ratio: number;
+  medianRatio: number;
+  insertRatio: number;
+  insertMedianRatio: number;
+  scannerRunsMs: number[];
+  copyRunsMs: number[];
+  insertRunsMs: number[];
 }
 
 class Bench {
@@ -199,7 +211,7 @@ class Bench {
     }
   }
 
-  async size(domains: number, repeat: number, copyDir: string): Promise<SizeResult> {
+  async size(domains: number, repeat: number, copyDir: string, writeHalfOnly = false): Promise<SizeResult> {
     const fixture = scaledFixture(domains);
     const { ruleset, expected } = fixture;
     const template = this.name('tpl');
@@ -222,7 +234,12 @@ class Bench {
       inventoryRows: fixture.inventoryRows,
       candidateRows: (expected.candidate_state ?? 0) + (expected.candidate_object ?? 0),
     };
+    const writeHalf = () => this.writeHalf(template, fixture, snapshotRef, Math.max(repeat, 3), copyDir);
     try {
+      if (writeHalfOnly) {
+        result.writeHalf = await writeHalf();
+        return result as SizeResult;
+      }
       // Guards and verifications, EXPLAIN ANALYZE.
       const plans: Plan[] = [];
       {
@@ -330,53 +347,7 @@ class Bench {
       };
 
       // (b) the write-half against COPY of the same rows, at least 3 pairs at every size (a few seconds each).
-      const scannerRunsMs: number[] = [];
-      const copyRunsMs: number[] = [];
-      let rows = 0;
-      for (let r = 0; r < Math.max(repeat, 3); r++) {
-        const db = await this.copyOf(template, 1);
-        try {
-          const session = await db.pool.connect();
-          try {
-            const rolloutId = `bench/write-half/${r}`;
-            const run = await runDirect(session, {
-              apr: APR,
-              rolloutId,
-              ruleset,
-              snapshotRef,
-              expected,
-              cursorName: CURSOR,
-            });
-            check(
-              'direct run wrote the expected candidates',
-              run.rowsWritten === result.candidateRows,
-              run.rowsWritten,
-            );
-            const copy = await copyBaseline(session, run.rulesetId, copyDir);
-            check('COPY moved the same rows', copy.rows === run.rowsWritten, copy);
-            scannerRunsMs.push(run.writeHalfMs);
-            copyRunsMs.push(copy.ms);
-            rows = copy.rows;
-          } finally {
-            session.release();
-          }
-        } finally {
-          await db.drop();
-        }
-      }
-      const scannerMs = Math.min(...scannerRunsMs);
-      const copyMs = Math.min(...copyRunsMs);
-      result.writeHalf = {
-        scannerMs,
-        copyMs,
-        rows,
-        ratio: copyMs / scannerMs,
-        scannerRunsMs,
-        copyRunsMs,
-        scannerRowsPerS: rows / (scannerMs / 1000),
-        copyRowsPerS: rows / (copyMs / 1000),
-        medianRatio: median(copyRunsMs.map((ms, i) => ms / (scannerRunsMs[i] ?? NaN))),
-      };
+      result.writeHalf = await writeHalf();
       {
         const db = await this.copyOf(template, 1);
         try {
@@ -426,6 +397,70 @@ class Bench {
       await this.admin(`drop database ${template} with (force)`);
     }
     return result as SizeResult;
+  }
+
+  /** (b): the scanner's write-half, then COPY and a plain INSERT of the same rows, on one fresh copy per round. */
+  private async writeHalf(
+    template: string,
+    fixture: ScaledFixture,
+    snapshotRef: string,
+    rounds: number,
+    copyDir: string,
+  ): Promise<WriteHalf> {
+    const { ruleset, expected } = fixture;
+    const candidateRows = (expected.candidate_state ?? 0) + (expected.candidate_object ?? 0);
+    const scannerRunsMs: number[] = [];
+    const copyRunsMs: number[] = [];
+    const insertRunsMs: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const db = await this.copyOf(template, 1);
+      try {
+        const session = await db.pool.connect();
+        try {
+          const run = await runDirect(session, {
+            apr: APR,
+            rolloutId: `bench/write-half/${r}`,
+            ruleset,
+            snapshotRef,
+            expected,
+            cursorName: CURSOR,
+          });
+          check('direct run wrote the expected candidates', run.rowsWritten === candidateRows, run.rowsWritten);
+          const copy = await copyBaseline(session, run.rulesetId, copyDir);
+          check('COPY moved the same rows', copy.rows === run.rowsWritten, copy);
+          const insert = await insertBaseline(session, run.rulesetId);
+          check('INSERT moved the same rows', insert.rows === run.rowsWritten, insert);
+          scannerRunsMs.push(run.writeHalfMs);
+          copyRunsMs.push(copy.ms);
+          insertRunsMs.push(insert.ms);
+        } finally {
+          session.release();
+        }
+      } finally {
+        await db.drop();
+      }
+    }
+    const [scannerMs, copyMs, insertMs] = [scannerRunsMs, copyRunsMs, insertRunsMs].map((xs) => Math.min(...xs)) as [
+      number,
+      number,
+      number,
+    ];
+    const pairRatios = (over: number[]) => median(copyRunsMs.map((ms, i) => ms / (over[i] ?? NaN)));
+    return {
+      scannerMs,
+      copyMs,
+      insertMs,
+      rows: candidateRows,
+      ratio: copyMs / scannerMs,
+      medianRatio: pairRatios(scannerRunsMs),
+      insertRatio: copyMs / insertMs,
+      insertMedianRatio: pairRatios(insertRunsMs),
+      scannerRowsPerS: candidateRows / (scannerMs / 1000),
+      copyRowsPerS: candidateRows / (copyMs / 1000),
+      scannerRunsMs,
+      copyRunsMs,
+      insertRunsMs,
+    };
   }
 
   /** The CLI's start, and progress and list with a worker up and a rollout waiting at its gate. */
@@ -701,6 +736,7 @@ function table(results: SizeResult[]): string {
       round(r.writeHalf.copyRowsPerS, 0),
       round(r.writeHalf.ratio, 2),
       round(r.writeHalf.medianRatio, 2),
+      round(r.writeHalf.insertRatio, 2),
       `${r.rerun.candidateTuplesWritten}/${r.rerun.scanRunsAppended}`,
       round(r.rerun.timeRatio, 2),
       round(r.compensation.applyMs, 0),
@@ -725,6 +761,7 @@ function table(results: SizeResult[]): string {
     'COPY rows/s',
     'scan/COPY',
     '(median)',
+    'INSERT/COPY',
     'rerun tup/runs',
     'rerun/first',
     'apply ms',
@@ -737,9 +774,42 @@ function table(results: SizeResult[]): string {
     'gap guard ms',
     'measure ms',
   ];
+  return render(head, rows);
+}
+
+function render(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i] ?? 0)).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** --write-half-only: the scanner, COPY and a plain INSERT of the same rows, bests and medians of the pairs. */
+function writeHalfTable(results: SizeResult[]): string {
+  const head = [
+    'objects',
+    'rows',
+    'scan ms',
+    'COPY ms',
+    'INSERT ms',
+    'scan/COPY',
+    '(median)',
+    'INSERT/COPY',
+    '(median)',
+  ];
+  const rows = results.map(({ objects, writeHalf: w }) =>
+    [
+      objects.toLocaleString('en-US'),
+      w.rows.toLocaleString('en-US'),
+      round(w.scannerMs, 0),
+      round(w.copyMs, 0),
+      round(w.insertMs, 0),
+      round(w.ratio, 2),
+      round(w.medianRatio, 2),
+      round(w.insertRatio, 2),
+      round(w.insertMedianRatio, 2),
+    ].map(String),
+  );
+  return render(head, rows);
 }
 
 async function main(): Promise<void> {
@@ -775,7 +845,9 @@ async function main(): Promise<void> {
     }
     for (const domains of args.sizes) {
       const t = performance.now();
-      results.push(await bench.size(domains, domains >= 50_000 ? 1 : args.repeat, copyDir));
+      // The write-half alone is quick enough to run --repeat times at every size.
+      const repeat = domains >= 50_000 && !args.writeHalfOnly ? 1 : args.repeat;
+      results.push(await bench.size(domains, repeat, copyDir, args.writeHalfOnly));
       process.stderr.write(`bench: ${domains} domains done in ${round((performance.now() - t) / 1000)} s\n`);
     }
   } finally {
@@ -794,7 +866,8 @@ async function main(): Promise<void> {
   };
   const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ machine, args, results, live, cli }, null, 2)}\n`);
-  const sections = [results.length ? table(results) : '', live ? liveTable(live) : '', cli.length ? cliTable(cli) : ''];
+  const sizes = args.writeHalfOnly ? writeHalfTable : table;
+  const sections = [results.length ? sizes(results) : '', live ? liveTable(live) : '', cli.length ? cliTable(cli) : ''];
   process.stdout.write(`${sections.filter(Boolean).join('\n\n')}\n\nJSON: ${path.relative(process.cwd(), file)}\n`);
 }
 
