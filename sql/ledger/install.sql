@@ -25,6 +25,10 @@ create table if not exists governed_rollout.written (
   reverted_at timestamptz,
   primary key (rollout_id, step, relation)
 );
+-- Out of line but uncompressed: a scan's entry holds hundreds of thousands of ids, and compressing them
+-- (pglz, in the statement that inserts the rows) cost more of the scanner's write than any other part of
+-- the ledger, for a few MB saved on a table only the compensation and the remains check read.
+alter table governed_rollout.written alter column keys set storage external;
 
 -- A step that committed, with what it reported: a retry after a lost acknowledgement reads it here,
 -- among its own rollout's entries only.
