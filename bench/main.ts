@@ -15,7 +15,7 @@ import { tsToMs } from '@temporalio/common/lib/time';
 import { createActivities } from '../src/activities';
 import { createSnapshot } from '../src/db/snapshot';
 import { cursor, scan, seed } from './steps';
-import { createPool, withTransaction, type Pool } from '../src/db/pool';
+import { createPool, withTransaction, type Pool, type PoolClient } from '../src/db/pool';
 import { initFixture } from '../src/fixture/init';
 import { scaledFixture, type ScaledFixture } from '../src/fixture/scale';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/infra/embeddedPostgres';
@@ -25,7 +25,7 @@ import type { Metrics } from '../src/shared/progress';
 import { createRolloutWorker, WORKFLOWS_PATH } from '../src/worker';
 import type { rolloutWorkflow } from '../src/workflows';
 import { cliTable, startPairs, timePairs, workerPairs, type CliFigure } from './cli';
-import { copyBaseline, insertBaseline, runDirect } from './direct';
+import { copyBaseline, insertBaseline, runDirect, type DirectRun } from './direct';
 import { liveBench, liveTable, type LiveResult } from './live';
 import { explainBaseline, explainSeeded, type Plan } from './explain';
 import { spawnWorker, type WorkerMemory } from './workerMemory';
@@ -84,6 +84,8 @@ function parseArgs(argv: string[]): Args {
   return { sizes: [...new Set(sizes)], repeat, live, cliRounds, writeHalfOnly };
 }
 
+const candidateRowsOf = ({ expected }: ScaledFixture) =>
+  (expected.candidate_state ?? 0) + (expected.candidate_object ?? 0);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -232,7 +234,7 @@ class Bench {
       domains,
       objects: expected.gap,
       inventoryRows: fixture.inventoryRows,
-      candidateRows: (expected.candidate_state ?? 0) + (expected.candidate_object ?? 0),
+      candidateRows: candidateRowsOf(fixture),
     };
     const writeHalf = () => this.writeHalf(template, fixture, snapshotRef, Math.max(repeat, 3), copyDir);
     try {
@@ -284,31 +286,9 @@ class Bench {
       let peakRss = 0;
       let rssBefore = Infinity;
       for (let r = 0; r < repeat; r++) {
-        const direct = await this.copyOf(template, 1);
-        try {
-          const session = await direct.pool.connect();
-          try {
-            const run = await runDirect(session, {
-              apr: APR,
-              rolloutId: `bench/direct/${r}`,
-              ruleset,
-              snapshotRef,
-              expected,
-              cursorName: CURSOR,
-            });
-            if (directRuns.every((other) => run.totalMs < other)) steps = run.steps;
-            directRuns.push(run.totalMs);
-            check(
-              'direct run wrote the expected candidates',
-              run.rowsWritten === result.candidateRows,
-              run.rowsWritten,
-            );
-          } finally {
-            session.release();
-          }
-        } finally {
-          await direct.drop();
-        }
+        const { run } = await this.directRun(template, fixture, snapshotRef, `bench/direct/${r}`);
+        if (directRuns.every((other) => run.totalMs < other)) steps = run.steps;
+        directRuns.push(run.totalMs);
 
         const flow = await this.copyOf(template);
         try {
@@ -399,6 +379,44 @@ class Bench {
     return result as SizeResult;
   }
 
+  /**
+   * The SQL of one rollout alone in one session on a fresh copy (bench/direct.ts), checked for the candidates
+   * it must write, then `after` in the same session before the copy is dropped.
+   */
+  private async directRun<T = undefined>(
+    template: string,
+    fixture: ScaledFixture,
+    snapshotRef: string,
+    rolloutId: string,
+    after?: (session: PoolClient, run: DirectRun) => Promise<T>,
+  ): Promise<{ run: DirectRun; after: T }> {
+    const db = await this.copyOf(template, 1);
+    try {
+      const session = await db.pool.connect();
+      try {
+        const { ruleset, expected } = fixture;
+        const run = await runDirect(session, {
+          apr: APR,
+          rolloutId,
+          ruleset,
+          snapshotRef,
+          expected,
+          cursorName: CURSOR,
+        });
+        check(
+          'direct run wrote the expected candidates',
+          run.rowsWritten === candidateRowsOf(fixture),
+          run.rowsWritten,
+        );
+        return { run, after: (after ? await after(session, run) : undefined) as T };
+      } finally {
+        session.release();
+      }
+    } finally {
+      await db.drop();
+    }
+  }
+
   /** (b): the scanner's write-half, then COPY and a plain INSERT of the same rows, on one fresh copy per round. */
   private async writeHalf(
     template: string,
@@ -407,39 +425,28 @@ class Bench {
     rounds: number,
     copyDir: string,
   ): Promise<WriteHalf> {
-    const { ruleset, expected } = fixture;
-    const candidateRows = (expected.candidate_state ?? 0) + (expected.candidate_object ?? 0);
     const scannerRunsMs: number[] = [];
     const copyRunsMs: number[] = [];
     const insertRunsMs: number[] = [];
     for (let r = 0; r < rounds; r++) {
-      const db = await this.copyOf(template, 1);
-      try {
-        const session = await db.pool.connect();
-        try {
-          const run = await runDirect(session, {
-            apr: APR,
-            rolloutId: `bench/write-half/${r}`,
-            ruleset,
-            snapshotRef,
-            expected,
-            cursorName: CURSOR,
-          });
-          check('direct run wrote the expected candidates', run.rowsWritten === candidateRows, run.rowsWritten);
-          const copy = await copyBaseline(session, run.rulesetId, copyDir);
-          check('COPY moved the same rows', copy.rows === run.rowsWritten, copy);
-          const insert = await insertBaseline(session, run.rulesetId);
-          check('INSERT moved the same rows', insert.rows === run.rowsWritten, insert);
-          scannerRunsMs.push(run.writeHalfMs);
-          copyRunsMs.push(copy.ms);
-          insertRunsMs.push(insert.ms);
-        } finally {
-          session.release();
-        }
-      } finally {
-        await db.drop();
-      }
+      const { run, after } = await this.directRun(
+        template,
+        fixture,
+        snapshotRef,
+        `bench/write-half/${r}`,
+        async (session, rows) => {
+          const copy = await copyBaseline(session, rows.rulesetId, copyDir);
+          check('COPY moved the same rows', copy.rows === rows.rowsWritten, copy);
+          const insert = await insertBaseline(session, rows.rulesetId);
+          check('INSERT moved the same rows', insert.rows === rows.rowsWritten, insert);
+          return { copy, insert };
+        },
+      );
+      scannerRunsMs.push(run.writeHalfMs);
+      copyRunsMs.push(after.copy.ms);
+      insertRunsMs.push(after.insert.ms);
     }
+    const candidateRows = candidateRowsOf(fixture);
     const [scannerMs, copyMs, insertMs] = [scannerRunsMs, copyRunsMs, insertRunsMs].map((xs) => Math.min(...xs)) as [
       number,
       number,
