@@ -65,16 +65,23 @@ function wrongShapes(): { ruleset: string; expected: string; rehearsal: string }
     return path.join(dir, name);
   };
   return {
-    ruleset: file('ruleset.json', { code: 'RS-X', version: '1', domains: ['GD01'] }),
-    expected: file('expected.json', { gap: -1 }),
-    rehearsal: file('rehearsal.json', { body: {} }),
+    ruleset: file('ruleset.wrong-shape.json', { code: 'RS-X', version: '1', domains: ['GD01'] }),
+    expected: file('expected.wrong-shape.json', { gap: -1 }),
+    rehearsal: file('rehearsal.wrong-shape.json', { body: {} }),
   };
+}
+
+/** An argument as the table shows it: a file by its name in the repository or its own, a long value by its length. */
+function shown(arg: string): string {
+  if (path.isAbsolute(arg)) return arg.startsWith(REPO) ? path.relative(REPO, arg) : path.basename(arg);
+  if (arg === '') return "''";
+  return arg.length > 40 ? `${arg.slice(0, 3)}…(${arg.length} characters)` : arg;
 }
 
 /** Help and usage errors against `node -e 0`: what the CLI costs before it does anything. */
 export function startPairs(): Pair[] {
   const vsNode = (args: string[], code: number, says: RegExp): Pair => ({
-    command: `rollout ${args.join(' ')}`,
+    command: `rollout ${args.map(shown).join(' ')}`,
     baseline: 'node -e 0',
     a: rollout(args, code, says),
     b: nodeE0,
