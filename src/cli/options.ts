@@ -11,7 +11,10 @@ import { checkDuration, checkRule, checked, schemas } from './args';
 import type * as Duration from './duration';
 import { CliError } from './errors';
 
-/** A JSON document from a file, validated: each failure is one line naming the file and what is wrong. */
+/**
+ * A JSON document from a file, validated: each failure is one line naming the file and what is wrong. The
+ * schema is asked for only once the file reads as JSON, so those two failures load no schema.
+ */
 function readJsonDocument<S extends z.ZodType>(file: string, schema: () => S, what: string): z.infer<S> {
   let text: string;
   try {

@@ -42,7 +42,7 @@ export function register(program: Command): void {
     .action(
       action(async (opts: StartOptions & { json?: boolean }) => {
         const flags = startFlags(opts);
-        const id = opts.id === undefined ? undefined : workflowIdArg(opts.id);
+        const id = opts.id ? workflowIdArg(opts.id) : undefined;
         await (await import('../actions/start.js')).start(flags, { id, json: opts.json });
       }),
     );
