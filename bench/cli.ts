@@ -1,11 +1,15 @@
 // CLI start, against baselines timed in the same run: each command and its baseline are spawned in
 // turn (A B A B ...), so a machine that speeds up or slows down moves both; ratios are taken pair by pair.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(REPO, 'bin', 'rollout.js');
 const BARE = path.join(__dirname, 'bare');
+const RULESET = path.join(REPO, 'examples', 'ruleset.clone.json');
+const SNAP = 'SNAP-20261124T101500Z-1a2b3c4d';
 
 export interface CliFigure {
   command: string;
@@ -53,14 +57,38 @@ function timed(run: Run, env: NodeJS.ProcessEnv): Promise<number> {
 const nodeE0: Run = { argv: ['-e', '0'], code: 0, says: /^$/ };
 const rollout = (args: string[], code: number, says: RegExp): Run => ({ argv: [BIN, ...args], code, says });
 
+/** Input files of the wrong shape: each is refused by its schema, in zod's words. */
+function wrongShapes(): { ruleset: string; expected: string; rehearsal: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'));
+  const file = (name: string, json: unknown) => {
+    writeFileSync(path.join(dir, name), JSON.stringify(json));
+    return path.join(dir, name);
+  };
+  return {
+    ruleset: file('ruleset.wrong-shape.json', { code: 'RS-X', version: '1', domains: ['GD01'] }),
+    expected: file('expected.wrong-shape.json', { gap: -1 }),
+    rehearsal: file('rehearsal.wrong-shape.json', { body: {} }),
+  };
+}
+
+/** An argument as the table shows it: a file by its name in the repository or its own, a long value by its length. */
+function shown(arg: string): string {
+  if (path.isAbsolute(arg)) return arg.startsWith(REPO) ? path.relative(REPO, arg) : path.basename(arg);
+  if (arg === '') return "''";
+  return arg.length > 40 ? `${arg.slice(0, 3)}…(${arg.length} characters)` : arg;
+}
+
 /** Help and usage errors against `node -e 0`: what the CLI costs before it does anything. */
 export function startPairs(): Pair[] {
   const vsNode = (args: string[], code: number, says: RegExp): Pair => ({
-    command: `rollout ${args.join(' ')}`,
+    command: `rollout ${args.map(shown).join(' ')}`,
     baseline: 'node -e 0',
     a: rollout(args, code, says),
     b: nodeE0,
   });
+  const bad = wrongShapes();
+  const apr = ['start', '--apr', 'APR-BOOT-AUTHMODEL-1'];
+  const scan = [...apr, '--scan'];
   return [
     vsNode(['--help'], 0, /^Usage: rollout/),
     vsNode(['progress', '--help'], 0, /^Usage: rollout progress/),
@@ -69,6 +97,15 @@ export function startPairs(): Pair[] {
     vsNode(['progress', 'bad id'], 1, /a workflow id is letters/),
     vsNode(['list', '--limit', '0'], 1, /--limit "0"/),
     vsNode(['start', '--apr', 'apr-boot-1'], 1, /an APR code looks like/),
+    // Usage errors the schemas find: in a flag, a workflow id's length, or a file's shape.
+    vsNode(['plan', '--apr', 'apr-boot-1'], 1, /an APR code looks like/),
+    vsNode([...scan, '--ruleset', RULESET, '--snapshot-ref', 'latest'], 1, /a snapshot ref looks like/),
+    vsNode([...scan, '--ruleset', bad.ruleset, '--snapshot-ref', SNAP], 1, /ruleset file .*: version: /),
+    vsNode([...apr, '--expected', bad.expected], 1, /expected-numbers file .*: gap: /),
+    vsNode([...apr, '--rehearsal', bad.rehearsal], 1, /rehearsal evidence file .*: fieldDigests: /),
+    vsNode([...apr, '--gate-timeout', '500ms'], 1, /gateTimeoutMs: Too small/),
+    vsNode(['gate-open', 'rollout-bench', '--by', ''], 1, /by: Too small/),
+    vsNode(['progress', 'x'.repeat(201)], 1, /Too big: expected string to have <=200 characters/),
   ];
 }
 

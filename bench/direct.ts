@@ -1,6 +1,7 @@
 // The baseline: the very SQL a rollout runs after the gate, in the workflow's order and
 // transactions, from one database session with nothing around it.
 import { inspectRollout } from '../src/steps/preflight';
+import { takeRolloutLock } from '../src/db/lock';
 import type { PoolClient } from '../src/db/pool';
 import { runScript } from '../src/db/pool';
 import { SEED_SCRIPT, sqlFile, sqlSection, type SqlScript } from '../src/db/sql';
@@ -37,13 +38,14 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
   };
   const footprint = sqlFile('footprint/transaction.sql');
   const measure = sqlFile('metrics/measure.sql');
-  const lock = sqlFile('lock.sql');
   // Every step's transaction as the steps run it (src/steps/transaction.ts): the session's write counters,
   // the lock, the step's statements, the counters again, the packet's numbers, COMMIT.
   const tx = async (body: () => Promise<void>, names: string[]) => {
     await client.query('begin');
     await run(footprint, [[]]);
-    await run(lock);
+    const t = performance.now();
+    await takeRolloutLock(client);
+    steps['lock.sql'] = (steps['lock.sql'] ?? 0) + performance.now() - t;
     await body();
     await run(footprint, [names]);
     await run(measure, [apr]);

@@ -29,11 +29,12 @@ export class RolloutLockBusy extends Error {
  * meets the lock held gives up, naming the holder, and Temporal retries it, so the wait shows in the
  * activity's attempts and last failure instead of an open-ended block inside one attempt.
  */
+const LOCK_SQL = sqlFile('lock.sql');
+
 export async function takeRolloutLock(client: PoolClient): Promise<void> {
-  await client.query('savepoint rollout_lock');
   try {
-    await runScript(client, sqlFile('lock.sql'));
-    await client.query('release savepoint rollout_lock');
+    // No parameters: the whole file as one simple query, its statements run in order, the first error ends it.
+    await client.query(LOCK_SQL.text);
   } catch (err) {
     if ((err as { code?: unknown }).code !== '55P03') throw err;
     await client.query('rollback to savepoint rollout_lock');

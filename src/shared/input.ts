@@ -1,28 +1,20 @@
 import { z } from 'zod';
-import { TARGET_NAME, WORKFLOW_ID, type TextRule } from './names';
+import { APR_CODE, SNAPSHOT_REF, TARGET_NAME, WORKFLOW_ID, type TextRule } from './names';
 
 /** A string schema from a rule (names.ts): its checks in the rule's order, its words for each. */
 export function textSchema(rule: TextRule): z.ZodType<string, string> {
   let schema = z.string();
-  if (rule.min !== undefined) schema = schema.min(rule.min);
-  if (rule.max !== undefined) schema = schema.max(rule.max);
+  if (rule.min !== undefined) schema = schema.min(rule.min, rule.lengthMessage);
+  if (rule.max !== undefined) schema = schema.max(rule.max, rule.lengthMessage);
   if (rule.pattern) schema = schema.regex(rule.pattern, rule.message);
   return rule.test ? schema.refine(rule.test, rule.message) : schema;
 }
 
 // Shapes are strict so nothing free-form reaches SQL: every value below is bound as a parameter,
 // and the formats keep an operator's typo from naming something it should not.
-export const AprCode = z
-  .string()
-  .max(64, 'an APR code has at most 64 characters')
-  .regex(/^APR-[A-Z0-9]+(-[A-Z0-9]+)*$/, 'an APR code looks like APR-BOOT-AUTHMODEL-1');
+export const AprCode = textSchema(APR_CODE);
 
-export const SnapshotRef = z
-  .string()
-  .regex(
-    /^SNAP-\d{8}T\d{6}Z-[0-9a-f]{8}$/,
-    'a snapshot ref looks like SNAP-20261124T101500Z-1a2b3c4d (from `rollout snapshot create`)',
-  );
+export const SnapshotRef = textSchema(SNAPSHOT_REF);
 
 export const TargetName = textSchema(TARGET_NAME);
 

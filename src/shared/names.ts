@@ -20,6 +20,8 @@ export const PROGRESS_QUERY = 'progress';
 export interface TextRule {
   min?: number;
   max?: number;
+  /** The words for a length out of bounds; without them, zod's own. */
+  lengthMessage?: string;
   pattern?: RegExp;
   test?: (value: string) => boolean;
   message?: string;
@@ -36,12 +38,12 @@ export function holds(rule: TextRule, value: unknown): boolean {
 }
 
 /**
- * Why a value breaks the rule, when zod would say it in the rule's own words: the first check it fails
- * is the pattern or the predicate. Undefined otherwise (a length bound: zod's words, so ask zod).
+ * Why a value breaks the rule, when zod would say it in the rule's own words. Undefined otherwise (a length
+ * bound with no words of the rule's: zod's, so ask zod).
  */
 export function ownWords(rule: TextRule, value: string): string | undefined {
   if ((rule.min !== undefined && value.length < rule.min) || (rule.max !== undefined && value.length > rule.max))
-    return undefined;
+    return rule.lengthMessage;
   if (rule.pattern && !rule.pattern.test(value)) return rule.message;
   if (rule.test && !rule.test(value)) return rule.message;
   return undefined;
@@ -53,6 +55,20 @@ export const WORKFLOW_ID: TextRule = {
   max: 200,
   pattern: /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/,
   message: 'a workflow id is letters, digits and . _ : / -',
+};
+
+/** What an APR code is; the AprCode schema is built from it. */
+export const APR_CODE: TextRule = {
+  max: 64,
+  lengthMessage: 'an APR code has at most 64 characters',
+  pattern: /^APR-[A-Z0-9]+(-[A-Z0-9]+)*$/,
+  message: 'an APR code looks like APR-BOOT-AUTHMODEL-1',
+};
+
+/** What a snapshot ref is; the SnapshotRef schema is built from it. */
+export const SNAPSHOT_REF: TextRule = {
+  pattern: /^SNAP-\d{8}T\d{6}Z-[0-9a-f]{8}$/,
+  message: 'a snapshot ref looks like SNAP-20261124T101500Z-1a2b3c4d (from `rollout snapshot create`)',
 };
 
 /** What a target name is; the TargetName schema is built from it. */

@@ -36,9 +36,9 @@ export class Ending {
   async with(state: RolloutState, reason: string | null): Promise<RolloutProgress> {
     const progress = this.book.end(state, reason);
     this.gate.dismiss(`the rollout is ${state}: the gate is no longer waiting`);
-    if (this.input) await this.storeEvidence(this.input);
     const event = FINAL_EVENTS[state];
-    if (event) this.notices.announce(event);
+    if (event) this.notices.last(event);
+    if (this.input) await this.storeEvidence(this.input);
     await this.notices.delivered();
     // An answered openGate update is delivered before the execution closes.
     await CancellationScope.nonCancellable(() => condition(allHandlersFinished));

@@ -43,11 +43,16 @@ export const undo = proxyActivities<RolloutActivities>({
   retry: { ...transient, maximumInterval: '1 minute' },
 });
 
+const noticePatience = { startToCloseTimeout: '15 seconds', retry: { ...transient, maximumAttempts: 5 } } as const;
+
 /** Notifications are retried a little and never hold a step back: they are awaited only at the end. */
-export const notices = proxyActivities<RolloutActivities>({
-  startToCloseTimeout: '15 seconds',
-  retry: { ...transient, maximumAttempts: 5 },
-});
+export const notices = proxyActivities<RolloutActivities>(noticePatience);
+
+/**
+ * The last notice is awaited anyway, so the worker sends it itself, beside the evidence and in the
+ * same workflow task: no round trip through the server between the last step and the ending.
+ */
+export const lastNotice = proxyLocalActivities<RolloutActivities>(noticePatience);
 
 /** The evidence is written when the rollout ends, whatever the ending: patient, but never for ever. */
 export const evidence = proxyLocalActivities<RolloutActivities>({

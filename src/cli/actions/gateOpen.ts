@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
 } from '@temporalio/client';
-import { GateClaim, openGateUpdate, type GateAttempt } from '../../shared';
+import { openGateUpdate, type GateAttempt, type GateClaim } from '../../shared';
 import { formatAttempt } from '../../format/progress';
 import { withTemporal } from '../context';
 import { CliError } from '../errors';
@@ -20,8 +19,8 @@ const ended = async (client: Client, workflowId: string): Promise<CliError> =>
   (await closedError(client, workflowId)) ??
   new CliError(`claim rejected, nothing recorded: rollout ${workflowId} is no longer waiting at the gate`);
 
-export async function gateOpen(workflowId: string, opts: { by: string; json?: boolean }): Promise<void> {
-  const claim = GateClaim.parse({ id: randomUUID(), by: opts.by });
+/** Claims the gate open with a checked claim (the command checks it before this module loads the client). */
+export async function gateOpen(workflowId: string, claim: GateClaim, opts: { json?: boolean }): Promise<void> {
   await withTemporal(async (client) => {
     // Said at once rather than after the answer timeout: an ended rollout, or no worker to check the claim.
     const { execution } = await describeRollout(client, workflowId);

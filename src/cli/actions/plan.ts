@@ -1,8 +1,8 @@
 import { requireDatabaseUrl, targetOf } from '../../config';
-import { RolloutInput } from '../../shared/input';
+import { schemas } from '../args';
 import { config } from '../context';
 import { EXIT_CODES } from '../exitCodes';
-import { startInput, type StartOptions } from '../options';
+import { withTarget, type RolloutFlags, type StartOptions } from '../options';
 import { print } from '../output';
 
 export interface PlanOptions extends StartOptions {
@@ -10,10 +10,11 @@ export interface PlanOptions extends StartOptions {
   json?: boolean;
 }
 
-export async function plan(opts: PlanOptions): Promise<void> {
+/** The dry run of the rollout its checked flags describe (options.ts's startFlags, as `start` checks them). */
+export async function plan(flags: RolloutFlags, opts: PlanOptions): Promise<void> {
   const cfg = config();
-  // startInput validates exactly as `start` does; parsing again gives the defaults their types.
-  const input = RolloutInput.parse(startInput(opts, targetOf(cfg)));
+  // Parsing again gives the defaults their types.
+  const input = schemas().RolloutInput.parse(withTarget(flags, targetOf(cfg)));
   const databaseUrl = requireDatabaseUrl(cfg);
   // The catalog reads and the driver load once the input holds.
   const [{ planRollout, readOnlyPool }, { formatPlan }] = await Promise.all([

@@ -3,7 +3,6 @@ import { buildPacket, packetOfEvidence, type Packet } from '../../report/packet'
 import { renderHtml } from '../../report/html';
 import { renderMarkdown } from '../../report/markdown';
 import { temporalUiBase, workflowUrl } from '../../report/temporalUi';
-import { workflowIdArg } from '../args';
 import { config, withTemporal } from '../context';
 import { LEDGER_SOURCE, readEvidenceFile, storedEvidence, verifyEvidence } from '../evidence';
 import { CliError } from '../errors';
@@ -54,11 +53,7 @@ export async function report(workflowId: string, opts: { format: string; runId?:
   const ui = temporalUiBase(process.env);
   try {
     await withTemporal(async (client, cfg) => {
-      const { execution, progress } = await observe(
-        client,
-        workflowId,
-        opts.runId ? await workflowIdArg(opts.runId) : undefined,
-      );
+      const { execution, progress } = await observe(client, workflowId, opts.runId);
       const { input, approvals } = await recorded(client, workflowId, execution.runId);
       const namespace = cfg.temporal.namespace;
       const uiUrl = workflowUrl(ui, namespace, workflowId, execution.runId);

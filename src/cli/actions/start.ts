@@ -2,10 +2,9 @@ import { targetOf, taskQueueOf } from '../../config';
 import { sqlFile } from '../../db/sql';
 import type { RolloutInputDraft } from '../../shared/input';
 import { WORKFLOW_TYPE, rolloutSummary, workflowIdForTarget } from '../../shared/names';
-import { workflowIdArg } from '../args';
 import { config, withTemporal } from '../context';
 import { CliError } from '../errors';
-import { startInput, type StartOptions } from '../options';
+import { withTarget, type RolloutFlags } from '../options';
 import { print } from '../output';
 
 /** The UI's fixed details of a rollout: what it will do, in markdown. */
@@ -48,11 +47,12 @@ async function checkSnapshotRef(databaseUrl: string, ref: string): Promise<void>
   }
 }
 
-export async function start(opts: StartOptions & { json?: boolean }): Promise<void> {
+/** Starts the rollout its checked flags describe (options.ts's startFlags), with the workflow id checked too. */
+export async function start(flags: RolloutFlags, opts: { id?: string; json?: boolean }): Promise<void> {
   const cfg = config();
-  const input = startInput(opts, targetOf(cfg));
+  const input = withTarget(flags, targetOf(cfg));
   if (input.scan && cfg.databaseUrl) await checkSnapshotRef(cfg.databaseUrl, input.scan.snapshotRef);
-  const workflowId = opts.id ? await workflowIdArg(opts.id) : workflowIdForTarget(input.target);
+  const workflowId = opts.id ?? workflowIdForTarget(input.target);
   await withTemporal(async (client) => {
     await client.workflow.start(WORKFLOW_TYPE, {
       taskQueue: taskQueueOf(cfg),

@@ -14,7 +14,7 @@ export function register(program: Command): void {
     )
     .action(
       action(async (idArg: string, opts: { json?: boolean }) => {
-        const workflowId = await workflowIdArg(idArg);
+        const workflowId = workflowIdArg(idArg);
         await (await import('../actions/cancel.js')).cancel(workflowId, opts);
       }),
     );

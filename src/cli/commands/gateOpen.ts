@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { workflowIdArg } from '../args';
+import { checked, schemas, workflowIdArg } from '../args';
 import { action } from '../errors';
 
 export function register(program: Command): void {
@@ -19,8 +19,11 @@ export function register(program: Command): void {
     )
     .action(
       action(async (idArg: string, opts: { by: string; json?: boolean }) => {
-        const workflowId = await workflowIdArg(idArg);
-        await (await import('../actions/gateOpen.js')).gateOpen(workflowId, opts);
+        const workflowId = workflowIdArg(idArg);
+        // node:crypto loads here, not with every command's registration.
+        const { randomUUID } = await import('node:crypto');
+        const claim = checked(schemas().GateClaim, { id: randomUUID(), by: opts.by });
+        await (await import('../actions/gateOpen.js')).gateOpen(workflowId, claim, opts);
       }),
     );
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { PlanOptions } from '../actions/plan';
 import { action } from '../errors';
+import { startFlags } from '../options';
 
 export function register(program: Command): void {
   program
@@ -38,7 +39,8 @@ export function register(program: Command): void {
     )
     .action(
       action(async (opts: PlanOptions) => {
-        await (await import('../actions/plan.js')).plan(opts);
+        const flags = startFlags(opts);
+        await (await import('../actions/plan.js')).plan(flags, opts);
       }),
     );
 }

@@ -28,7 +28,7 @@ export function register(program: Command): void {
     )
     .action(
       action(async (idArg: string, opts: ProgressOptions) => {
-        const workflowId = await workflowIdArg(idArg);
+        const workflowId = workflowIdArg(idArg);
         checkDuration(opts.interval);
         await (await import('../actions/progress.js')).showProgress(workflowId, opts);
       }),

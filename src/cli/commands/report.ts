@@ -54,10 +54,11 @@ export function register(program: Command): void {
             `unexpected argument ${JSON.stringify(file)}: rollout report ID [--format md|json|html|evidence]`,
           );
         }
-        const workflowId = await workflowIdArg(idArg);
+        const workflowId = workflowIdArg(idArg);
         if (!FORMATS.includes(opts.format))
           throw new CliError(`--format ${JSON.stringify(opts.format)}: use md, json, html or evidence`);
-        return (await import('../actions/report.js')).report(workflowId, opts);
+        const runId = opts.runId ? workflowIdArg(opts.runId) : undefined;
+        return (await import('../actions/report.js')).report(workflowId, { format: opts.format, runId });
       }),
     );
 }

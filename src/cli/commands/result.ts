@@ -17,7 +17,7 @@ export function register(program: Command): void {
     )
     .action(
       action(async (idArg: string, opts: { json?: boolean }) => {
-        const workflowId = await workflowIdArg(idArg);
+        const workflowId = workflowIdArg(idArg);
         await (await import('../actions/result.js')).result(workflowId, opts);
       }),
     );

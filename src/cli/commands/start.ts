@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { workflowIdArg } from '../args';
 import { action } from '../errors';
-import type { StartOptions } from '../options';
+import { startFlags, type StartOptions } from '../options';
 
 export function register(program: Command): void {
   program
@@ -40,7 +41,9 @@ export function register(program: Command): void {
     )
     .action(
       action(async (opts: StartOptions & { json?: boolean }) => {
-        await (await import('../actions/start.js')).start(opts);
+        const flags = startFlags(opts);
+        const id = opts.id ? workflowIdArg(opts.id) : undefined;
+        await (await import('../actions/start.js')).start(flags, { id, json: opts.json });
       }),
     );
 }
