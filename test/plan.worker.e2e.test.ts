@@ -97,9 +97,6 @@ const DIFFERENCES: Difference[] = [
 describe('the plan as the worker meets the database', () => {
   const harness = useHarness();
   const operator = useOperatorLogin();
-  afterAll(async () => {
-    await asAdmin('postgres', 'drop role if exists rollout_operator');
-  });
 
   test.each(DIFFERENCES)(
     '$name: NO-GO as owner and as worker, FAILED at the preflight, nothing written',

@@ -13,10 +13,6 @@ import { PACKET_SEEDED, PACKET_STEP_DETAILS } from '../support/packet';
 describe('least privilege: the worker as rollout_operator', () => {
   const harness = useHarness();
   const operator = useOperatorLogin();
-  afterAll(async () => {
-    // Every database holding its grants is dropped by now.
-    await asAdmin('postgres', 'drop role if exists rollout_operator');
-  });
 
   test("the whole rollout with the scan completes with the packet's numbers", async () => {
     const h = await harness({ worker: false });

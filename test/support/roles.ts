@@ -20,7 +20,11 @@ export interface OperatorLogin {
   drop(): Promise<void>;
 }
 
-/** sql/roles/rollout_operator.sql in the database, and a login with a random password granted the role. */
+/**
+ * sql/roles/rollout_operator.sql in the database, and a login with a random password granted the role.
+ * The role is cluster-wide and suites running side by side share it: no suite drops it (one that did
+ * failed while another's databases still held its grants); it goes with the run's PostgreSQL.
+ */
 export async function operatorLogin(database: string): Promise<OperatorLogin> {
   await asAdmin(database, ROLE_SQL);
   const name = `ro_login_${randomBytes(6).toString('hex')}`;
