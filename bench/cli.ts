@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { median, round } from './stats';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(REPO, 'bin', 'rollout.js');
@@ -35,8 +36,6 @@ interface Pair {
   a: Run;
   b: Run;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
 
 function timed(run: Run, env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -153,14 +152,12 @@ export async function timePairs(pairs: Pair[], env: NodeJS.ProcessEnv, rounds: n
   return figures;
 }
 
-const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
-
 export function cliTable(figures: CliFigure[]): string {
   return [
     '| command | baseline | median ms | baseline median ms | ratio (median) | ratio (best) |',
     '|---|---|---|---|---|---|',
     ...figures.map((f) => {
-      const cells = [`\`${f.command}\``, f.baseline, round(median(f.commandMs)), round(median(f.baselineMs))];
+      const cells = [`\`${f.command}\``, f.baseline, round(median(f.commandMs), 0), round(median(f.baselineMs), 0)];
       return `| ${[...cells, round(f.medianRatio, 2), round(f.bestRatio, 2)].join(' | ')} |`;
     }),
   ].join('\n');

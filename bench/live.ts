@@ -10,6 +10,7 @@ import { cursor, scan, seed } from './steps';
 import { initFixture } from '../src/fixture/init';
 import type { EmbeddedPostgres } from '../src/infra/embeddedPostgres';
 import { Expected } from '../src/shared/input';
+import { median, round } from './stats';
 
 const APR = 'APR-BOOT-AUTHMODEL-1';
 
@@ -26,8 +27,6 @@ export interface LiveResult {
   loadS: number;
   rows: LiveRow[];
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
 
 /** Each step's activity (its footprint proof inside) and the measure after it, `repeat` times each, medians. */
 async function stepTimes(
@@ -129,14 +128,18 @@ export async function liveBench(
 }
 
 export function liveTable(r: LiveResult): string {
-  const round = (x: number, d = 1) => String(Math.round(x * 10 ** d) / 10 ** d);
   const head = [
     'per step (median)',
     'quiet ms',
     `event_outbox ${r.events.toLocaleString('en-US')} + system_issues ${r.issues.toLocaleString('en-US')} ms`,
     'ratio',
   ];
-  const rows = r.rows.map((x) => [x.check, round(x.quietMs), round(x.liveMs), round(x.ratio, 2)]);
+  const rows = r.rows.map((x) => [
+    x.check,
+    String(round(x.quietMs)),
+    String(round(x.liveMs)),
+    String(round(x.ratio, 2)),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;

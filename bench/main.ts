@@ -30,7 +30,9 @@ import { copyBaseline, insertBaseline, runDirect, type DirectRun } from './direc
 import { liveBench, liveTable, type LiveResult } from './live';
 import { explainBaseline, explainSeeded, type Plan } from './explain';
 import { spawnWorker, type WorkerMemory } from './workerMemory';
+import { targetsTable } from './targets';
 import { finalProgress } from '../src/cli/execution';
+import { median, round } from './stats';
 
 const APR = 'APR-BOOT-AUTHMODEL-1';
 const CURSOR = 'governance_scan';
@@ -87,8 +89,6 @@ function parseArgs(argv: string[]): Args {
 
 const candidateRowsOf = ({ expected }: ScaledFixture) =>
   (expected.candidate_state ?? 0) + (expected.candidate_object ?? 0);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
-const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 function check(what: string, ok: boolean, detail: unknown): void {
   if (!ok) throw new Error(`${what} does not hold: ${JSON.stringify(detail)}`);
@@ -108,7 +108,7 @@ function checkCompleted(fixture: ScaledFixture, m: Metrics | null, where: string
   );
 }
 
-interface SizeResult {
+export interface SizeResult {
   domains: number;
   objects: number;
   inventoryRows: number;
@@ -900,7 +900,12 @@ async function main(): Promise<void> {
   const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ machine, args, results, live, cli }, null, 2)}\n`);
   const sizes = args.writeHalfOnly ? writeHalfTable : table;
-  const sections = [results.length ? sizes(results) : '', live ? liveTable(live) : '', cli.length ? cliTable(cli) : ''];
+  const sections = [
+    results.length ? sizes(results) : '',
+    live ? liveTable(live) : '',
+    cli.length ? cliTable(cli) : '',
+    targetsTable(results, live, cli),
+  ];
   process.stdout.write(`${sections.filter(Boolean).join('\n\n')}\n\nJSON: ${path.relative(process.cwd(), file)}\n`);
 }
 

@@ -12,12 +12,10 @@ import { startEmbeddedPostgres } from '../src/infra/embeddedPostgres';
 import { startTemporalDevServer } from '../src/infra/temporalDevServer';
 import { createRolloutWorker } from '../src/worker';
 import { PREBUILT_BUNDLE, bundleWorkflows, loadWorkflowBundle, writeWorkflowBundle } from '../src/workflowBundle';
+import { median, round } from './stats';
 
 const RESULTS = path.resolve(__dirname, '..', '..', '..', 'bench', 'results');
 const CLI = path.resolve(__dirname, '..', 'src', 'cli', 'index.js');
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
-const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 async function inProcess(connection: NativeConnection, prebuilt: boolean, taskQueue: string): Promise<number> {
   const pool = createPool('postgresql://unused@127.0.0.1:1/unused');
@@ -139,9 +137,9 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|',
     ...rows.map(
       ([name, before, after]) =>
-        `| ${name} | ${round(Math.min(...before))} / ${round(median(before))} | ${round(Math.min(...after))} / ` +
-        `${round(median(after))} | ${round(Math.min(...before) / Math.min(...after), 1)} | ` +
-        `${round(median(before) / median(after), 1)} |`,
+        `| ${name} | ${round(Math.min(...before), 0)} / ${round(median(before), 0)} | ` +
+        `${round(Math.min(...after), 0)} / ${round(median(after), 0)} | ` +
+        `${round(Math.min(...before) / Math.min(...after), 1)} | ${round(median(before) / median(after), 1)} |`,
     ),
   ];
   const machine = {

@@ -1,0 +1,141 @@
+// Issue 21's targets, each against its baseline from the same run: one table at the end of every run, the
+// best beside the median, the verdict on the median (a shared machine only ever adds time to one side).
+import type { CliFigure } from './cli';
+import type { LiveResult } from './live';
+import type { SizeResult } from './main';
+import { median, round } from './stats';
+
+interface Row {
+  target: string;
+  at: string;
+  baseline: string;
+  best: number;
+  median: number;
+  bound: string;
+  met: boolean;
+}
+
+const CLONE = 210;
+const LARGE = 100_030;
+const MILLION = 1_000_006;
+
+const sized = (results: SizeResult[], objects: number) => results.find((r) => r.objects === objects && r.workflow);
+
+function afterTheGate(results: SizeResult[]): Row[] {
+  const rows: Row[] = [];
+  const clone = sized(results, CLONE);
+  if (clone) {
+    const added = median(clone.workflow.runsMs) - median(clone.direct.runsMs);
+    rows.push({
+      target: 'added after the gate (ms)',
+      at: '210 objects',
+      baseline: 'the SQL alone',
+      best: round(clone.overhead.addedMs, 0),
+      median: round(added, 0),
+      bound: '≤ 100',
+      met: added <= 100,
+    });
+    rows.push({
+      target: 'gate-open → COMPLETED',
+      at: '210 objects',
+      baseline: 'the SQL alone',
+      best: round(clone.overhead.ratio, 2),
+      median: round(clone.overhead.medianRatio, 2),
+      bound: '≤ 1.5×',
+      met: clone.overhead.medianRatio <= 1.5,
+    });
+  }
+  const large = sized(results, LARGE);
+  if (large) {
+    rows.push({
+      target: 'gate-open → COMPLETED',
+      at: '100,030 objects',
+      baseline: 'the SQL alone',
+      best: round(large.overhead.ratio, 2),
+      median: round(large.overhead.medianRatio, 2),
+      bound: '≤ 1.10×',
+      met: large.overhead.medianRatio <= 1.1,
+    });
+  }
+  return rows;
+}
+
+function atAMillion(results: SizeResult[]): Row[] {
+  const million = results.find((r) => r.objects === MILLION);
+  if (!million) return [];
+  const rows: Row[] = [
+    {
+      target: 'scanner write-half',
+      at: '1,000,006 objects',
+      baseline: 'COPY of the same rows',
+      best: round(million.writeHalf.ratio, 2),
+      median: round(million.writeHalf.medianRatio, 2),
+      bound: '≥ 0.9×',
+      met: million.writeHalf.medianRatio >= 0.9,
+    },
+  ];
+  const clone = results.find((r) => r.objects === CLONE && r.workerMemory);
+  if (million.workerMemory && clone) {
+    const ratio = million.workerMemory.peakMb / clone.workerMemory.peakMb;
+    rows.push({
+      target: 'worker peak RSS',
+      at: '1,000,006 objects',
+      baseline: 'the same at 210 objects',
+      best: round(ratio, 2),
+      median: round(ratio, 2),
+      bound: '≤ 1.2×',
+      met: ratio <= 1.2,
+    });
+  }
+  return rows;
+}
+
+function cliStart(cli: CliFigure[]): Row[] {
+  const groups = [
+    { baseline: 'node -e 0', bound: 2, target: 'CLI help and usage errors (worst)' },
+    { baseline: 'client', bound: 1.3, target: '`progress ID`, `list` (worst)' },
+  ];
+  return groups.flatMap((g) => {
+    const figures = cli.filter((f) => f.baseline.startsWith(g.baseline));
+    if (figures.length === 0) return [];
+    const worst = figures.reduce((a, b) => (b.medianRatio > a.medianRatio ? b : a));
+    return [
+      {
+        target: g.target,
+        at: `\`${worst.command}\` of ${figures.length}`,
+        baseline: worst.baseline,
+        best: round(worst.bestRatio, 2),
+        median: round(worst.medianRatio, 2),
+        bound: `≤ ${g.bound}×`,
+        met: figures.every((f) => f.medianRatio <= g.bound),
+      },
+    ];
+  });
+}
+
+function liveTables(live: LiveResult | null): Row[] {
+  if (!live || live.rows.length === 0) return [];
+  const worst = live.rows.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  return [
+    {
+      target: 'a step beside large live tables (worst)',
+      at: worst.check,
+      baseline: 'the same on a quiet clone',
+      best: round(worst.ratio, 2),
+      median: round(worst.ratio, 2),
+      bound: '≤ 1.2×',
+      met: live.rows.every((r) => r.ratio <= 1.2),
+    },
+  ];
+}
+
+export function targetsTable(results: SizeResult[], live: LiveResult | null, cli: CliFigure[]): string {
+  const rows = [...afterTheGate(results), ...atAMillion(results), ...cliStart(cli), ...liveTables(live)];
+  if (rows.length === 0) return '';
+  const head = '| target | at | baseline | best | median | bound | verdict (median) |';
+  const lines = rows.map(
+    (r) =>
+      `| ${r.target} | ${r.at} | ${r.baseline} | ${r.best} | ${r.median} | ${r.bound} | ${r.met ? 'met' : 'NOT met'} |`,
+  );
+  return [head, '|---|---|---|---|---|---|---|', ...lines].join('\n');
+}
