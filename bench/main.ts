@@ -108,7 +108,7 @@ function checkCompleted(fixture: ScaledFixture, m: Metrics | null, where: string
   );
 }
 
-export interface SizeResult {
+interface SizeResult {
   domains: number;
   objects: number;
   inventoryRows: number;
