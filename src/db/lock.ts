@@ -2,6 +2,8 @@ import type { PoolClient } from './pool';
 import { runScript } from './pool';
 import { sqlFile } from './sql';
 
+const LOCK_SQL = sqlFile('lock.sql');
+
 interface Holder {
   pid: number;
   application_name: string;
@@ -29,8 +31,6 @@ export class RolloutLockBusy extends Error {
  * meets the lock held gives up, naming the holder, and Temporal retries it, so the wait shows in the
  * activity's attempts and last failure instead of an open-ended block inside one attempt.
  */
-const LOCK_SQL = sqlFile('lock.sql');
-
 export async function takeRolloutLock(client: PoolClient): Promise<void> {
   try {
     // No parameters: the whole file as one simple query, its statements run in order, the first error ends it.
