@@ -36,13 +36,11 @@ export function checkDuration(text: string): string {
 
 /** A workflow id, by the WorkflowId schema's own rules and words. */
 export function workflowIdArg(id: string): string {
-  const invalid = (message: string | undefined) =>
-    new CliError(`workflow id ${JSON.stringify(id.slice(0, 80))}: ${message ?? 'invalid'}`);
+  const where = `workflow id ${JSON.stringify(id.slice(0, 80))}`;
+  checkRule(WORKFLOW_ID, id, where);
   if (holds(WORKFLOW_ID, id)) return id;
-  const own = ownWords(WORKFLOW_ID, id);
-  if (own) throw invalid(own);
   // A length out of bounds: zod's words for it, as the schema gives them.
   const parsed = schemas().WorkflowId.safeParse(id);
-  if (!parsed.success) throw invalid(parsed.error.issues[0]?.message);
+  if (!parsed.success) throw new CliError(`${where}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
 }
