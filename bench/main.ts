@@ -4,13 +4,7 @@ import { mkdirSync, mkdtempSync, chmodSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  NativeConnection,
-  Runtime,
-  makeTelemetryFilterString,
-} from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { createActivities } from '../src/activities';
@@ -23,7 +17,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/infra/embed
 import { startTemporalDevServer } from '../src/infra/temporalDevServer';
 import { RolloutInput, WORKFLOW_TYPE, gateOpenedSignal, progressQuery } from '../src/shared';
 import type { Metrics } from '../src/shared/progress';
-import { createRolloutWorker, WORKFLOWS_PATH } from '../src/worker';
+import { createRolloutWorker } from '../src/worker';
+import { bundleWorkflows } from '../src/workflowBundle';
 import type { rolloutWorkflow } from '../src/workflows';
 import { cliTable, startPairs, timePairs, workerPairs, type CliFigure } from './cli';
 import { copyBaseline, insertBaseline, runDirect, type DirectRun } from './direct';
@@ -179,7 +174,7 @@ class Bench {
   ) {}
 
   async open(): Promise<void> {
-    this.bundle = (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet })).code;
+    this.bundle = await bundleWorkflows();
     this.client = new Client({ connection: await Connection.connect({ address: this.temporalAddress }) });
     this.connection = await NativeConnection.connect({ address: this.temporalAddress });
   }
@@ -745,14 +740,6 @@ function activityTime(events: HistoryEvents): { total: number; byType: Record<st
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const quiet = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (m: string) => console.error(m),
-};
 
 function table(results: SizeResult[]): string {
   // The worker's memory at each size against its memory at the clone's (30 domains), or the smallest size run.
