@@ -12,6 +12,17 @@ export function clusterPostgres(postgres: { port: number; url(): string }): Temp
   };
 }
 
+/** What tableNumbers reads after a rollout with the scan: the packet's numbers, Phase 3 off, 5 + 35 candidates. */
+export const SCANNED_TABLES = {
+  own: 30,
+  gap: 0,
+  conflict: 0,
+  gov_emit: 0,
+  gov_types_active: 0,
+  candidate_state: 5,
+  candidate_object: 35,
+};
+
 /** The packet's numbers read from the tables themselves, not from the workflow's report. */
 export async function tableNumbers(pool: Pool): Promise<Record<string, number>> {
   const { rows } = await pool.query<Record<string, number>>(
