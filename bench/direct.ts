@@ -39,8 +39,9 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
   const footprint = sqlFile('footprint/transaction.sql');
   const measure = sqlFile('metrics/measure.sql');
   // Every step's transaction as the steps run it (src/steps/transaction.ts): the session's write counters,
-  // the lock, the step's statements, the counters again, the packet's numbers, COMMIT.
-  const tx = async (body: () => Promise<void>, names: string[]) => {
+  // the lock, the step's statements, the counters again, the packet's numbers (every one for the seed,
+  // Phase 3's for the scan and the cursor), COMMIT.
+  const tx = async (body: () => Promise<void>, names: string[], everyNumber = false) => {
     await client.query('begin');
     await run(footprint, [[]]);
     const t = performance.now();
@@ -48,7 +49,7 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
     steps['lock.sql'] = (steps['lock.sql'] ?? 0) + performance.now() - t;
     await body();
     await run(footprint, [names]);
-    await run(measure, [apr]);
+    await run(measure, [apr, everyNumber]);
     await client.query('commit');
   };
   const statements = async (list: Statement[]) => {
@@ -73,6 +74,7 @@ export async function runDirect(client: PoolClient, input: DirectInput): Promise
         [sqlFile('seed/claim.sql'), [rolloutId, apr]],
       ]),
     ['governance_object_ownership', 'governed_rollout.written', 'governed_rollout.step_done'],
+    true,
   );
 
   let writeHalfMs = 0;

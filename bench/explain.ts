@@ -34,7 +34,7 @@ async function explain(client: PoolClient, name: string, sql: string, params: re
 export async function explainBaseline(client: PoolClient, apr: string, ruleset: Ruleset): Promise<Plan[]> {
   const plans: Plan[] = [];
   for (const [name, sql] of GUARD) plans.push(await explain(client, name, sql, name === 'guard: ospa' ? [apr] : []));
-  plans.push(await explain(client, 'metrics/measure.sql (baseline)', sqlFile('metrics/measure.sql').text, [apr]));
+  plans.push(await explain(client, 'metrics/measure.sql (baseline)', sqlFile('metrics/measure.sql').text, [apr, true]));
   plans.push(await explain(client, 'snapshot/inventory.sql', sqlFile('snapshot/inventory.sql').text));
   plans.push(await explain(client, 'scan/expect.sql', sqlFile('scan/expect.sql').text, [ruleset.domains]));
   return plans;
@@ -44,7 +44,9 @@ export async function explainBaseline(client: PoolClient, apr: string, ruleset: 
  * After the seed: the verification's measure, and the scanner's write-half inside a transaction that is rolled back. */
 export async function explainSeeded(client: PoolClient, apr: string, ruleset: Ruleset): Promise<Plan[]> {
   const plans: Plan[] = [];
-  plans.push(await explain(client, 'metrics/measure.sql (after seed)', sqlFile('metrics/measure.sql').text, [apr]));
+  plans.push(
+    await explain(client, 'metrics/measure.sql (after seed)', sqlFile('metrics/measure.sql').text, [apr, true]),
+  );
   plans.push(await explain(client, 'guard: gap (after seed)', 'select count(*) from v_object_owner_gap'));
   plans.push(await explain(client, 'guard: conflict (after seed)', 'select count(*) from v_object_owner_conflict'));
   await client.query('begin');

@@ -29,6 +29,11 @@ describe('rollout workflow, end to end on the real Temporal dev server and Postg
     expect(done.gate).toMatchObject({ accepted: true, openedBy: 'president' });
     expect(done.baseline).toMatchObject({ ospa: 1, own: 0, gap: 210, conflict: 0, gov_emit: 0 });
     expect(done.metrics).toMatchObject(PACKET_SEEDED);
+    // The seed reads every number; the scan and the cursor, whose footprints prove they write none of the
+    // ownership tables, read Phase 3's alone: no number is read twice.
+    expect(done.steps[0]?.after).toMatchObject(PACKET_SEEDED);
+    expect(done.steps[1]?.after).toEqual({ gov_emit: 0, gov_types_active: 0 });
+    expect(done.steps[2]?.after).toEqual({ gov_emit: 0, gov_types_active: 0 });
     expect(done.steps.map((s) => [s.name, s.status])).toEqual([
       ['seed', 'done'],
       ['scan', 'done'],

@@ -156,4 +156,24 @@ describe('workflow branches (stubbed activities where a real fault is impractica
     );
     expect(await fingerprint(h.db.pool)).toEqual(before);
   });
+
+  test("the scan verifies Phase 3's numbers before its COMMIT too: switched on, the seed is undone", async () => {
+    const flip = (active: boolean) =>
+      h?.db.pool.query("update event_type_registry set active = $1 where event_domain = 'governance'", [active]);
+    const h = await harness({ wrap: onApply('scan', async (real) => (await flip(true), real())), ratified: true });
+    const scan = await h.scanInput();
+    const before = await fingerprint(h.db.pool);
+    const final = await h.run(scan);
+    await flip(false);
+    expect(final.state).toBe('COMPENSATED');
+    expect(final.reason).toMatch(
+      /^verification failed before COMMIT, rolled back, nothing written: gov_types_active=\d+, expected 0; 30 row/,
+    );
+    expect(final.steps.map((s) => [s.name, s.status])).toEqual([
+      ['seed', 'compensated'],
+      ['scan', 'compensated'],
+      ['cursor', 'skipped'],
+    ]);
+    expect(await fingerprint(h.db.pool)).toEqual(before);
+  });
 });

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from './pool';
 import { withClient, runScript } from './pool';
 import { sqlFile } from './sql';
-import type { Metrics } from '../shared/progress';
+import type { Metrics, Phase3Numbers } from '../shared/progress';
 
 export interface GateReading {
   ospa: number;
@@ -17,11 +17,21 @@ export async function readGate(pool: Pool, apr: string): Promise<GateReading> {
   });
 }
 
-/** The packet's numbers, on a session the caller holds (the preflight's). */
-export async function measureOn(client: PoolClient, apr: string): Promise<Metrics> {
-  const row = (await runScript<Metrics>(client, sqlFile('metrics/measure.sql'), [apr])).rows[0];
+async function numbersOn(client: PoolClient, apr: string, every: boolean): Promise<Metrics> {
+  const row = (await runScript<Metrics>(client, sqlFile('metrics/measure.sql'), [apr, every])).rows[0];
   if (!row) throw new Error('metrics/measure.sql returned no row');
   return row;
+}
+
+/** The packet's numbers, on a session the caller holds (the preflight's, a step's). */
+export function measureOn(client: PoolClient, apr: string): Promise<Metrics> {
+  return numbersOn(client, apr, true);
+}
+
+/** Phase 3's numbers alone, in a step's transaction whose footprint proves it moved no other. */
+export async function measurePhase3On(client: PoolClient, apr: string): Promise<Phase3Numbers> {
+  const { gov_emit, gov_types_active } = await numbersOn(client, apr, false);
+  return { gov_emit, gov_types_active };
 }
 
 export async function measure(pool: Pool, apr: string): Promise<Metrics> {

@@ -5,6 +5,7 @@ import {
   Expected,
   STEP_PLAN,
   TERMINAL_STATES,
+  everyNumber,
   type GateAttempt,
   type Metrics,
   type RolloutInput,
@@ -153,15 +154,10 @@ function delta(
 }
 
 function metricDeltas(step: StepProgress, wanted: [keyof Metrics, number | null, number][]): Delta[] {
+  // The scan and the cursor read Phase 3's numbers alone: the others are the seed's to show.
+  const after: Partial<Metrics> | null = step.after;
   return wanted.map(([key, expectedBefore, expectedAfter]) =>
-    delta(
-      key,
-      expectedBefore,
-      expectedAfter,
-      step.before?.[key] ?? null,
-      step.after?.[key] ?? null,
-      step.after !== null,
-    ),
+    delta(key, expectedBefore, expectedAfter, step.before?.[key] ?? null, after?.[key] ?? null, after !== null),
   );
 }
 
@@ -204,7 +200,13 @@ function seedPhase(step: StepProgress, e: Expected): PhaseEvidence {
     ['inherited', null, e.gap],
     ['coverage_pct', null, 100],
   ]);
-  const problems = step.after ? [...seedMismatches(e, step.after), ...phase3Mismatches(e, step.after)] : [];
+  const after = step.after;
+  const problems = after
+    ? [
+        ...(everyNumber(after) ? seedMismatches(e, after) : ['the seed did not read every number']),
+        ...phase3Mismatches(e, after),
+      ]
+    : [];
   return phase(step, deltas, problems);
 }
 

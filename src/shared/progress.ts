@@ -45,6 +45,19 @@ export interface Metrics {
   coverage_pct: number;
 }
 
+/**
+ * Phase 3's numbers, which every step verifies before its COMMIT. The scan and the cursor read only these:
+ * their footprint proves they write none of the tables the other numbers count.
+ */
+export type Phase3Numbers = Pick<Metrics, 'gov_emit' | 'gov_types_active'>;
+
+/** The numbers a step read before its COMMIT: every number (the seed), or Phase 3's. */
+export type StepNumbers = Metrics | Phase3Numbers;
+
+export function everyNumber(numbers: StepNumbers): numbers is Metrics {
+  return 'own' in numbers;
+}
+
 /** A SQL script a step executed, hashed as Sqitch records its scripts. */
 export interface SqlRef {
   name: string;
@@ -61,7 +74,7 @@ export interface StepProgress {
   name: StepName;
   status: StepStatus;
   before: Metrics | null;
-  after: Metrics | null;
+  after: StepNumbers | null;
   /** SHA-256 over every script the step's apply executed, in order. */
   sqlSha256: string | null;
   sql: SqlRef[];

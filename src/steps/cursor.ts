@@ -9,7 +9,7 @@ import { cursorMismatches } from './expectations';
 import { check, one } from './inspect';
 import { ledgerEntries } from './ledger';
 import { compensationRefused, guardRefused } from './refusal';
-import { FOOTPRINT_SQL, MEASURE_SQL, measured, stepTransaction } from './transaction';
+import { FOOTPRINT_SQL, MEASURE_SQL, measured, stepTransaction, type Verify } from './transaction';
 import type { Applied, Step, StepRun, Undone } from './types';
 
 const CURSOR = 'scan_cursor';
@@ -42,7 +42,10 @@ async function apply(run: StepRun): Promise<Applied> {
   const { cursorName, snapshotRef: to } = scanOf(input);
   let from: string | null = null;
   const done = await stepTransaction<{ changed: boolean; current: string }>(run, async (client) => {
-    const verify = (current: string) => () => cursorMismatches(to, { current });
+    const verify = (current: string): Verify => ({
+      numbers: 'phase3',
+      problems: () => cursorMismatches(to, { current }),
+    });
     // A retry after commit reads its own ledger entry: the cursor may have moved on since, by others.
     const earlier = (
       await runScript<{ result: { changed: boolean; current: string } }>(client, sql.step, [rolloutId, 'cursor'])

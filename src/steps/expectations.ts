@@ -1,14 +1,12 @@
 // The packet's verification, as pure functions of measured numbers: each returns what is off.
 import type { Expected } from '../shared/input';
-import type { Metrics } from '../shared/progress';
+import type { Metrics, Phase3Numbers } from '../shared/progress';
 
-type Counted = keyof Metrics;
-type Numbers = Partial<Record<Counted, number>>;
-
-function compare(actual: Metrics, wanted: Numbers): string[] {
-  return (Object.keys(wanted) as Counted[])
+/** What is off in the numbers read, against those wanted: the numbers a step read, every one or Phase 3's. */
+function compare<M extends Partial<Metrics>>(actual: M, wanted: Partial<Record<keyof M, number>>): string[] {
+  return (Object.keys(wanted) as (keyof M & string)[])
     .filter((key) => actual[key] !== wanted[key])
-    .map((key) => `${key}=${actual[key]}, expected ${wanted[key]}`);
+    .map((key) => `${key}=${String(actual[key])}, expected ${String(wanted[key])}`);
 }
 
 /** After Phase 1: own 0→30, gap 210→0, conflict 0, resolution 30 direct + 210 inherited, coverage 100. */
@@ -24,7 +22,7 @@ export function seedMismatches(expected: Expected, after: Metrics): string[] {
 }
 
 /** Phase 3 stays manual: after every step the governance types are inactive and nothing was emitted. */
-export function phase3Mismatches(expected: Expected, after: Metrics): string[] {
+export function phase3Mismatches(expected: Expected, after: Phase3Numbers): string[] {
   return compare(after, { gov_types_active: 0, gov_emit: expected.gov_emit });
 }
 

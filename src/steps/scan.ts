@@ -12,7 +12,7 @@ import { check, one } from './inspect';
 import { ledgerEntries } from './ledger';
 import { guardRefused } from './refusal';
 import { revertMarked } from './revert';
-import { FOOTPRINT_SQL, MEASURE_SQL, measured, stepTransaction } from './transaction';
+import { FOOTPRINT_SQL, MEASURE_SQL, measured, stepTransaction, type Verify } from './transaction';
 import type { Applied, Step, StepRun } from './types';
 
 const sql = {
@@ -75,7 +75,10 @@ async function apply(run: StepRun): Promise<Applied> {
       const found = (await runScript<Counts>(client, sql.verify, [rulesetId])).rows[0] ?? { states: 0, objects: 0 };
       counts = { ...found, expectedStates: expected.states, expectedObjects: expected.objects };
     };
-    const verify = (scanRunId: number) => () => scanMismatches(input.expected, { ...counts, scanRunId });
+    const verify = (scanRunId: number): Verify => ({
+      numbers: 'phase3',
+      problems: () => scanMismatches(input.expected, { ...counts, scanRunId }),
+    });
 
     const earlier = (
       await runScript<{ result: Omit<Scanned, 'rulesetCreated' | 'alreadyApplied'> }>(client, sql.status, [

@@ -16,7 +16,15 @@ import { ledgerEntries } from './ledger';
 import { guardRefused, Refusal } from './refusal';
 import { revertMarked } from './revert';
 import { proveScriptFootprint, sessionGone, tableWrites } from './seedScript';
-import { FOOTPRINT_SQL, MEASURE_SQL, measured, stepTransaction, verifyAfter, type StepWrite } from './transaction';
+import {
+  FOOTPRINT_SQL,
+  MEASURE_SQL,
+  measured,
+  stepTransaction,
+  verifyAfter,
+  type StepWrite,
+  type Verify,
+} from './transaction';
 import type { Applied, Step, StepRun } from './types';
 
 const OWNERSHIP = 'governance_object_ownership';
@@ -57,7 +65,11 @@ async function readStatus(client: PoolClient, run: StepRun): Promise<SeedStatus>
   return row;
 }
 
-const verifySeed = (input: StepInput) => (after: Metrics) => seedMismatches(input.expected, after);
+/** The seed moves the ownership numbers: it reads and verifies every number. */
+const verifySeed = (input: StepInput): Verify => ({
+  numbers: 'every',
+  problems: (after: Metrics) => seedMismatches(input.expected, after),
+});
 
 /**
  * What the ledger already says: the step done (a retry after a lost acknowledgement), or the seed rows
@@ -87,7 +99,7 @@ async function settled(client: PoolClient, run: StepRun): Promise<StepWrite<Seed
   return { result: { inserted: 0, alreadyPresent: true }, declared: ledgerEntries({ done: 1 }), verify };
 }
 
-function applied(run: StepRun, seeded: Seeded, proven: { footprint: Applied['footprint']; after: Metrics }): Applied {
+function applied(run: StepRun, seeded: Seeded, proven: Pick<Applied, 'footprint' | 'after'>): Applied {
   const { seedScript } = run.input;
   return {
     detail: {
@@ -225,7 +237,7 @@ async function applyScript(run: StepRun, seedScript: SeedScript): Promise<Applie
     );
   }
   const after = await withClient(run.pool, (client) => measureOn(client, input.apr));
-  verifyAfter(run, after, verifySeed(input), true);
+  verifyAfter(run, after, seedMismatches(input.expected, after), true);
   return applied(
     run,
     { inserted, alreadyPresent: false },

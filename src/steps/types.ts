@@ -2,7 +2,7 @@
 // gate is trusted, what it writes, what it declares and verifies, how it is undone, and every SQL it runs.
 import type { Pool, PoolClient } from '../db/pool';
 import type { SqlScript } from '../db/sql';
-import type { Executed, FootprintProof, Metrics, StepInput, StepName, StepProgress } from '../shared';
+import type { Executed, FootprintProof, Metrics, StepInput, StepName, StepNumbers, StepProgress } from '../shared';
 
 export type Detail = StepProgress['detail'];
 
@@ -29,11 +29,11 @@ export interface StepRun {
   input: StepInput;
 }
 
-/** A step applied: what it executed, its detail, the proof of what it wrote, and the numbers after it. */
+/** A step applied: what it executed, its detail, the proof of what it wrote, and the numbers it read after it. */
 export interface Applied extends Executed {
   detail: Detail;
   footprint: FootprintProof;
-  after: Metrics;
+  after: StepNumbers;
 }
 
 /** A step undone: rows (or cursor moves) undone, its detail, the proof of what the compensation wrote. */

@@ -9,6 +9,7 @@ import {
   RolloutTargetAttribute,
   STEP_NAMES,
   emptyStep,
+  everyNumber,
   numbersLine,
   runsStep,
   type GateAttempt,
@@ -16,6 +17,7 @@ import {
   type RolloutProgress,
   type RolloutState,
   type StepName,
+  type StepNumbers,
   type StepProgress,
   type StoredEvidenceRef,
 } from '../shared';
@@ -113,8 +115,14 @@ export class ProgressBook {
     this.touch();
   }
 
-  measured(metrics: Metrics): void {
-    this.progress.metrics = metrics;
+  /**
+   * The numbers as last read: a step that read Phase 3's alone (its footprint proves it moved no other)
+   * leaves the others as the step before it read them.
+   */
+  measured(numbers: StepNumbers): void {
+    const last = this.progress.metrics;
+    if (everyNumber(numbers)) this.progress.metrics = numbers;
+    else if (last) this.progress.metrics = { ...last, ...numbers };
     this.touch();
   }
 
