@@ -3,10 +3,9 @@
 import { mkdirSync, mkdtempSync, chmodSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { tsToMs } from '@temporalio/common/lib/time';
-import { temporal } from '@temporalio/proto';
 import { createActivities } from '../src/activities';
 import { createSnapshot } from '../src/db/snapshot';
 import { cursor, scan, seed } from './steps';
@@ -28,6 +27,7 @@ import { spawnWorker, type WorkerMemory } from './workerMemory';
 import { targetsTable } from './targets';
 import { finalProgress } from '../src/cli/execution';
 import { median, round } from './stats';
+import { timeline, type HistoryEvents } from './history';
 
 const APR = 'APR-BOOT-AUTHMODEL-1';
 const CURSOR = 'governance_scan';
@@ -704,26 +704,6 @@ class Bench {
  * Time the worker spent inside post-gate activities (scheduled to closed, from the history), notices
  * aside since they run beside the steps: what is left of the wall time is the orchestration's own.
  */
-type HistoryEvents = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>;
-/** Each event after the gate-open signal, ms since it: where the time between the SQL goes. */
-function timeline(events: HistoryEvents): string[] {
-  const types = new Map<string, string>();
-  const at = (e: HistoryEvents[number]) => (e.eventTime ? tsToMs(e.eventTime) : 0);
-  const signaled = events.find((e) => e.workflowExecutionSignaledEventAttributes);
-  const zero = signaled ? at(signaled) : 0;
-  return events
-    .filter((e) => at(e) >= zero)
-    .map((e) => {
-      const s = e.activityTaskScheduledEventAttributes;
-      if (s) types.set(String(e.eventId), s.activityType?.name ?? '');
-      const ref = Object.values(e).find((v) => v && typeof v === 'object' && 'scheduledEventId' in v) as
-        { scheduledEventId?: unknown } | undefined;
-      const name = s?.activityType?.name ?? (ref ? types.get(String(ref.scheduledEventId)) : undefined);
-      const kind = String(temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? e.eventType).replace(/^EVENT_TYPE_/, '');
-      return `${at(e) - zero} ${kind}${name ? ` ${name}` : ''}`;
-    });
-}
-
 function activityTime(events: HistoryEvents): { total: number; byType: Record<string, number> } {
   const scheduled = new Map<string, { type: string; at: number }>();
   const byType: Record<string, number> = {};
