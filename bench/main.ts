@@ -3,10 +3,9 @@
 import { mkdirSync, mkdtempSync, chmodSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { tsToMs } from '@temporalio/common/lib/time';
-import { temporal } from '@temporalio/proto';
 import { createActivities } from '../src/activities';
 import { createSnapshot } from '../src/db/snapshot';
 import { cursor, scan, seed } from './steps';
@@ -28,6 +27,8 @@ import { spawnWorker, type WorkerMemory } from './workerMemory';
 import { targetsTable } from './targets';
 import { finalProgress } from '../src/cli/execution';
 import { median, round } from './stats';
+import { timeline, type HistoryEvents } from './history';
+import { bundleFloor, floorRun } from './floor';
 
 const APR = 'APR-BOOT-AUTHMODEL-1';
 const CURSOR = 'governance_scan';
@@ -119,6 +120,11 @@ interface SizeResult {
     peakRssMb: number;
     rssBeforeMb: number;
   };
+  /**
+   * The rollout's shape after the gate with no-op activities (bench/floor), one run beside each workflow run:
+   * it does not depend on the size, but each size's runs see that size's load. The timeline is the best run's.
+   */
+  floor: { bestMs: number; medianMs: number; runsMs: number[]; timeline: string[] };
   /** Best of the runs on each side (a shared machine only ever adds time); the medians' ratio beside it. */
   overhead: { ratio: number; addedMs: number; medianRatio: number };
   writeHalf: WriteHalf;
@@ -165,6 +171,7 @@ interface WriteHalf {
 
 class Bench {
   private bundle = '';
+  private floorBundle = '';
   private client!: Client;
   private connection!: NativeConnection;
   private seq = 0;
@@ -175,6 +182,7 @@ class Bench {
 
   async open(): Promise<void> {
     this.bundle = await bundleWorkflows();
+    this.floorBundle = await bundleFloor();
     this.client = new Client({ connection: await Connection.connect({ address: this.temporalAddress }) });
     this.connection = await NativeConnection.connect({ address: this.temporalAddress });
   }
@@ -274,10 +282,13 @@ class Bench {
       );
       result.guards = Object.fromEntries(plans.map((p) => [p.name, p.ms]));
 
-      // (a) the whole post-gate rollout: the SQL alone in one session, then the workflow.
+      // (a) the whole post-gate rollout: the SQL alone in one session, then the workflow, then Temporal's floor
+      // for the workflow's shape (bench/floor), under the same load.
       const directRuns: number[] = [];
       const flowRuns: number[] = [];
       const activityRuns: number[] = [];
+      const floorRuns: number[] = [];
+      let floorTimeline: string[] = [];
       let activities: Record<string, number> = {};
       let bestTimeline: string[] = [];
       let steps: Record<string, number> = {};
@@ -306,6 +317,10 @@ class Bench {
         } finally {
           await flow.drop();
         }
+
+        const floor = await this.floorRun();
+        if (floorRuns.every((other) => floor.ms < other)) floorTimeline = floor.timeline;
+        floorRuns.push(floor.ms);
       }
       const directMs = Math.min(...directRuns);
       const flowMs = Math.min(...flowRuns);
@@ -319,6 +334,12 @@ class Bench {
         timeline: bestTimeline,
         peakRssMb: peakRss / 2 ** 20,
         rssBeforeMb: rssBefore / 2 ** 20,
+      };
+      result.floor = {
+        bestMs: Math.min(...floorRuns),
+        medianMs: median(floorRuns),
+        runsMs: floorRuns,
+        timeline: floorTimeline,
       };
       result.overhead = {
         ratio: flowMs / directMs,
@@ -563,6 +584,11 @@ class Bench {
     }
   }
 
+  private floorRun() {
+    const context = { connection: this.connection, client: this.client, bundle: this.floorBundle };
+    return floorRun(context, this.name('bench-floor-tq'));
+  }
+
   private async workflowRun(target: string, pool: Pool, fixture: ScaledFixture, snapshotRef: string) {
     const taskQueue = this.name('bench-tq');
     const worker = await createRolloutWorker({
@@ -704,26 +730,6 @@ class Bench {
  * Time the worker spent inside post-gate activities (scheduled to closed, from the history), notices
  * aside since they run beside the steps: what is left of the wall time is the orchestration's own.
  */
-type HistoryEvents = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>;
-/** Each event after the gate-open signal, ms since it: where the time between the SQL goes. */
-function timeline(events: HistoryEvents): string[] {
-  const types = new Map<string, string>();
-  const at = (e: HistoryEvents[number]) => (e.eventTime ? tsToMs(e.eventTime) : 0);
-  const signaled = events.find((e) => e.workflowExecutionSignaledEventAttributes);
-  const zero = signaled ? at(signaled) : 0;
-  return events
-    .filter((e) => at(e) >= zero)
-    .map((e) => {
-      const s = e.activityTaskScheduledEventAttributes;
-      if (s) types.set(String(e.eventId), s.activityType?.name ?? '');
-      const ref = Object.values(e).find((v) => v && typeof v === 'object' && 'scheduledEventId' in v) as
-        { scheduledEventId?: unknown } | undefined;
-      const name = s?.activityType?.name ?? (ref ? types.get(String(ref.scheduledEventId)) : undefined);
-      const kind = String(temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? e.eventType).replace(/^EVENT_TYPE_/, '');
-      return `${at(e) - zero} ${kind}${name ? ` ${name}` : ''}`;
-    });
-}
-
 function activityTime(events: HistoryEvents): { total: number; byType: Record<string, number> } {
   const scheduled = new Map<string, { type: string; at: number }>();
   const byType: Record<string, number> = {};
@@ -752,6 +758,7 @@ function table(results: SizeResult[]): string {
       round(r.overhead.ratio, 2),
       round(r.overhead.medianRatio, 2),
       round(r.overhead.addedMs, 0),
+      round(r.floor.bestMs, 0),
       round(r.writeHalf.scannerRowsPerS, 0),
       round(r.writeHalf.copyRowsPerS, 0),
       round(r.writeHalf.ratio, 2),
@@ -777,6 +784,7 @@ function table(results: SizeResult[]): string {
     'wf/sql',
     '(median)',
     'added ms',
+    'floor ms',
     'scan rows/s',
     'COPY rows/s',
     'scan/COPY',
