@@ -135,6 +135,8 @@ const FOOTPRINT_DOC = [
     'governance-domain',
   'events only (an index on `event_outbox (event_type)` makes that cost the governance events; without one the plan',
   "notes it), governance event types stay inactive, and the approvals of the rollout's APR are read, never written.",
+  'The seed reads every number (own, gap, conflict, the resolution, coverage, ospa); the scan and the cursor read',
+  "Phase 3's two alone, since their footprint proves they write none of the tables the others count.",
   "After a compensation, nothing the ledger records as the rollout's remains in any table.",
   '',
   "### Production's own script (`--seed-sql`)",
