@@ -1,7 +1,7 @@
 // The evidence packet proves itself: a packet as written verifies, an edited one names the edited field;
 // a rehearsal stands for a production run only if it completed the very same SQL, contract and numbers.
 import { buildEvidence, rehearsalProblems, type Evidence } from '../src/evidence/packet';
-import { verifySealed } from '../src/evidence/seal';
+import { seal, verifySealed } from '../src/evidence/seal';
 import { plannedSql } from '../src/steps/manifest';
 import { RolloutInput, type RolloutProgress } from '../src/shared';
 import { SEEDED_METRICS, stepOf } from './support/packet';
@@ -38,6 +38,36 @@ function evidence(overrides: Partial<RolloutProgress> = {}): Evidence {
 }
 
 describe('evidence packets', () => {
+  test("the seal's format does not move: a body sealed by an earlier build gets the same digests", () => {
+    // Digests of 2 December 2026's build, before the seal was made faster: packets stored in ledgers since
+    // then must verify with every later build, so these may never change.
+    const body = {
+      schema: 'governed-rollout/evidence@1',
+      rollout: {
+        state: 'COMPLETED',
+        reason: null,
+        'a/b~c': 'slash and tilde',
+        ünï: 'cödé ✔',
+        n: 3.5,
+        big: 1e21,
+        neg: -0,
+      },
+      gate: { accepted: true, attempts: [], approvals: [{}, { id: 1, by: 'people' }] },
+      scan: { ruleset: { domains: Array.from({ length: 12 }, (_, i) => `GD${String(i + 1).padStart(2, '0')}`) } },
+      empty: {},
+    };
+    const sealed = seal(body);
+    expect(sealed.digest).toBe('1c6394554c839a177bf2e06fa7d18d3afc1043850ee452020d701112e4e632a5');
+    expect(Object.keys(sealed.fieldDigests)).toHaveLength(26);
+    expect(sealed.fieldDigests['/rollout/a~1b~0c']).toBe(
+      'a642192c283a39a7fcf9b8e988f76d60a087af3f9a9db63f7eba63d6dce4cc90',
+    );
+    expect(sealed.fieldDigests['/scan/ruleset/domains/10']).toBe(
+      'b9cd1035157dfc03123b9eb846f97b27ca184081336553bde44abc17657274f2',
+    );
+    expect(verifySealed(JSON.parse(JSON.stringify(sealed)))).toEqual({ ok: true, digest: sealed.digest });
+  });
+
   test('a packet as written verifies; its JSON round trip too', () => {
     const packet = evidence();
     expect(verifySealed(packet)).toEqual({ ok: true, digest: packet.digest });
