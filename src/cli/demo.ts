@@ -6,7 +6,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { measure } from '../db/measure';
 import { createSnapshot } from '../db/snapshot';
 import { formatAttempt, formatMetrics, formatProgress } from '../format/progress';
-import { createPool, withTransaction, type Pool } from '../db/pool';
+import { createPool, withClient, withTransaction, type Pool } from '../db/pool';
 import { initFixture } from '../fixture/init';
 import { startEmbeddedPostgres } from '../infra/embeddedPostgres';
 import { startTemporalDevServer } from '../infra/temporalDevServer';
@@ -42,6 +42,16 @@ async function poll(handle: RolloutHandle, until: (p: RolloutProgress) => boolea
     if (until(p)) return p;
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Until a session waits for a lock on governance_ruleset: the scan's first write, held by another session. */
+async function scanWaiting(pool: Pool): Promise<void> {
+  const sql = "select count(*)::int as n from pg_locks where not granted and relation = 'governance_ruleset'::regclass";
+  for (let waited = 0; waited < 30_000; waited += 25) {
+    if (((await pool.query<{ n: number }>(sql)).rows[0]?.n ?? 0) > 0) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the scan never reached governance_ruleset within 30 s');
 }
 
 async function gateOpen(handle: RolloutHandle, by: string, out: Out): Promise<void> {
@@ -136,11 +146,24 @@ export async function runDemo(out: Out): Promise<void> {
       'President (L4 e-signature)',
     ]);
     const second = await start(b);
-    await gateOpen(second, 'operator on call', out);
-    const seeded = await poll(second, (p) => p.steps[0]?.status === 'done' || p.state !== 'RUNNING');
-    out(`  seed ${seeded.steps[0]?.status}: ${formatMetrics(seeded.steps[0]?.after ?? null)}`);
-    out(`$ rollout cancel ${second.workflowId}`);
-    await second.cancel();
+    // Another session holds governance_ruleset, as a long report might: the seed commits and the scan waits
+    // at its first write, so the cancel lands mid-rollout however fast the machine is.
+    await withClient(b.pool, async (other) => {
+      await other.query('begin');
+      try {
+        await other.query('lock table governance_ruleset in share mode');
+        out('  (another session holds governance_ruleset: the scan will wait for it)');
+        await gateOpen(second, 'operator on call', out);
+        const seeded = await poll(second, (p) => p.steps[0]?.status === 'done' || p.state !== 'RUNNING');
+        out(`  seed ${seeded.steps[0]?.status}: ${formatMetrics(seeded.steps[0]?.after ?? null)}`);
+        await scanWaiting(b.pool);
+        out('  the scan waits for governance_ruleset');
+        out(`$ rollout cancel ${second.workflowId}`);
+        await second.cancel();
+      } finally {
+        await other.query('rollback');
+      }
+    });
     const undone = await finalProgress(second);
     out(indent(formatProgress(undone)));
     out(`  baseline restored: ${formatMetrics(await measure(b.pool, APR))}`);
